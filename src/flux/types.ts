@@ -1,0 +1,97 @@
+// The fields of Flux objects the action reads. Only what is used is typed.
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+  observedGeneration?: number;
+}
+
+export interface Artifact {
+  revision?: string;
+  digest?: string;
+  url?: string;
+  lastUpdateTime?: string;
+  size?: number;
+}
+
+/** One HelmRelease history snapshot (helm.toolkit.fluxcd.io/v2), newest first in status.history. */
+export interface HelmSnapshot {
+  name?: string;
+  namespace?: string;
+  version?: number;
+  status?: string;
+  chartName?: string;
+  chartVersion?: string;
+  appVersion?: string;
+  digest?: string;
+  firstDeployed?: string;
+  lastDeployed?: string;
+  action?: string;
+  ociDigest?: string;
+}
+
+export interface CrossNamespaceRef {
+  kind?: string;
+  name: string;
+  namespace?: string;
+}
+
+export interface FluxObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    generation?: number;
+    resourceVersion?: string;
+    deletionTimestamp?: string;
+    annotations?: Record<string, string>;
+    labels?: Record<string, string>;
+  };
+  spec?: {
+    suspend?: boolean;
+    type?: string;
+    sourceRef?: CrossNamespaceRef;
+    chartRef?: CrossNamespaceRef;
+    chart?: { spec?: { chart?: string; version?: string; sourceRef?: CrossNamespaceRef } };
+    imageRepositoryRef?: CrossNamespaceRef;
+    dependsOn?: CrossNamespaceRef[];
+    interval?: string;
+    timeout?: string;
+    [key: string]: unknown;
+  };
+  status?: {
+    observedGeneration?: number;
+    conditions?: Condition[];
+    lastHandledReconcileAt?: string;
+    lastHandledForceAt?: string;
+    lastHandledResetAt?: string;
+    artifact?: Artifact;
+    lastAppliedRevision?: string;
+    lastAttemptedRevision?: string;
+    lastAttemptedRevisionDigest?: string;
+    lastAttemptedReleaseAction?: string;
+    history?: HelmSnapshot[];
+    failures?: number;
+    installFailures?: number;
+    upgradeFailures?: number;
+    helmChart?: string;
+    lastPushCommit?: string;
+    latestRef?: { name?: string; tag?: string; digest?: string };
+    lastScanResult?: { tagCount?: number; scanTime?: string; latestTags?: string[] };
+    [key: string]: unknown;
+  };
+}
+
+/** A core/v1 or events.k8s.io Event, reduced to what a person reads. */
+export interface KubeEvent {
+  type: string; // Normal | Warning
+  reason: string;
+  message: string;
+  lastTimestamp?: string;
+  count?: number;
+  involvedObject: { kind: string; name: string; namespace?: string };
+}

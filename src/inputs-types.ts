@@ -1,0 +1,44 @@
+// The typed configuration every input becomes. inputs.ts reads and validates; the rest reads only this.
+import type { Command } from './reconcile/types.js';
+
+/** A `resources` entry as written: the kind resolved, the name possibly `*`. */
+export interface ResourceSelector {
+  kind: string; // canonical Flux kind, e.g. Kustomization
+  namespace: string;
+  name: string; // a name, or '*' for every object of the kind
+}
+
+export interface InstallConfig {
+  install: boolean;
+  version: string; // 'latest' or a version without the leading v
+  downloadUrl: string; // base URL laid out like https://github.com/fluxcd/flux2/releases/download
+  token: string;
+}
+
+export interface ClusterConfig {
+  kubeconfig: string; // raw input; empty = ambient config
+  context: string; // empty = current-context
+  exportKubeconfig: boolean;
+}
+
+export interface ReconcileConfig {
+  command: Command;
+  /** Empty: install only. `all` expands to every Kustomization and HelmRelease of the namespace. */
+  resources: ResourceSelector[];
+  all: boolean;
+  namespace: string;
+  selector: string;
+  withSource: boolean;
+  timeoutMs: number;
+  revision: string; // empty = none expected
+  force: boolean;
+  reset: boolean;
+  failFast: boolean;
+}
+
+export interface Config {
+  install: InstallConfig;
+  cluster: ClusterConfig;
+  reconcile: ReconcileConfig;
+  summary: boolean;
+}

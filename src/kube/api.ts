@@ -1,0 +1,36 @@
+// The small surface of the Kubernetes API that plan, request, watch and report use.
+// kube/client.ts implements it with @kubernetes/client-node; unit tests may implement it in memory.
+import type { FluxKind } from '../flux/kinds.js';
+import type { ObjectRef } from '../flux/refs.js';
+import type { FluxObject, KubeEvent } from '../flux/types.js';
+
+export interface ListResult {
+  items: FluxObject[];
+  resourceVersion: string;
+}
+
+export type WatchHandler = (obj: FluxObject) => void;
+
+export interface ClusterApi {
+  /** The object, or undefined when it does not exist (404). Other errors throw with context. */
+  get(kind: FluxKind, namespace: string, name: string): Promise<FluxObject | undefined>;
+  list(kind: FluxKind, namespace: string, labelSelector?: string): Promise<ListResult>;
+  /** JSON merge patch (application/merge-patch+json); retried on conflict. */
+  mergePatch(kind: FluxKind, namespace: string, name: string, patch: object): Promise<FluxObject>;
+  /**
+   * Streams every object of the kind in the namespace: the current state first (a list), then each change.
+   * Survives dropped connections and `410 Gone` by re-listing, with backoff, until `signal` aborts.
+   * Resolves when aborted. Never rejects for transient errors; `onError` hears about them.
+   */
+  watch(
+    kind: FluxKind,
+    namespace: string,
+    onObject: WatchHandler,
+    signal: AbortSignal,
+    onError?: (error: Error) => void,
+  ): Promise<void>;
+  /** Recent events about one object, newest last. */
+  events(ref: ObjectRef): Promise<KubeEvent[]>;
+  /** Counts of API requests made, for the benchmark of requests per object. */
+  requestCount(): number;
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Builds the lab's third-party programs from the Go module proxy at the versions pinned in versions.env,
+# once per version set and Go version, into a cache outside the repository.
+# Prints the bin directory on the last line of stdout. Progress goes to stderr.
+# Concurrent-safe (flock) and atomic (each binary is built to a temp name, then renamed).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=/dev/null
+source "$here/versions.env"
+
+go_version=$(go env GOVERSION)
+key=$( { cat "$here/versions.env"; echo "$go_version"; } | sha256sum | cut -c1-16)
+cache_root=${FLUX_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/flux-reconcile-lab}
+bin_dir="$cache_root/$key/bin"
+work_root="$cache_root/$key/work"
+mkdir -p "$bin_dir" "$work_root"
+
+exec 9>"$cache_root/$key/lock"
+flock 9
+
+export GOFLAGS=-buildvcs=false CGO_ENABLED=0 GOTOOLCHAIN=local
+log() { echo "[lab-build] $*" >&2; }
+
+# Copies a module from the proxy into a writable directory and prints that directory.
+module_copy() {
+  local module=$1 version=$2 dest=$3
+  local dir
+  dir=$(go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -n "$dir" ] || { log "could not download $module@$version"; exit 1; }
+  rm -rf "$dest"
+  mkdir -p "$(dirname "$dest")"
+  cp -r "$dir" "$dest"
+  chmod -R u+w "$dest"
+}
+
+# build NAME FUNCTION: runs FUNCTION (which writes $out) unless NAME is already cached.
+build() {
+  local name=$1 fn=$2
+  if [ -x "$bin_dir/$name" ]; then log "$name: cached"; return; fi
+  local start=$SECONDS
+  log "$name: building..."
+  out="$bin_dir/.$name.tmp.$$"
+  "$fn"
+  mv -f "$out" "$bin_dir/$name"
+  log "$name: built in $((SECONDS - start)) s ($(du -h "$bin_dir/$name" | cut -f1))"
+}
+
+build_etcd() {
+  local w="$work_root/etcd"
+  rm -rf "$w"; mkdir -p "$w"
+  cat >"$w/go.mod" <<MOD
+module lab/etcd
+
+go 1.26
+
+require go.etcd.io/etcd/server/v3 v$ETCD_VERSION
+MOD
+  (cd "$w" && GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath -ldflags "-s -w" -o "$out" go.etcd.io/etcd/server/v3)
+}
+
+build_kube_apiserver() {
+  local w="$work_root/kube-apiserver"
+  rm -rf "$w"; mkdir -p "$w"
+  local staging_minor="v0.${KUBERNETES_VERSION#1.}"
+  local gomod
+  gomod=$(go mod download -json "k8s.io/kubernetes@v$KUBERNETES_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
+  {
+    echo "module lab/kube-apiserver"
+    echo
+    echo "go 1.26"
+    echo
+    echo "require k8s.io/kubernetes v$KUBERNETES_VERSION"
+    echo
+    echo "replace ("
+    sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/src/.*#\t\1 => \1 '"$staging_minor"'#p' "$gomod"
+    echo ")"
+  } >"$w/go.mod"
+  # Without these the server reports v0.0.0 and clients' version checks against it fail.
+  local v=k8s.io/component-base/version minor
+  minor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)
+  local flags="-s -w -X $v.gitVersion=v$KUBERNETES_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor"
+  flags="$flags -X k8s.io/client-go/pkg/version.gitVersion=v$KUBERNETES_VERSION"
+  (cd "$w" && GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath -ldflags "$flags" -o "$out" k8s.io/kubernetes/cmd/kube-apiserver)
+}
+
+# A Flux controller: its main package is the module root; its api/ module must sit at ./api.
+build_controller() {
+  local name=$1 version=$2
+  local w="$work_root/$name"
+  module_copy "github.com/fluxcd/$name" "v$version" "$w"
+  module_copy "github.com/fluxcd/$name/api" "v$version" "$w/api"
+  (cd "$w" && go build -trimpath -ldflags "-s -w" -o "$out" .)
+}
+build_source_controller() { build_controller source-controller "$SOURCE_CONTROLLER_VERSION"; }
+build_kustomize_controller() { build_controller kustomize-controller "$KUSTOMIZE_CONTROLLER_VERSION"; }
+build_helm_controller() { build_controller helm-controller "$HELM_CONTROLLER_VERSION"; }
+
+# The flux CLI embeds manifests/*.yaml, generated at release time; a placeholder lets it build
+# (only `flux install` and `flux bootstrap` lose their manifests, and the lab uses neither).
+build_flux() {
+  local w="$work_root/flux2"
+  module_copy github.com/fluxcd/flux2/v2 "v$FLUX_VERSION" "$w"
+  mkdir -p "$w/cmd/flux/manifests"
+  echo "# placeholder: release manifests are not part of the Go module" >"$w/cmd/flux/manifests/placeholder.yaml"
+  (cd "$w" && go build -trimpath -ldflags "-s -w -X main.VERSION=$FLUX_VERSION" -o "$out" ./cmd/flux)
+}
+
+# CRDs ship in each controller module under config/crd/bases/.
+collect_crds() {
+  local crd_dir="$bin_dir/../crds"
+  [ -d "$crd_dir" ] && return
+  local tmp="$crd_dir.tmp.$$"
+  mkdir -p "$tmp"
+  local name version dir
+  for pair in "source-controller:$SOURCE_CONTROLLER_VERSION" "kustomize-controller:$KUSTOMIZE_CONTROLLER_VERSION" "helm-controller:$HELM_CONTROLLER_VERSION"; do
+    name=${pair%%:*}; version=${pair#*:}
+    dir=$(go mod download -json "github.com/fluxcd/$name@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+    cp "$dir"/config/crd/bases/*.yaml "$tmp/"
+  done
+  chmod -R u+w "$tmp"
+  mv "$tmp" "$crd_dir"
+}
+
+total_start=$SECONDS
+build etcd build_etcd
+build kube-apiserver build_kube_apiserver
+build source-controller build_source_controller
+build kustomize-controller build_kustomize_controller
+build helm-controller build_helm_controller
+build flux build_flux
+collect_crds
+rm -rf "$work_root"
+log "all binaries ready in $((SECONDS - total_start)) s"
+echo "$bin_dir"

@@ -1,0 +1,25 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          // One lab serves every scenario: run the files one after another.
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 3_600_000,
+        },
+      },
+    ],
+  },
+});
