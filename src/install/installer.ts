@@ -1,0 +1,175 @@
+// Puts a verified flux CLI on PATH: resolve → tool cache, else download → verify → extract → check → cache.
+// The binary is run and its version checked before it enters the cache, so a bad archive is never cached.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import * as tc from '@actions/tool-cache';
+import type { InstallConfig } from '../inputs-types.js';
+import { findOnPath, readFluxVersion } from './binary.js';
+import { verifyChecksum } from './checksum.js';
+import { DEFAULT_RETRY, downloadFile, downloadText, HttpStatusError, type RetryPolicy } from './download.js';
+import { assetName, checksumsName, detectPlatform, type Platform } from './platform.js';
+import { formatBytes, formatMs, since } from './units.js';
+import { type GitHubEndpoints, githubEndpoints, parseVersionInput, resolveVersion } from './version.js';
+
+/** The tool-cache name; entries live at `$RUNNER_TOOL_CACHE/flux2/<version>/<arch>`. */
+export const TOOL_NAME = 'flux2';
+
+/** What tests (and unusual runners) may change; everything defaults to this runner. */
+export interface InstallOptions {
+  platform?: Platform;
+  github?: GitHubEndpoints;
+  retry?: RetryPolicy;
+}
+
+export interface InstalledFlux {
+  /** Without the leading v. */
+  version: string;
+  /** Absolute path of the binary. */
+  path: string;
+  /** True when the tool cache already had it (no download). */
+  cached: boolean;
+}
+
+async function checkVersion(path: string, expected: string, origin: string): Promise<void> {
+  const reported = await readFluxVersion(path);
+  if (reported !== expected) {
+    throw new Error(`${path} reports flux ${reported}, but ${expected} was requested: ${origin}`);
+  }
+}
+
+async function fetchOrExplain<T>(url: string, version: string, fetch: () => Promise<T>): Promise<T> {
+  try {
+    return await fetch();
+  } catch (error) {
+    if (error instanceof HttpStatusError && error.status === 404) {
+      throw new Error(
+        `flux v${version} does not exist at ${url}: check the \`version\` input (or your \`download-url\` mirror)`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** Downloads, verifies and extracts the release asset into the tool cache; returns the cache directory. */
+async function downloadToCache(
+  version: string,
+  platform: Platform,
+  downloadUrl: string,
+  retry: RetryPolicy,
+): Promise<string> {
+  const asset = assetName(version, platform);
+  const sums = checksumsName(version);
+  const base = `${downloadUrl.replace(/\/+$/, '')}/v${version}`;
+  const workDir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'flux-download-'));
+  try {
+    let start = performance.now();
+    const sumsUrl = `${base}/${sums}`;
+    const checksums = await fetchOrExplain(sumsUrl, version, () => downloadText(sumsUrl, { retry }));
+    const archive = join(workDir, asset);
+    const archiveUrl = `${base}/${asset}`;
+    const bytes = await fetchOrExplain(archiveUrl, version, () =>
+      downloadFile(archiveUrl, archive, { retry }),
+    );
+    core.info(`Downloaded ${archiveUrl} (${formatBytes(bytes)}) and ${sums} in ${formatMs(since(start))}`);
+
+    start = performance.now();
+    const sha256 = await verifyChecksum(archive, asset, checksums, sums);
+    core.info(`Verified the SHA-256 of ${asset}: ${sha256} (${formatMs(since(start))})`);
+
+    start = performance.now();
+    const target = join(workDir, 'extracted');
+    const extracted =
+      platform.extension === 'zip'
+        ? await tc.extractZip(archive, target)
+        : await tc.extractTar(archive, target);
+    const binary = join(extracted, platform.binary);
+    if (!existsSync(binary)) throw new Error(`${asset} from ${archiveUrl} holds no ${platform.binary}`);
+    core.info(`Extracted ${platform.binary} from ${asset} (${formatMs(since(start))})`);
+
+    await checkVersion(binary, version, `${archiveUrl} does not hold the release it is named after`);
+
+    start = performance.now();
+    const cacheDir = await tc.cacheDir(extracted, TOOL_NAME, version, platform.arch);
+    core.info(`Cached flux ${version} in ${cacheDir} (${formatMs(since(start))})`);
+    return cacheDir;
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Installs flux `cfg.version` for this runner and adds it to PATH. An exact version found in the tool
+ * cache makes no network request at all; `latest` is resolved first.
+ */
+export async function installFlux(cfg: InstallConfig, options: InstallOptions = {}): Promise<InstalledFlux> {
+  const started = performance.now();
+  const platform = options.platform ?? detectPlatform();
+  const retry = options.retry ?? DEFAULT_RETRY;
+  if (!process.env.RUNNER_TOOL_CACHE) {
+    throw new Error(
+      'RUNNER_TOOL_CACHE is not set: flux is installed into the runner tool cache, which the runner names',
+    );
+  }
+  const version = await resolveVersion(parseVersionInput(cfg.version), {
+    token: cfg.token,
+    github: options.github ?? githubEndpoints(),
+    retry,
+  });
+
+  let dir = tc.find(TOOL_NAME, version, platform.arch);
+  const cached = dir !== '' && existsSync(join(dir, platform.binary));
+  if (cached) {
+    core.info(`Found flux ${version} for ${platform.os}/${platform.arch} in the tool cache: ${dir}`);
+    await checkVersion(
+      join(dir, platform.binary),
+      version,
+      `the tool cache entry ${dir} holds another release; delete it`,
+    );
+  } else {
+    core.debug(`flux ${version} ${platform.arch} is not in the tool cache ${process.env.RUNNER_TOOL_CACHE}`);
+    dir = await downloadToCache(version, platform, cfg.downloadUrl, retry);
+  }
+  core.addPath(dir);
+  const path = join(dir, platform.binary);
+  core.info(
+    `flux ${version} is on PATH: ${path} (${cached ? 'cached' : 'installed'} in ${formatMs(since(started))})`,
+  );
+  return { version, path, cached };
+}
+
+/**
+ * `install: false`: the flux already on PATH, and its version.
+ * @param requested the parsed `version` input; an exact one that differs from what is on PATH is warned about
+ */
+export async function useFluxOnPath(requested = 'latest'): Promise<{ version: string; path: string }> {
+  const path = findOnPath(process.platform === 'win32' ? 'flux.exe' : 'flux');
+  if (!path) {
+    throw new Error(
+      'There is no flux on PATH, and `install` is false: set `install: true`, or install flux in an earlier step.',
+    );
+  }
+  const version = await readFluxVersion(path);
+  if (requested !== 'latest' && requested !== version) {
+    core.warning(
+      `flux on PATH is ${version}; the \`version\` input (${requested}) applies only with \`install: true\``,
+    );
+  }
+  core.info(`Using flux ${version} from PATH: ${path}`);
+  return { version, path };
+}
+
+/** Install (or use the flux on PATH) and set the `flux-version` and `flux-path` outputs. */
+export async function installStep(
+  cfg: InstallConfig,
+  options: InstallOptions = {},
+): Promise<{ version: string; path: string }> {
+  const flux = cfg.install
+    ? await installFlux(cfg, options)
+    : await useFluxOnPath(parseVersionInput(cfg.version));
+  core.setOutput('flux-version', flux.version);
+  core.setOutput('flux-path', flux.path);
+  return flux;
+}
