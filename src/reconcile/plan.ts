@@ -1,0 +1,198 @@
+// Plan: the user's selectors become concrete objects, with their sources (for `with-source`) and the
+// order among them (sources first, then spec.dependsOn), as waves of work that can run at once.
+
+import { type FluxKind, findKind, HELM_RELEASE, KUSTOMIZATION, kindOf } from '../flux/kinds.js';
+import { describeRef, type ObjectRef, refKey } from '../flux/refs.js';
+import type { FluxObject } from '../flux/types.js';
+import type { ResourceSelector } from '../inputs-types.js';
+import type { ClusterApi } from '../kube/api.js';
+
+export interface PlannedObject {
+  ref: ObjectRef;
+  key: string;
+  kind: FluxKind;
+  /** The object as it was when planned: revision before, suspend flag, sources, dependencies. */
+  initial: FluxObject;
+  role: 'requested' | 'source';
+  /** Keys of the objects of this run that must be Ready before this one is requested. */
+  after: string[];
+  /** Key of this object's source when the source is part of the run (its revision becomes the expected one). */
+  sourceKey?: string;
+}
+
+export interface Plan {
+  /** Every object once, in an order where each comes after everything it waits for. */
+  objects: PlannedObject[];
+  /** Objects grouped into waves: each wave only waits for earlier waves. */
+  waves: string[][];
+}
+
+export interface PlanRequest {
+  selectors: readonly ResourceSelector[];
+  all: boolean;
+  namespace: string;
+  labelSelector: string;
+  withSource: boolean;
+}
+
+export class PlanError extends Error {
+  override name = 'PlanError';
+}
+
+export async function buildPlan(api: ClusterApi, request: PlanRequest): Promise<Plan> {
+  const requested = await resolveSelectors(api, request);
+  const objects = new Map<string, PlannedObject>();
+  for (const { kind, obj } of requested) addObject(objects, kind, obj, 'requested');
+  if (request.withSource) await addSources(api, objects);
+  linkDependencies(objects);
+  return order(objects);
+}
+
+interface Found {
+  kind: FluxKind;
+  obj: FluxObject;
+}
+
+async function resolveSelectors(api: ClusterApi, request: PlanRequest): Promise<Found[]> {
+  const selectors: ResourceSelector[] = [...request.selectors];
+  if (request.all) {
+    for (const kind of [KUSTOMIZATION, HELM_RELEASE]) {
+      selectors.push({ kind: kind.kind, namespace: request.namespace, name: '*' });
+    }
+  }
+  const problems: string[] = [];
+  const found = await Promise.all(
+    selectors.map(async (selector): Promise<Found[]> => {
+      const kind = kindOf(selector.kind);
+      if (selector.name === '*') {
+        const { items } = await api.list(kind, selector.namespace, request.labelSelector || undefined);
+        return items.map((obj) => ({ kind, obj }));
+      }
+      const obj = await api.get(kind, selector.namespace, selector.name);
+      if (obj) return [{ kind, obj }];
+      problems.push(await notFoundMessage(api, kind, selector.namespace, selector.name));
+      return [];
+    }),
+  );
+  if (problems.length > 0) throw new PlanError(problems.join('\n'));
+  const flat = found.flat();
+  if (flat.length === 0) {
+    const what = request.labelSelector ? ` matching selector '${request.labelSelector}'` : '';
+    throw new PlanError(
+      `Input 'resources' matched no Flux objects${what}: check the names, the 'namespace' input (${request.namespace}) and 'selector'.`,
+    );
+  }
+  return flat;
+}
+
+async function notFoundMessage(
+  api: ClusterApi,
+  kind: FluxKind,
+  namespace: string,
+  name: string,
+): Promise<string> {
+  const { items } = await api.list(kind, namespace);
+  const names = items.map((o) => o.metadata.name).sort();
+  const shown = names.slice(0, 20).join(', ') + (names.length > 20 ? `, … (${names.length} in all)` : '');
+  const existing =
+    names.length > 0
+      ? `${kind.kind}s in ${namespace}: ${shown}`
+      : `there are no ${kind.kind}s in ${namespace}`;
+  return `${kind.kind} ${namespace}/${name} not found; ${existing}.`;
+}
+
+function addObject(
+  objects: Map<string, PlannedObject>,
+  kind: FluxKind,
+  obj: FluxObject,
+  role: PlannedObject['role'],
+): PlannedObject {
+  const ref = { kind: kind.kind, namespace: obj.metadata.namespace ?? 'default', name: obj.metadata.name };
+  const key = refKey(ref);
+  const existing = objects.get(key);
+  if (existing) return existing;
+  const planned: PlannedObject = { ref, key, kind, initial: obj, role, after: [] };
+  objects.set(key, planned);
+  return planned;
+}
+
+/** Adds each object's source, and the source's source (HelmRelease → HelmChart → HelmRepository). */
+async function addSources(api: ClusterApi, objects: Map<string, PlannedObject>): Promise<void> {
+  const problems: string[] = [];
+  let frontier = [...objects.values()];
+  while (frontier.length > 0) {
+    const next: PlannedObject[] = [];
+    await Promise.all(
+      frontier.map(async (planned) => {
+        const sourceRef = planned.kind.sourceOf?.(planned.initial);
+        if (!sourceRef) return;
+        const sourceKind = findKind(sourceRef.kind);
+        if (!sourceKind) {
+          problems.push(
+            `${describeRef(planned.ref)}: its source kind ${sourceRef.kind} is not one the action knows.`,
+          );
+          return;
+        }
+        const key = refKey({ ...sourceRef, kind: sourceKind.kind });
+        planned.sourceKey = key;
+        if (objects.has(key)) return;
+        const obj = await api.get(sourceKind, sourceRef.namespace, sourceRef.name);
+        if (!obj) {
+          problems.push(
+            `${describeRef(planned.ref)}: its source ${sourceKind.kind} ${sourceRef.namespace}/${sourceRef.name} was not found.`,
+          );
+          planned.sourceKey = undefined;
+          return;
+        }
+        next.push(addObject(objects, sourceKind, obj, 'source'));
+      }),
+    );
+    frontier = next;
+  }
+  if (problems.length > 0) throw new PlanError(problems.join('\n'));
+}
+
+function linkDependencies(objects: Map<string, PlannedObject>): void {
+  for (const planned of objects.values()) {
+    const after = new Set<string>();
+    if (planned.sourceKey && objects.has(planned.sourceKey)) after.add(planned.sourceKey);
+    for (const dep of planned.kind.dependsOn?.(planned.initial) ?? []) {
+      const key = refKey(dep);
+      if (objects.has(key) && key !== planned.key) after.add(key);
+    }
+    planned.after = [...after];
+  }
+}
+
+/** Topological waves (Kahn). What is left when no object is free is a cycle: name it. */
+function order(objects: Map<string, PlannedObject>): Plan {
+  const remaining = new Map([...objects.values()].map((p) => [p.key, new Set(p.after)]));
+  const waves: string[][] = [];
+  while (remaining.size > 0) {
+    const wave = [...remaining]
+      .filter(([, deps]) => deps.size === 0)
+      .map(([key]) => key)
+      .sort();
+    if (wave.length === 0)
+      throw new PlanError(`dependsOn cycle: ${findCycle(objects, new Set(remaining.keys()))}`);
+    for (const key of wave) remaining.delete(key);
+    for (const deps of remaining.values()) for (const key of wave) deps.delete(key);
+    waves.push(wave);
+  }
+  const ordered = waves.flat().map((key) => objects.get(key)!);
+  return { objects: ordered, waves };
+}
+
+function findCycle(objects: Map<string, PlannedObject>, stuck: Set<string>): string {
+  const start = [...stuck].sort()[0]!;
+  const path: string[] = [];
+  const seen = new Map<string, number>();
+  let current = start;
+  while (!seen.has(current)) {
+    seen.set(current, path.length);
+    path.push(current);
+    current = objects.get(current)!.after.find((k) => stuck.has(k))!;
+  }
+  const cycle = [...path.slice(seen.get(current)), current];
+  return cycle.map((key) => describeRef(objects.get(key)!.ref)).join(' → ');
+}

@@ -1,0 +1,38 @@
+// Request: what the action writes to an object to make its controller act now.
+import type { FluxKind } from '../flux/kinds.js';
+import type { Command } from './types.js';
+
+export const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
+export const FORCE_AT = 'reconcile.fluxcd.io/forceAt';
+export const RESET_AT = 'reconcile.fluxcd.io/resetAt';
+
+export interface RequestOptions {
+  command: Command;
+  force: boolean;
+  reset: boolean;
+}
+
+let sequence = Math.floor(Math.random() * 1_000_000);
+
+/**
+ * A token in the flux CLI's format (RFC 3339 with nanoseconds), unique within this process: the controller
+ * echoes it in status.lastHandledReconcileAt, which is how we know our request, not an older one, was handled.
+ * The sub-millisecond digits come from a counter, so two requests in the same millisecond still differ.
+ */
+export function newRequestToken(now: Date = new Date()): string {
+  sequence = (sequence + 1) % 1_000_000;
+  return `${now.toISOString().slice(0, 23)}${String(sequence).padStart(6, '0')}Z`;
+}
+
+/** The merge patch that asks for a reconcile (and resumes, forces or resets when asked). */
+export function reconcilePatch(kind: FluxKind, token: string, options: RequestOptions): object {
+  const annotations: Record<string, string> = { [REQUESTED_AT]: token };
+  // helm-controller honours forceAt/resetAt only when they equal requestedAt.
+  if (kind.forceAndReset && options.force) annotations[FORCE_AT] = token;
+  if (kind.forceAndReset && options.reset) annotations[RESET_AT] = token;
+  const patch: { metadata: object; spec?: object } = { metadata: { annotations } };
+  if (options.command === 'resume') patch.spec = { suspend: false };
+  return patch;
+}
+
+export const SUSPEND_PATCH = { spec: { suspend: true } } as const;

@@ -1,0 +1,139 @@
+// An in-memory ClusterApi for unit tests of the planner and the run loop: objects in a map, watches that
+// see every change, and a hook that plays the controller's part when an object is patched. It proves the
+// orchestration only; the end-to-end tests prove the same behaviour against the real controllers.
+import type { FluxKind } from '../../src/flux/kinds.js';
+import type { ObjectRef } from '../../src/flux/refs.js';
+import type { FluxObject, KubeEvent } from '../../src/flux/types.js';
+import type { ClusterApi, ListResult, WatchHandler } from '../../src/kube/api.js';
+
+type Controller = (obj: FluxObject, cluster: FakeCluster) => void;
+
+export class FakeCluster implements ClusterApi {
+  private objects = new Map<string, FluxObject>();
+  private watchers = new Set<{ kind: string; namespace: string; handler: WatchHandler }>();
+  private version = 100;
+  private requests = 0;
+  readonly patches: Array<{ key: string; patch: object }> = [];
+  /** Plays the controller: called (asynchronously) after each patch of an object of that kind. */
+  controllers = new Map<string, Controller>();
+
+  add(kind: string, obj: FluxObject): FluxObject {
+    const stored = structuredClone(obj);
+    stored.kind = kind;
+    stored.metadata.namespace ??= 'flux-system';
+    stored.metadata.generation ??= 1;
+    stored.metadata.resourceVersion = String(++this.version);
+    this.objects.set(this.key(kind, stored.metadata.namespace, stored.metadata.name), stored);
+    return stored;
+  }
+
+  /** Changes an object as a controller would, and tells the watchers. */
+  update(kind: string, namespace: string, name: string, change: (obj: FluxObject) => void): FluxObject {
+    const obj = this.objects.get(this.key(kind, namespace, name));
+    if (!obj) throw new Error(`no ${kind} ${namespace}/${name}`);
+    change(obj);
+    obj.metadata.resourceVersion = String(++this.version);
+    for (const w of this.watchers) if (w.kind === kind && w.namespace === namespace) w.handler(structuredClone(obj));
+    return obj;
+  }
+
+  async get(kind: FluxKind, namespace: string, name: string): Promise<FluxObject | undefined> {
+    this.requests++;
+    const obj = this.objects.get(this.key(kind.kind, namespace, name));
+    return obj ? structuredClone(obj) : undefined;
+  }
+
+  async list(kind: FluxKind, namespace: string, labelSelector?: string): Promise<ListResult> {
+    this.requests++;
+    const items = [...this.objects.values()].filter(
+      (o) => o.kind === kind.kind && o.metadata.namespace === namespace && matchesLabels(o, labelSelector),
+    );
+    return { items: structuredClone(items), resourceVersion: String(this.version) };
+  }
+
+  async mergePatch(kind: FluxKind, namespace: string, name: string, patch: object): Promise<FluxObject> {
+    this.requests++;
+    const key = this.key(kind.kind, namespace, name);
+    const obj = this.objects.get(key);
+    if (!obj) throw Object.assign(new Error(`${kind.kind} ${namespace}/${name} not found`), { code: 404 });
+    this.patches.push({ key, patch });
+    mergeInto(obj as unknown as Record<string, unknown>, patch as Record<string, unknown>);
+    const updated = this.update(kind.kind, namespace, name, () => {});
+    const controller = this.controllers.get(kind.kind);
+    if (controller) setTimeout(() => controller(this.objects.get(key)!, this), 5);
+    return structuredClone(updated);
+  }
+
+  async watch(kind: FluxKind, namespace: string, onObject: WatchHandler, signal: AbortSignal): Promise<void> {
+    this.requests++;
+    const watcher = { kind: kind.kind, namespace, handler: onObject };
+    this.watchers.add(watcher);
+    for (const item of (await this.list(kind, namespace)).items) onObject(item);
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    this.watchers.delete(watcher);
+  }
+
+  async events(_ref: ObjectRef): Promise<KubeEvent[]> {
+    this.requests++;
+    return [];
+  }
+
+  requestCount(): number {
+    return this.requests;
+  }
+
+  private key(kind: string, namespace: string, name: string): string {
+    return `${kind}/${namespace}/${name}`;
+  }
+}
+
+function matchesLabels(obj: FluxObject, selector?: string): boolean {
+  if (!selector) return true;
+  return selector.split(',').every((term) => {
+    const [k, v] = term.split('=');
+    return obj.metadata.labels?.[k!.trim()] === v?.trim();
+  });
+}
+
+function mergeInto(target: Record<string, unknown>, patch: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(patch)) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const current = target[k];
+      const next = current && typeof current === 'object' ? (current as Record<string, unknown>) : {};
+      mergeInto(next, v as Record<string, unknown>);
+      target[k] = next;
+    } else if (v === null) delete target[k];
+    else target[k] = v;
+  }
+}
+
+/** Controller behaviours for tests: handle the request and end Ready, or end failed. */
+export const handleAndSucceed =
+  (revision: (obj: FluxObject) => string): Controller =>
+  (obj, cluster) =>
+    cluster.update(obj.kind!, obj.metadata.namespace!, obj.metadata.name, (o) => {
+      const token = o.metadata.annotations?.['reconcile.fluxcd.io/requestedAt'];
+      o.status = {
+        ...o.status,
+        observedGeneration: o.metadata.generation,
+        lastHandledReconcileAt: token,
+        conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${revision(o)}` }],
+      };
+      if (o.kind === 'Kustomization') o.status.lastAppliedRevision = revision(o);
+      else if (o.kind === 'HelmRelease') o.status.history = [{ chartVersion: revision(o), status: 'deployed' }];
+      else o.status.artifact = { revision: revision(o) };
+    });
+
+export const handleAndFail =
+  (reason: string, message: string): Controller =>
+  (obj, cluster) =>
+    cluster.update(obj.kind!, obj.metadata.namespace!, obj.metadata.name, (o) => {
+      o.status = {
+        ...o.status,
+        lastHandledReconcileAt: o.metadata.annotations?.['reconcile.fluxcd.io/requestedAt'],
+        conditions: [
+          { type: 'Ready', status: 'False', reason, message },
+          { type: 'Reconciling', status: 'True', reason: 'ProgressingWithRetry', message },
+        ],
+      };
+    });

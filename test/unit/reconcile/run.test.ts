@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { buildPlan } from '../../../src/reconcile/plan.js';
+import { type RunOptions, runPlan } from '../../../src/reconcile/run.js';
+import { FakeCluster, handleAndFail, handleAndSucceed } from '../../helpers/fake-cluster.js';
+
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+const options = (extra: Partial<RunOptions> = {}): RunOptions => ({
+  command: 'reconcile',
+  revision: '',
+  timeoutMs: 2_000,
+  failFast: true,
+  force: false,
+  reset: false,
+  ...extra,
+});
+
+function cluster(): FakeCluster {
+  const c = new FakeCluster();
+  c.add('GitRepository', { metadata: { name: 'repo' }, status: { artifact: { revision: 'main@sha1:old' } } });
+  for (const [name, deps] of [['a', []], ['b', ['a']], ['c', ['b']]] as const) {
+    c.add('Kustomization', {
+      metadata: { name },
+      spec: { sourceRef: { kind: 'GitRepository', name: 'repo' }, dependsOn: deps.map((d) => ({ name: d })) },
+      status: { lastAppliedRevision: 'main@sha1:old', observedGeneration: 1 },
+    });
+  }
+  return c;
+}
+
+async function run(c: FakeCluster, names: string[], opts: RunOptions, withSource = false) {
+  const plan = await buildPlan(c, {
+    selectors: names.map((name) => ({ kind: 'Kustomization', namespace: 'flux-system', name })),
+    all: false,
+    namespace: 'flux-system',
+    labelSelector: '',
+    withSource,
+  });
+  return runPlan(c, plan, opts);
+}
+
+describe('runPlan', () => {
+  it('requests the source first and holds the object to the revision the source fetched', async () => {
+    const c = cluster();
+    c.controllers.set('GitRepository', handleAndSucceed(() => `main@sha1:${SHA}`));
+    c.controllers.set('Kustomization', handleAndSucceed(() => `main@sha1:${SHA}`));
+    const result = await run(c, ['a'], options({ revision: SHA.slice(0, 7) }), true);
+    expect(result.ready).toBe(true);
+    expect(result.results.map((r) => [r.kind, r.outcome, r.revisionBefore, r.revisionAfter])).toEqual([
+      ['GitRepository', 'ready', 'main@sha1:old', `main@sha1:${SHA}`],
+      ['Kustomization', 'ready', 'main@sha1:old', `main@sha1:${SHA}`],
+    ]);
+    expect(c.patches.map((p) => p.key)).toEqual(['GitRepository/flux-system/repo', 'Kustomization/flux-system/a']);
+  });
+
+  it('requests a dependent only after its dependency is Ready', async () => {
+    const c = cluster();
+    const order: string[] = [];
+    c.controllers.set('Kustomization', (obj, cl) => {
+      order.push(obj.metadata.name);
+      handleAndSucceed(() => 'main@sha1:new')(obj, cl);
+    });
+    const result = await run(c, ['c', 'b', 'a'], options());
+    expect(result.ready).toBe(true);
+    expect(order).toEqual(['a', 'b', 'c']);
+  });
+
+  it('fails fast with the controller message and skips the dependents', async () => {
+    const c = cluster();
+    c.controllers.set('Kustomization', handleAndFail('BuildFailed', 'kustomize build failed: accumulating resources'));
+    const result = await run(c, ['a', 'b', 'c'], options({ timeoutMs: 60_000 }));
+    expect(result.ready).toBe(false);
+    expect(result.results.map((r) => [r.name, r.outcome, r.reason])).toEqual([
+      ['a', 'failed', 'BuildFailed'],
+      ['b', 'skipped', 'DependencyFailed'],
+      ['c', 'skipped', 'DependencyFailed'],
+    ]);
+    expect(result.results[0]!.message).toBe('kustomize build failed: accumulating resources');
+    expect(result.results[1]!.message).toContain('Kustomization flux-system/a');
+  });
+
+  it('times out with the last status and says when the request was never handled', async () => {
+    const c = cluster();
+    const result = await run(c, ['a'], options({ timeoutMs: 300 }));
+    expect(result.results[0]).toMatchObject({ outcome: 'timed-out', ok: false });
+    expect(result.results[0]!.message).toMatch(/Timed out after 0s waiting for kustomize-controller to handle the reconcile request/);
+    expect(result.results[0]!.message).toContain('is kustomize-controller running?');
+  });
+
+  it('reports a suspended object with the fix, and resumes it with command resume', async () => {
+    const c = cluster();
+    c.update('Kustomization', 'flux-system', 'a', (o) => {
+      o.spec!.suspend = true;
+    });
+    const suspended = await run(c, ['a'], options());
+    expect(suspended.results[0]).toMatchObject({ outcome: 'suspended', ok: false });
+    expect(suspended.results[0]!.message).toContain('command: resume');
+    expect(c.patches).toHaveLength(0);
+
+    c.controllers.set('Kustomization', handleAndSucceed(() => 'main@sha1:new'));
+    const resumed = await run(c, ['a'], options({ command: 'resume' }));
+    expect(resumed.results[0]).toMatchObject({ outcome: 'ready', ok: true });
+    expect(c.patches[0]!.patch).toMatchObject({ spec: { suspend: false } });
+  });
+
+  it('suspends with command suspend and counts it as success', async () => {
+    const c = cluster();
+    const result = await run(c, ['a', 'b'], options({ command: 'suspend' }));
+    expect(result.ready).toBe(true);
+    expect(result.results.map((r) => r.outcome)).toEqual(['suspended', 'suspended']);
+    expect(c.patches.map((p) => p.patch)).toEqual([{ spec: { suspend: true } }, { spec: { suspend: true } }]);
+  });
+
+  it('waits without requesting anything with command wait, until the revision arrives', async () => {
+    const c = cluster();
+    setTimeout(() => {
+      c.update('Kustomization', 'flux-system', 'a', (o) => {
+        o.status = {
+          ...o.status,
+          lastAppliedRevision: `main@sha1:${SHA}`,
+          conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied' }],
+        };
+      });
+    }, 50);
+    const result = await run(c, ['a'], options({ command: 'wait', revision: SHA }));
+    expect(c.patches).toHaveLength(0);
+    expect(result.results[0]).toMatchObject({ outcome: 'ready', revisionAfter: `main@sha1:${SHA}` });
+  });
+
+  it('makes a constant number of API requests per object, however long it waits', async () => {
+    const c = cluster();
+    c.controllers.set('Kustomization', (obj, cl) => setTimeout(() => handleAndSucceed(() => 'x')(obj, cl), 200));
+    await run(c, ['a', 'b', 'c'], options());
+    // get ×3, one watch (+ its list), patch ×3
+    expect(c.requestCount()).toBe(8);
+  });
+});
