@@ -1,0 +1,106 @@
+// Annotations: what GitHub shows on the run page and the pull request, one per object that needs a look.
+import * as core from '@actions/core';
+import { describeRef } from '../flux/refs.js';
+import type { ObjectResult, RunResult } from '../reconcile/types.js';
+import { formatDuration, shortRevision } from './format.js';
+import { revisionMatches } from './revision-match.js';
+import { shorten } from './text.js';
+
+export interface Annotation {
+  level: 'error' | 'warning' | 'notice';
+  title: string;
+  message: string;
+}
+
+// GitHub shows at most 10 annotations of each level per step and drops the rest silently.
+export const MAX_ANNOTATIONS_PER_LEVEL = 10;
+const MAX_MESSAGE_CHARS = 4000;
+
+function controllerWords(result: ObjectResult): string {
+  const message = result.message.trim();
+  if (!result.reason) return message;
+  return message ? `${result.reason}: ${message}` : result.reason;
+}
+
+function revisionLine(result: ObjectResult): string {
+  const parts: string[] = [];
+  if (result.revisionAfter) parts.push(`at ${result.revisionAfter}`);
+  if (result.expectedRevision) parts.push(`expected ${result.expectedRevision}`);
+  return parts.length ? `Revision: ${parts.join(', ')}` : '';
+}
+
+function failureAnnotation(result: ObjectResult): Annotation {
+  const head =
+    result.outcome === 'timed-out'
+      ? `Timed out after ${formatDuration(result.durationMs)}, still not Ready. ${controllerWords(result)}`
+      : controllerWords(result);
+  const waited = result.waitedOn ? `Waited on: ${result.waitedOn}` : '';
+  return {
+    level: 'error',
+    title: describeRef(result),
+    message: [head, waited, revisionLine(result)].filter(Boolean).join('\n'),
+  };
+}
+
+function notDoneAnnotation(result: ObjectResult): Annotation {
+  const what: Record<string, string> = {
+    suspended: 'Suspended: nothing was reconciled.',
+    skipped: 'Skipped: nothing was asked of it.',
+    cancelled: 'Cancelled: the run stopped before it finished.',
+  };
+  return {
+    level: 'warning',
+    title: describeRef(result),
+    message: [what[result.outcome] ?? result.outcome, controllerWords(result)].filter(Boolean).join(' '),
+  };
+}
+
+/** The expected revision was superseded by another one, or never showed up before the run ended. */
+function revisionAnnotation(result: ObjectResult): Annotation | undefined {
+  const expected = result.expectedRevision;
+  if (!expected || result.ok) return undefined;
+  if (result.outcome !== 'failed' && result.outcome !== 'timed-out') return undefined;
+  if (revisionMatches(result.revisionAfter, expected)) return undefined;
+  const message = result.revisionAfter
+    ? `Revision ${expected} was not reached: the object is at ${result.revisionAfter}. ` +
+      'A newer commit may have superseded it, or the source does not point at it (check its branch, tag or ref).'
+    : `Revision ${expected} was never seen: the object reports no revision yet.`;
+  return { level: 'warning', title: `${describeRef(result)}: revision ${shortRevision(expected)}`, message };
+}
+
+function capped(annotations: Annotation[], level: Annotation['level']): Annotation[] {
+  if (annotations.length <= MAX_ANNOTATIONS_PER_LEVEL) return annotations;
+  const shown = annotations.slice(0, MAX_ANNOTATIONS_PER_LEVEL - 1);
+  const hidden = annotations.slice(MAX_ANNOTATIONS_PER_LEVEL - 1);
+  return [
+    ...shown,
+    {
+      level,
+      title: `${hidden.length} more objects`,
+      message: `${hidden.map((a) => a.title).join(', ')}. See the job summary and the log for each one.`,
+    },
+  ];
+}
+
+/** Every annotation for the run, errors first, at most MAX_ANNOTATIONS_PER_LEVEL of each level. */
+export function annotationsFor(run: RunResult): Annotation[] {
+  const errors: Annotation[] = [];
+  const warnings: Annotation[] = [];
+  for (const result of run.results) {
+    if (result.outcome === 'failed' || result.outcome === 'timed-out') errors.push(failureAnnotation(result));
+    else if (!result.ok) warnings.push(notDoneAnnotation(result));
+    const revision = revisionAnnotation(result);
+    if (revision) warnings.push(revision);
+  }
+  return [...capped(errors, 'error'), ...capped(warnings, 'warning')].map((a) => ({
+    ...a,
+    message: shorten(a.message, MAX_MESSAGE_CHARS).text,
+  }));
+}
+
+export function emitAnnotations(run: RunResult): void {
+  for (const { level, title, message } of annotationsFor(run)) {
+    const emit = { error: core.error, warning: core.warning, notice: core.notice }[level];
+    emit(message, { title });
+  }
+}

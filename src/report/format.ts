@@ -1,0 +1,90 @@
+// How revisions, durations, times, outcomes and the cluster address are shown to a person.
+import type { Outcome } from '../reconcile/types.js';
+
+// sha1 commits read well at 8 hex digits (as `flux get` and GitHub show them); digests need 12.
+const HEX_DIGITS_SHOWN: Record<string, number> = { sha1: 8 };
+const DIGEST_DIGITS_SHOWN = 12;
+
+/**
+ * A revision shortened for display: `main@sha1:0123456789abcdef…` → `main@sha1:01234567`,
+ * `latest@sha256:<64 hex>` → `latest@sha256:<12 hex>`, legacy `main/<40 hex>` → `main/01234567`.
+ * The full value is in the outputs and in the details.
+ */
+export function shortRevision(revision: string): string {
+  return revision
+    .replace(/\b(sha1|sha256|sha384|sha512|blake3):([0-9a-f]+)/gi, (whole, algo: string, hex: string) => {
+      const keep = HEX_DIGITS_SHOWN[algo.toLowerCase()] ?? DIGEST_DIGITS_SHOWN;
+      return hex.length > keep ? `${algo}:${hex.slice(0, keep)}` : whole;
+    })
+    .replace(
+      /^([^@:]+\/)([0-9a-f]{40})$/i,
+      (_whole, branch: string, sha: string) => `${branch}${sha.slice(0, 8)}`,
+    )
+    .replace(/^([0-9a-f]{40})$/i, (sha: string) => sha.slice(0, 8));
+}
+
+/** `850ms`, `4.2s`, `1m 05s`, `1h 02m`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const totalSeconds = ms / 1000;
+  if (totalSeconds < 60) return `${totalSeconds < 10 ? totalSeconds.toFixed(1) : Math.round(totalSeconds)}s`;
+  const seconds = Math.round(totalSeconds);
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const rest = seconds % 60;
+  if (hours > 0) return `${hours}h ${String(minutes).padStart(2, '0')}m`;
+  return `${minutes}m ${String(rest).padStart(2, '0')}s`;
+}
+
+/** An RFC 3339 time as `2025-01-31 14:02:07 UTC`; anything unparseable is shown as given. */
+export function formatTime(time: string | undefined): string {
+  if (!time) return '';
+  const date = new Date(time);
+  if (Number.isNaN(date.getTime())) return time;
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/**
+ * Only the host (and port) of the API server URL: a kubeconfig `server` may carry user info or a query,
+ * which must never reach the summary.
+ */
+export function serverHost(server: string | undefined): string | undefined {
+  if (!server) return undefined;
+  try {
+    const url = new URL(server.includes('://') ? server : `https://${server}`);
+    return url.host || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface OutcomeLook {
+  label: string;
+  emoji: string;
+  /** The log's mark, as the flux CLI marks its own progress lines. */
+  mark: string;
+}
+
+const OUTCOMES: Record<Outcome, OutcomeLook> = {
+  ready: { label: 'Ready', emoji: '✅', mark: '✔' },
+  failed: { label: 'Failed', emoji: '❌', mark: '✗' },
+  'timed-out': { label: 'Timed out', emoji: '⏱️', mark: '✗' },
+  suspended: { label: 'Suspended', emoji: '⏸️', mark: '◎' },
+  skipped: { label: 'Skipped', emoji: '⏭️', mark: '◎' },
+  cancelled: { label: 'Cancelled', emoji: '🚫', mark: '◎' },
+};
+
+export function outcomeLook(outcome: Outcome): OutcomeLook {
+  return OUTCOMES[outcome];
+}
+
+/** Outcomes in the order a person wants to read them: problems first. */
+export const OUTCOME_ORDER: readonly Outcome[] = [
+  'failed',
+  'timed-out',
+  'cancelled',
+  'suspended',
+  'skipped',
+  'ready',
+];

@@ -1,0 +1,61 @@
+// The step's outputs: what later steps of a workflow read with fromJSON().
+import * as core from '@actions/core';
+import { refKey } from '../flux/refs.js';
+import type { ObjectResult, Outcome, RunResult } from '../reconcile/types.js';
+import { shorten } from './text.js';
+
+// Outputs share one size budget per job; a pruning failure can list hundreds of objects in its message.
+const MAX_OUTPUT_MESSAGE_CHARS = 4000;
+
+/** One record of the `results` output. Absent values are null, so every record has the same keys. */
+export interface ResultRecord {
+  kind: string;
+  namespace: string;
+  name: string;
+  outcome: Outcome;
+  ok: boolean;
+  role: 'requested' | 'source';
+  revisionBefore: string | null;
+  revisionAfter: string | null;
+  expectedRevision: string | null;
+  durationMs: number;
+  reason: string;
+  message: string;
+  waitedOn: string | null;
+}
+
+export function resultRecord(result: ObjectResult): ResultRecord {
+  return {
+    kind: result.kind,
+    namespace: result.namespace,
+    name: result.name,
+    outcome: result.outcome,
+    ok: result.ok,
+    role: result.role,
+    revisionBefore: result.revisionBefore ?? null,
+    revisionAfter: result.revisionAfter ?? null,
+    expectedRevision: result.expectedRevision ?? null,
+    durationMs: Math.round(result.durationMs),
+    reason: result.reason,
+    message: shorten(result.message, MAX_OUTPUT_MESSAGE_CHARS).text,
+    waitedOn: result.waitedOn ?? null,
+  };
+}
+
+/** Every output the report owns, as the strings `core.setOutput` writes. */
+export function buildOutputs(run: RunResult): Record<'ready' | 'results' | 'revisions' | 'failed', string> {
+  const revisions: Record<string, string> = {};
+  for (const result of run.results) {
+    if (result.revisionAfter) revisions[refKey(result)] = result.revisionAfter;
+  }
+  return {
+    ready: run.ready ? 'true' : 'false',
+    results: JSON.stringify(run.results.map(resultRecord)),
+    revisions: JSON.stringify(revisions),
+    failed: JSON.stringify(run.results.filter((r) => !r.ok).map(refKey)),
+  };
+}
+
+export function writeOutputs(run: RunResult): void {
+  for (const [name, value] of Object.entries(buildOutputs(run))) core.setOutput(name, value);
+}

@@ -1,0 +1,43 @@
+// The one entry the main step calls after a run: outputs, annotations, the job summary.
+import * as core from '@actions/core';
+import type { RunResult } from '../reconcile/types.js';
+import { emitAnnotations } from './annotations.js';
+import type { ReportContext } from './context.js';
+import type { NamespaceHealth } from './health.js';
+import { verdictLine } from './log.js';
+import { writeOutputs } from './outputs.js';
+import { renderSummary } from './summary.js';
+
+export interface ReportOptions {
+  /** The `summary` input: write a job summary. */
+  summary: boolean;
+}
+
+/**
+ * Outputs first, so that later steps have them even when the summary cannot be written;
+ * a summary failure is a warning, never the step's failure.
+ */
+export async function report(
+  ctx: ReportContext,
+  run: RunResult,
+  health: NamespaceHealth | undefined,
+  opts: ReportOptions,
+): Promise<void> {
+  writeOutputs(run);
+  emitAnnotations(run);
+  if (run.results.length) {
+    core.startGroup(`Results: ${run.results.filter((r) => r.ok).length} of ${run.results.length} ok`);
+    for (const result of run.results) core.info(verdictLine(result));
+    core.endGroup();
+  }
+  if (!opts.summary) return;
+  try {
+    await core.summary.addRaw(renderSummary(ctx, run, health)).write();
+  } catch (error) {
+    core.warning(
+      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  } finally {
+    core.summary.emptyBuffer();
+  }
+}

@@ -1,0 +1,131 @@
+// The job summary: one screen that answers "did my commit deploy, and if not, why?".
+// Plain HTML, the way core.summary writes it; no blank line anywhere, so GitHub's Markdown keeps it one block.
+import { describeRef } from '../flux/refs.js';
+import type { ObjectResult, Outcome, RunResult } from '../reconcile/types.js';
+import type { ReportContext } from './context.js';
+import { renderDetails } from './details.js';
+import { formatDuration, OUTCOME_ORDER, outcomeLook, serverHost, shortRevision } from './format.js';
+import type { NamespaceHealth } from './health.js';
+import { renderHealth } from './health-view.js';
+import { bold, cell, code, table } from './html.js';
+import { Neighbourhood } from './neighbours.js';
+import { revisionMatches } from './revision-match.js';
+import { escapeHtml, shorten } from './text.js';
+
+export const CELL_MESSAGE_CHARS = 240;
+const CELL_MESSAGE_LINES = 3;
+// GitHub refuses a step summary over 1 MiB; stop adding details well before.
+export const SUMMARY_BUDGET_BYTES = 900_000;
+
+function verdictTitle(run: RunResult): string {
+  const total = run.results.length;
+  const goal = run.command === 'suspend' ? 'suspended' : 'Ready';
+  if (total === 0) return `✅ flux-reconcile ${run.command}: no objects to ${run.command}`;
+  if (run.ready)
+    return `✅ flux-reconcile ${run.command}: ${total === 1 ? 'the object is' : `all ${total} objects`} ${goal}`;
+  const bad = run.results.filter((r) => !r.ok).length;
+  return `❌ flux-reconcile ${run.command}: ${bad} of ${total} objects not ${goal}`;
+}
+
+function outcomeCounts(results: ObjectResult[]): string {
+  const counts = new Map<Outcome, number>();
+  for (const r of results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
+  return OUTCOME_ORDER.filter((o) => counts.has(o))
+    .map((o) => `${outcomeLook(o).emoji} ${counts.get(o)} ${escapeHtml(outcomeLook(o).label.toLowerCase())}`)
+    .join(' · ');
+}
+
+function header(ctx: ReportContext, run: RunResult): string {
+  const facts: string[] = [`${bold('Command')} ${code(run.command)}`];
+  const host = serverHost(ctx.server);
+  if (host) facts.push(`${bold('Cluster')} ${code(host)}`);
+  if (ctx.contextName) facts.push(`${bold('Context')} ${code(ctx.contextName)}`);
+  if (ctx.fluxVersion) facts.push(`${bold('flux')} ${code(ctx.fluxVersion)}`);
+  if (run.expectedRevision) facts.push(`${bold('Expected revision')} ${code(run.expectedRevision)}`);
+  facts.push(`${bold('Total time')} ${escapeHtml(formatDuration(run.durationMs))}`);
+  const counts = run.results.length ? `\n<p>${outcomeCounts(run.results)}</p>` : '';
+  return `<h2>${escapeHtml(verdictTitle(run))}</h2>\n<p>${facts.join(' · ')}</p>${counts}`;
+}
+
+function revisionCell(result: ObjectResult): string {
+  const { revisionBefore: before, revisionAfter: after } = result;
+  const short = (r: string) => code(shortRevision(r));
+  let html = '–';
+  if (before && after && before !== after) html = `${short(before)} → ${short(after)}`;
+  else if (after) html = before ? `${short(after)} <i>(unchanged)</i>` : short(after);
+  else if (before) html = `${short(before)} → <i>none</i>`;
+  const expected = result.expectedRevision;
+  if (expected && !result.ok && !revisionMatches(after, expected)) {
+    html += `<br>expected ${code(shortRevision(expected))}`;
+  }
+  return html;
+}
+
+/** The message cell, and whether the whole text had to go to the details. */
+function messageCell(result: ObjectResult): { html: string; truncated: boolean } {
+  const { text, truncated } = shorten(result.message, CELL_MESSAGE_CHARS, CELL_MESSAGE_LINES);
+  const reason = result.reason ? `${bold(result.reason)}${text ? ': ' : ''}` : '';
+  const more = truncated ? ' <i>(full text in the details below)</i>' : '';
+  return { html: `${reason}${cell(text)}${more}`, truncated };
+}
+
+function objectRow(result: ObjectResult, message: string): string[] {
+  const look = outcomeLook(result.outcome);
+  const kind =
+    result.role === 'source' ? `${escapeHtml(result.kind)}<br><sub>source</sub>` : escapeHtml(result.kind);
+  return [
+    `${look.emoji} ${escapeHtml(look.label)}`,
+    kind,
+    code(`${result.namespace}/${result.name}`),
+    revisionCell(result),
+    escapeHtml(formatDuration(result.durationMs)),
+    message,
+  ];
+}
+
+/** Problems first, in run order within each outcome. */
+function readingOrder(results: ObjectResult[]): ObjectResult[] {
+  return results
+    .map((result, index) => ({ result, index }))
+    .sort(
+      (a, b) =>
+        OUTCOME_ORDER.indexOf(a.result.outcome) - OUTCOME_ORDER.indexOf(b.result.outcome) ||
+        a.index - b.index,
+    )
+    .map(({ result }) => result);
+}
+
+export function renderSummary(ctx: ReportContext, run: RunResult, health?: NamespaceHealth): string {
+  const ordered = readingOrder(run.results);
+  const rows: string[][] = [];
+  const needDetails: ObjectResult[] = [];
+  for (const result of ordered) {
+    const message = messageCell(result);
+    rows.push(objectRow(result, message.html));
+    if (!result.ok || message.truncated) needDetails.push(result);
+  }
+  const parts = [header(ctx, run)];
+  if (rows.length) {
+    parts.push(table(['Result', 'Kind', 'Object', 'Revision', 'Duration', 'Message'], rows));
+  }
+  const footer = health ? renderHealth(health) : '';
+  let size = Buffer.byteLength(parts.join('\n') + footer);
+  const around = new Neighbourhood(run, ctx.related);
+  const details: string[] = [];
+  for (const [index, result] of needDetails.entries()) {
+    const block = renderDetails(result, around);
+    const blockSize = Buffer.byteLength(block) + 1;
+    if (size + blockSize > SUMMARY_BUDGET_BYTES) {
+      const left = needDetails.slice(index).map(describeRef).join(', ');
+      details.push(
+        `<p><i>Details of ${needDetails.length - index} more objects left out to stay within GitHub's summary size limit: ${escapeHtml(shorten(left, 2000).text)}. Their messages are in the log and the <code>results</code> output.</i></p>`,
+      );
+      break;
+    }
+    size += blockSize;
+    details.push(block);
+  }
+  if (details.length) parts.push('<h3>Details</h3>', ...details);
+  if (footer) parts.push(footer);
+  return `${parts.join('\n')}\n`;
+}
