@@ -42,3 +42,19 @@ export interface Config {
   reconcile: ReconcileConfig;
   summary: boolean;
 }
+
+/**
+ * A bad input. The message names the input, says what is wrong and shows a right value; it never holds a
+ * secret input's value. Defined here, beside Config, so the parsers of single inputs can throw it without
+ * importing inputs.ts (which imports them).
+ */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  /** The inputs at fault, e.g. `['timeout']`. */
+  readonly inputs: readonly string[];
+
+  constructor(inputs: string | readonly string[], message: string) {
+    super(message);
+    this.inputs = typeof inputs === 'string' ? [inputs] : [...inputs];
+  }
+}

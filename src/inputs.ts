@@ -1,0 +1,331 @@
+// Every input of action.yml is read and checked here, and nowhere else. A bad value becomes a ConfigError
+// whose message names the input, says what is wrong and shows a right value; all bad inputs are reported
+// together. Secret inputs (kubeconfig, token) are passed through untouched and never appear in a message.
+//
+// Decisions (documented in the README):
+// - An empty input takes the default of action.yml, so running outside a workflow behaves the same.
+// - `force`/`reset` where they cannot act (no HelmRelease named, or a command that requests nothing) and a
+//   `selector` with nothing to narrow are warnings, not errors: the run still does what was asked.
+// - `revision` refuses a branch name or moving tag (`main`, `latest`): such a gate would prove nothing.
+import * as core from '@actions/core';
+import { parseGoDuration } from './duration.js';
+import { HELM_RELEASE } from './flux/kinds.js';
+import { type Config, ConfigError } from './inputs-types.js';
+import { isDnsLabel, LABEL_RULE, parseResources, quoteInput } from './reconcile/resources.js';
+import { expectedRevisionProblem } from './reconcile/revision.js';
+import type { Command } from './reconcile/types.js';
+
+export { ConfigError };
+
+export type GetInput = (name: string) => string;
+export type Warn = (message: string) => void;
+
+/** The defaults of action.yml (a test keeps the two in step). */
+export const INPUT_DEFAULTS = {
+  command: 'reconcile',
+  resources: '',
+  namespace: 'flux-system',
+  selector: '',
+  'with-source': 'false',
+  revision: '',
+  timeout: '5m',
+  'fail-fast': 'true',
+  force: 'false',
+  reset: 'false',
+  kubeconfig: '',
+  context: '',
+  'export-kubeconfig': 'true',
+  version: 'latest',
+  install: 'true',
+  'download-url': 'https://github.com/fluxcd/flux2/releases/download',
+  token: '',
+  summary: 'true',
+} as const;
+
+export type InputName = keyof typeof INPUT_DEFAULTS;
+
+const COMMANDS: readonly Command[] = ['reconcile', 'wait', 'suspend', 'resume'];
+
+/** The longest delay Node.js timers accept (about 24.8 days); longer ones would fire at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+const MAX_REVISION_LENGTH = 255;
+
+// As @actions/core's getBooleanInput: the YAML 1.2 core schema's booleans.
+const TRUE_WORDS = ['true', 'True', 'TRUE'];
+const FALSE_WORDS = ['false', 'False', 'FALSE'];
+
+const SEMVER =
+  /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+
+function fail(input: InputName, message: string): never {
+  throw new ConfigError(input, message);
+}
+
+export function parseBoolean(input: InputName, value: string): boolean {
+  if (TRUE_WORDS.includes(value)) return true;
+  if (FALSE_WORDS.includes(value)) return false;
+  fail(input, `Input '${input}' must be true or false; got ${quoteInput(value)}.`);
+}
+
+function parseCommand(value: string): Command {
+  const command = COMMANDS.find((c) => c === value.toLowerCase());
+  if (command) return command;
+  fail(
+    'command',
+    `Input 'command' must be one of ${COMMANDS.join(', ')}, e.g. reconcile; got ${quoteInput(value)}.`,
+  );
+}
+
+export function parseTimeout(value: string): number {
+  const example = 'such as 90s, 5m or 1h30m';
+  let ms: number;
+  try {
+    ms = parseGoDuration(value);
+  } catch {
+    const hint = /^\d+(\.\d+)?$/.test(value) ? ` (add a unit: ${value}s or ${value}m)` : '';
+    fail('timeout', `Input 'timeout' must be a Go duration ${example}; got ${quoteInput(value)}${hint}.`);
+  }
+  if (ms <= 0)
+    fail('timeout', `Input 'timeout' must be longer than zero, ${example}; got ${quoteInput(value)}.`);
+  if (ms > MAX_TIMEOUT_MS) {
+    fail(
+      'timeout',
+      `Input 'timeout' must be at most 596h (the longest a Node.js timer waits), such as 1h30m; got ${quoteInput(value)}.`,
+    );
+  }
+  return Math.ceil(ms);
+}
+
+export function parseNamespace(value: string): string {
+  if (isDnsLabel(value)) return value;
+  fail(
+    'namespace',
+    `Input 'namespace' must be a Kubernetes namespace name (${LABEL_RULE}), such as flux-system; got ${quoteInput(value)}.`,
+  );
+}
+
+export function parseVersion(value: string): string {
+  if (value.toLowerCase() === 'latest') return 'latest';
+  if (SEMVER.test(value)) return value.replace(/^v/, '');
+  fail(
+    'version',
+    `Input 'version' must be latest or a flux version such as 2.9.6 or v2.9.6; got ${quoteInput(value)}.`,
+  );
+}
+
+/** Hides the user:password part of a URL: a mirror's URL may carry credentials. */
+function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s]*@/i, '$1***@');
+}
+
+export function parseDownloadUrl(value: string): string {
+  const example = 'a base URL laid out like https://github.com/fluxcd/flux2/releases/download';
+  const shown = quoteInput(withoutCredentials(value));
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    fail('download-url', `Input 'download-url' must be an http(s) URL, ${example}; got ${shown}.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    fail('download-url', `Input 'download-url' must be an http(s) URL, ${example}; got ${shown}.`);
+  }
+  if (url.search !== '' || url.hash !== '') {
+    fail(
+      'download-url',
+      `Input 'download-url' must have no query or fragment (file names are appended to it), ${example}; got ${shown}.`,
+    );
+  }
+  return value.replace(/\/+$/, '');
+}
+
+export function parseRevisionInput(value: string): string {
+  const example =
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression the person can paste
+    'a commit SHA (full, or at least 7 characters; usually ${{ github.sha }}), a version tag such as v1.2.3, ' +
+    'an OCI digest such as sha256:<hex>, or a whole Flux revision such as main@sha1:<sha>';
+  const problem =
+    value.length > MAX_REVISION_LENGTH
+      ? `it is longer than ${MAX_REVISION_LENGTH} characters`
+      : expectedRevisionProblem(value);
+  if (problem === undefined) return value;
+  const tagHint = problem.startsWith('a branch')
+    ? ' For a tag that is not a version, write refs/tags/<tag>.'
+    : '';
+  fail('revision', `Input 'revision' must be ${example}; got ${quoteInput(value)}: ${problem}.${tagHint}`);
+}
+
+// Kubernetes label selectors (k8s.io/apimachinery labels.Parse): `key`, `!key`, `key=v`, `key==v`,
+// `key!=v`, `key in (a,b)`, `key notin (a,b)`, `key>1`, `key<1`, joined by commas.
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const KEY_CHARS = '[^\\s!=,()<>]+';
+const EXISTS = new RegExp(`^(!)?\\s*(${KEY_CHARS})$`);
+const EQUALITY = new RegExp(`^(${KEY_CHARS})\\s*(==|=|!=)\\s*([^\\s!=,()<>]*)$`);
+const SET = new RegExp(`^(${KEY_CHARS})\\s+(in|notin)\\s*\\(([^()]*)\\)$`);
+const NUMERIC = new RegExp(`^(${KEY_CHARS})\\s*(<|>)\\s*(-?\\d+)$`);
+
+function labelKeyProblem(key: string): string | undefined {
+  const slash = key.indexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined) {
+    const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+    if (prefix.length > 253 || !dnsSubdomain.test(prefix))
+      return `key prefix ${quoteInput(prefix, 40)} is not a DNS subdomain`;
+  }
+  if (name.length > 63 || !LABEL_NAME.test(name))
+    return `key ${quoteInput(key, 60)} is not a valid label key`;
+  return undefined;
+}
+
+function labelValueProblem(value: string): string | undefined {
+  if (value === '' || (value.length <= 63 && LABEL_NAME.test(value))) return undefined;
+  return `value ${quoteInput(value, 60)} is not a valid label value`;
+}
+
+/** Splits at commas outside parentheses. */
+function requirements(selector: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < selector.length; i++) {
+    const c = selector[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(selector.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(selector.slice(start));
+  return parts.map((p) => p.trim());
+}
+
+function requirementProblem(requirement: string): string | undefined {
+  if (requirement === '') return 'an empty requirement (two commas in a row?)';
+  let m = SET.exec(requirement);
+  if (m) {
+    const values = m[3]!.split(',').map((v) => v.trim());
+    if (values.every((v) => v === '')) return `${quoteInput(requirement, 60)} has an empty set of values`;
+    return labelKeyProblem(m[1]!) ?? values.map(labelValueProblem).find((p) => p !== undefined);
+  }
+  m = EQUALITY.exec(requirement) ?? NUMERIC.exec(requirement);
+  if (m) return labelKeyProblem(m[1]!) ?? labelValueProblem(m[3]!);
+  m = EXISTS.exec(requirement);
+  if (m) return labelKeyProblem(m[2]!);
+  return `${quoteInput(requirement, 60)} is not a requirement`;
+}
+
+export function parseSelector(value: string): string {
+  if (value === '') return value;
+  const problem = requirements(value)
+    .map(requirementProblem)
+    .find((p) => p !== undefined);
+  if (problem === undefined) return value;
+  fail(
+    'selector',
+    `Input 'selector' must be a Kubernetes label selector such as app.kubernetes.io/part-of=shop or tier in (web,api); got ${quoteInput(value)}: ${problem}.`,
+  );
+}
+
+/** Runs one input's parser; a ConfigError is collected so that every bad input is reported at once. */
+class Collector {
+  readonly errors: ConfigError[] = [];
+
+  take<T>(parse: () => T, fallback: T): T {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      this.errors.push(error);
+      return fallback;
+    }
+  }
+
+  throwIfAny(): void {
+    if (this.errors.length === 0) return;
+    if (this.errors.length === 1) throw this.errors[0];
+    throw new ConfigError(
+      this.errors.flatMap((e) => e.inputs),
+      `${this.errors.length} inputs are not valid:\n${this.errors.map((e) => `- ${e.message}`).join('\n')}`,
+    );
+  }
+}
+
+function warnAboutUselessInputs(config: Config, warn: Warn): void {
+  const r = config.reconcile;
+  const nothingSelected = r.resources.length === 0 && !r.all;
+  if (nothingSelected) {
+    if (r.command !== 'reconcile' || r.revision !== '') {
+      warn(
+        `Input 'resources' is empty, so the action only installs the flux CLI; 'command' and 'revision' have no effect. Name objects such as kustomization/apps to ${r.command} them.`,
+      );
+    }
+    return;
+  }
+  const helmReleaseNamed = r.all || r.resources.some((s) => s.kind === HELM_RELEASE.kind);
+  for (const [input, on] of [
+    ['force', r.force],
+    ['reset', r.reset],
+  ] as const) {
+    if (!on) continue;
+    if (r.command === 'wait' || r.command === 'suspend') {
+      warn(
+        `Input '${input}' has no effect with command '${r.command}', which requests no reconcile; remove it or use command: reconcile.`,
+      );
+    } else if (!helmReleaseNamed) {
+      warn(`Input '${input}' applies to HelmReleases only, and 'resources' names none; it has no effect.`);
+    }
+  }
+  if (r.selector !== '' && !r.all && !r.resources.some((s) => s.name === '*')) {
+    warn(`Input 'selector' narrows only kind/* and all entries, and 'resources' has none; it has no effect.`);
+  }
+}
+
+// Untrimmed, so that line numbers in `resources` messages count from the first line the person wrote.
+const defaultGetInput: GetInput = (name) => core.getInput(name, { trimWhitespace: false });
+
+/** Reads and checks every input. Throws a ConfigError listing every bad input. */
+export function readConfig(getInput: GetInput = defaultGetInput, warn: Warn = core.warning): Config {
+  const read = (name: InputName): string => getInput(name).trim() || INPUT_DEFAULTS[name];
+  const resourcesText = getInput('resources');
+  const inputs = new Collector();
+  const flag = (name: InputName): boolean =>
+    inputs.take(() => parseBoolean(name, read(name)), INPUT_DEFAULTS[name] === 'true');
+
+  const namespace = inputs.take(() => parseNamespace(read('namespace')), INPUT_DEFAULTS.namespace);
+  const resources = inputs.take(() => parseResources(resourcesText, namespace), {
+    selectors: [],
+    all: false,
+  });
+  const config: Config = {
+    install: {
+      install: flag('install'),
+      version: inputs.take(() => parseVersion(read('version')), 'latest'),
+      downloadUrl: inputs.take(() => parseDownloadUrl(read('download-url')), ''),
+      token: read('token'),
+    },
+    cluster: {
+      kubeconfig: read('kubeconfig'),
+      context: read('context'),
+      exportKubeconfig: flag('export-kubeconfig'),
+    },
+    reconcile: {
+      command: inputs.take(() => parseCommand(read('command')), 'reconcile'),
+      resources: resources.selectors,
+      all: resources.all,
+      namespace,
+      selector: inputs.take(() => parseSelector(read('selector')), ''),
+      withSource: flag('with-source'),
+      timeoutMs: inputs.take(() => parseTimeout(read('timeout')), 0),
+      revision: inputs.take(() => parseRevisionInput(read('revision')), ''),
+      force: flag('force'),
+      reset: flag('reset'),
+      failFast: flag('fail-fast'),
+    },
+    summary: flag('summary'),
+  };
+  inputs.throwIfAny();
+  warnAboutUselessInputs(config, warn);
+  return config;
+}
