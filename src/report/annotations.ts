@@ -1,9 +1,10 @@
 // Annotations: what GitHub shows on the run page and the pull request, one per object that needs a look.
 import * as core from '@actions/core';
 import { describeRef } from '../flux/refs.js';
+import { shortRevision } from '../reconcile/revision.js';
 import type { ObjectResult, RunResult } from '../reconcile/types.js';
-import { formatDuration, shortRevision } from './format.js';
-import { revisionMatches } from './revision-match.js';
+import { formatDuration } from './format.js';
+import { missedExpectedRevision } from './revision-reached.js';
 import { shorten } from './text.js';
 
 export interface Annotation {
@@ -30,10 +31,12 @@ function revisionLine(result: ObjectResult): string {
 }
 
 function failureAnnotation(result: ObjectResult): Annotation {
+  const words = controllerWords(result);
+  // The engine's timeout message already says so; other sources of a timed-out result may not.
   const head =
-    result.outcome === 'timed-out'
-      ? `Timed out after ${formatDuration(result.durationMs)}, still not Ready. ${controllerWords(result)}`
-      : controllerWords(result);
+    result.outcome === 'timed-out' && !/timed out/i.test(result.message)
+      ? `Timed out after ${formatDuration(result.durationMs)}, still not Ready. ${words}`
+      : words;
   const waited = result.waitedOn ? `Waited on: ${result.waitedOn}` : '';
   return {
     level: 'error',
@@ -60,7 +63,7 @@ function revisionAnnotation(result: ObjectResult): Annotation | undefined {
   const expected = result.expectedRevision;
   if (!expected || result.ok) return undefined;
   if (result.outcome !== 'failed' && result.outcome !== 'timed-out') return undefined;
-  if (revisionMatches(result.revisionAfter, expected)) return undefined;
+  if (!missedExpectedRevision(result)) return undefined;
   const message = result.revisionAfter
     ? `Revision ${expected} was not reached: the object is at ${result.revisionAfter}. ` +
       'A newer commit may have superseded it, or the source does not point at it (check its branch, tag or ref).'

@@ -2,8 +2,9 @@
 // gather with kubectl and flux by hand.
 import { describeRef, type ObjectRef } from '../flux/refs.js';
 import type { Condition, HelmSnapshot, KubeEvent } from '../flux/types.js';
+import { shortRevision } from '../reconcile/revision.js';
 import type { ObjectResult } from '../reconcile/types.js';
-import { formatTime, outcomeLook, shortRevision } from './format.js';
+import { formatTime, outcomeLook } from './format.js';
 import { bold, cell, code, table } from './html.js';
 import type { Neighbourhood, NeighbourState } from './neighbours.js';
 import { nextCommands } from './next-commands.js';

@@ -1,28 +1,6 @@
 // How revisions, durations, times, outcomes and the cluster address are shown to a person.
 import type { Outcome } from '../reconcile/types.js';
 
-// sha1 commits read well at 8 hex digits (as `flux get` and GitHub show them); digests need 12.
-const HEX_DIGITS_SHOWN: Record<string, number> = { sha1: 8 };
-const DIGEST_DIGITS_SHOWN = 12;
-
-/**
- * A revision shortened for display: `main@sha1:0123456789abcdef…` → `main@sha1:01234567`,
- * `latest@sha256:<64 hex>` → `latest@sha256:<12 hex>`, legacy `main/<40 hex>` → `main/01234567`.
- * The full value is in the outputs and in the details.
- */
-export function shortRevision(revision: string): string {
-  return revision
-    .replace(/\b(sha1|sha256|sha384|sha512|blake3):([0-9a-f]+)/gi, (whole, algo: string, hex: string) => {
-      const keep = HEX_DIGITS_SHOWN[algo.toLowerCase()] ?? DIGEST_DIGITS_SHOWN;
-      return hex.length > keep ? `${algo}:${hex.slice(0, keep)}` : whole;
-    })
-    .replace(
-      /^([^@:]+\/)([0-9a-f]{40})$/i,
-      (_whole, branch: string, sha: string) => `${branch}${sha.slice(0, 8)}`,
-    )
-    .replace(/^([0-9a-f]{40})$/i, (sha: string) => sha.slice(0, 8));
-}
-
 /** `850ms`, `4.2s`, `1m 05s`, `1h 02m`. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–';

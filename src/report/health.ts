@@ -1,7 +1,8 @@
 // The namespace health footer: what people check by hand after every reconcile, computed from object lists.
+import { findCondition } from '../flux/conditions.js';
 import { findKind } from '../flux/kinds.js';
 import type { ObjectRef } from '../flux/refs.js';
-import type { FluxObject } from '../flux/types.js';
+import type { Condition, FluxObject } from '../flux/types.js';
 
 export type HealthState = 'ready' | 'failing' | 'suspended' | 'progressing';
 
@@ -37,10 +38,8 @@ export interface KindListing {
 /** The state `flux get` would show for an object: Ready, failing (Ready=False or Stalled), suspended or in progress. */
 export function healthState(obj: FluxObject): HealthState {
   if (obj.spec?.suspend) return 'suspended';
-  const conditions = obj.status?.conditions ?? [];
-  const ready = conditions.find((c) => c.type === 'Ready');
-  const stalled = conditions.find((c) => c.type === 'Stalled' && c.status === 'True');
-  if (stalled || ready?.status === 'False') return 'failing';
+  const ready = findCondition(obj, 'Ready');
+  if (findCondition(obj, 'Stalled')?.status === 'True' || ready?.status === 'False') return 'failing';
   const generation = obj.metadata.generation;
   const observed = obj.status?.observedGeneration;
   const current = generation === undefined || observed === undefined || generation === observed;
@@ -48,11 +47,14 @@ export function healthState(obj: FluxObject): HealthState {
   return 'progressing';
 }
 
+/** The condition that explains the state: Stalled when true, else Ready. */
+export function speakingCondition(obj: FluxObject): Condition | undefined {
+  const stalled = findCondition(obj, 'Stalled');
+  return stalled?.status === 'True' ? stalled : findCondition(obj, 'Ready');
+}
+
 function failingObject(kind: string, obj: FluxObject, namespace: string): FailingObject {
-  const conditions = obj.status?.conditions ?? [];
-  const speaking =
-    conditions.find((c) => c.type === 'Stalled' && c.status === 'True') ??
-    conditions.find((c) => c.type === 'Ready');
+  const speaking = speakingCondition(obj);
   return {
     kind,
     namespace: obj.metadata.namespace ?? namespace,

@@ -1,8 +1,9 @@
 // The live log: one line per request, one per verdict, a heartbeat for what is still waiting.
 // Pure formatters; the run loop decides when to print them.
 import { describeRef, type ObjectRef } from '../flux/refs.js';
+import { shortRevision } from '../reconcile/revision.js';
 import type { Command, ObjectResult, Verdict } from '../reconcile/types.js';
-import { formatDuration, outcomeLook, shortRevision } from './format.js';
+import { formatDuration, outcomeLook } from './format.js';
 import { oneLine, shorten } from './text.js';
 
 // A heartbeat repeats every few seconds: keep it to a line. A verdict is said once: keep the whole message.

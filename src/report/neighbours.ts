@@ -1,11 +1,11 @@
 // The state of an object's source and dependencies, from the run's results or from what was read after it.
 import { findKind } from '../flux/kinds.js';
 import { type ObjectRef, refKey } from '../flux/refs.js';
-import type { FluxObject, KubeEvent } from '../flux/types.js';
+import type { KubeEvent } from '../flux/types.js';
 import type { ObjectResult, RunResult } from '../reconcile/types.js';
 import type { RelatedObjects } from './collect.js';
 import { outcomeLook } from './format.js';
-import { type HealthState, healthState } from './health.js';
+import { type HealthState, healthState, speakingCondition } from './health.js';
 
 export interface NeighbourState {
   ref: ObjectRef;
@@ -26,14 +26,6 @@ const HEALTH_LOOK: Record<HealthState, { emoji: string; label: string }> = {
   suspended: { emoji: '⏸️', label: 'Suspended' },
   progressing: { emoji: '⏳', label: 'In progress' },
 };
-
-function readyCondition(obj: FluxObject) {
-  const conditions = obj.status?.conditions ?? [];
-  return (
-    conditions.find((c) => c.type === 'Stalled' && c.status === 'True') ??
-    conditions.find((c) => c.type === 'Ready')
-  );
-}
 
 /** Looks objects up by ref in the run first, then among the related objects. */
 export class Neighbourhood {
@@ -74,7 +66,7 @@ export class Neighbourhood {
     const obj = related?.object;
     if (obj) {
       const state = healthState(obj);
-      const condition = readyCondition(obj);
+      const condition = speakingCondition(obj);
       return {
         ref,
         ...HEALTH_LOOK[state],

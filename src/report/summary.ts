@@ -1,15 +1,16 @@
 // The job summary: one screen that answers "did my commit deploy, and if not, why?".
 // Plain HTML, the way core.summary writes it; no blank line anywhere, so GitHub's Markdown keeps it one block.
 import { describeRef } from '../flux/refs.js';
+import { shortRevision } from '../reconcile/revision.js';
 import type { ObjectResult, Outcome, RunResult } from '../reconcile/types.js';
 import type { ReportContext } from './context.js';
 import { renderDetails } from './details.js';
-import { formatDuration, OUTCOME_ORDER, outcomeLook, serverHost, shortRevision } from './format.js';
+import { formatDuration, OUTCOME_ORDER, outcomeLook, serverHost } from './format.js';
 import type { NamespaceHealth } from './health.js';
 import { renderHealth } from './health-view.js';
 import { bold, cell, code, table } from './html.js';
 import { Neighbourhood } from './neighbours.js';
-import { revisionMatches } from './revision-match.js';
+import { missedExpectedRevision } from './revision-reached.js';
 import { escapeHtml, shorten } from './text.js';
 
 export const CELL_MESSAGE_CHARS = 240;
@@ -55,7 +56,7 @@ function revisionCell(result: ObjectResult): string {
   else if (after) html = before ? `${short(after)} <i>(unchanged)</i>` : short(after);
   else if (before) html = `${short(before)} → <i>none</i>`;
   const expected = result.expectedRevision;
-  if (expected && !result.ok && !revisionMatches(after, expected)) {
+  if (expected && !result.ok && missedExpectedRevision(result)) {
     html += `<br>expected ${code(shortRevision(expected))}`;
   }
   return html;
