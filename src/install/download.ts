@@ -33,8 +33,9 @@ export class HttpStatusError extends Error {
     readonly url: string,
     readonly status: number,
     statusText: string,
+    method = 'GET',
   ) {
-    super(`GET ${url}: HTTP ${status}${statusText ? ` ${statusText}` : ''}`);
+    super(`${method} ${url}: HTTP ${status}${statusText ? ` ${statusText}` : ''}`);
   }
 }
 
@@ -76,11 +77,13 @@ export async function withRetries<T>(
       return await attempt();
     } catch (error) {
       if (!isRetriable(error)) throw error;
+      // Our own errors start with `${what}: `; do not say it twice.
+      const reason = describe(error).replace(`${what}: `, '');
       if (n >= policy.attempts) {
-        throw new Error(`${what} failed after ${n} attempts: ${describe(error)}`, { cause: error });
+        throw new Error(`${what} failed after ${n} attempts: ${reason}`, { cause: error });
       }
       core.info(
-        `${what} failed (${describe(error)}); retrying in ${formatMs(delay)} (attempt ${n + 1} of ${policy.attempts})`,
+        `${what} failed (${reason}); retrying in ${formatMs(delay)} (attempt ${n + 1} of ${policy.attempts})`,
       );
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, policy.maxDelayMs);
@@ -179,6 +182,7 @@ export async function redirectLocation(url: string, options: RequestOptions = {}
         url,
         status,
         `${response.message.statusMessage ?? ''} (expected a redirect)`.trim(),
+        'HEAD',
       );
     }
     return new URL(location, url).toString();
