@@ -27,27 +27,20 @@ export interface RequestOptions {
 
 const USER_AGENT = 'flux-reconcile';
 
-/** The server answered with a status that is not 200. */
+/** The server answered with a status that is not 200. The URL in the message has no credentials. */
 export class HttpStatusError extends Error {
-  constructor(
-    readonly url: string,
-    readonly status: number,
-    statusText: string,
-    method = 'GET',
-  ) {
-    super(`${method} ${url}: HTTP ${status}${statusText ? ` ${statusText}` : ''}`);
+  readonly status: number;
+
+  constructor(url: string, status: number, statusText: string, method = 'GET') {
+    super(`${method} ${redactUrl(url)}: HTTP ${status}${statusText ? ` ${statusText}` : ''}`);
+    this.status = status;
   }
 }
 
 /** The body ended before Content-Length said it would. */
 export class TruncatedBodyError extends Error {
-  constructor(
-    readonly url: string,
-    readonly received: number,
-    readonly expected: number,
-    cause?: unknown,
-  ) {
-    super(`GET ${url}: the body was cut off after ${received} of ${expected} bytes`, { cause });
+  constructor(url: string, received: number, expected: number, cause?: unknown) {
+    super(`GET ${redactUrl(url)}: the body was cut off after ${received} of ${expected} bytes`, { cause });
   }
 }
 
@@ -91,12 +84,40 @@ export async function withRetries<T>(
   }
 }
 
+/** The URL with its user:password part hidden, for messages: a mirror's URL may carry credentials. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    parsed.username = '***';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * http-client ignores a URL's user:password, so they become a Basic Authorization header (artifact
+ * proxies often want one) and leave the URL, which then appears in messages.
+ */
+function credentialsAsHeader(url: string, headers: Record<string, string> = {}) {
+  const parsed = new URL(url);
+  if (!parsed.username && !parsed.password) return { url, headers };
+  const userinfo = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  const authorization = `Basic ${Buffer.from(userinfo).toString('base64')}`;
+  return { url: parsed.toString(), headers: { ...headers, authorization } };
+}
+
 async function get(url: string, options: RequestOptions): Promise<HttpClientResponse> {
   const client = new HttpClient(USER_AGENT, [], {
     allowRetries: false, // retries are ours, with backoff and truncation checks
     socketTimeout: options.socketTimeoutMs ?? 60_000,
   });
-  const response = await client.get(url, options.headers ?? {});
+  const request = credentialsAsHeader(url, options.headers);
+  const response = await client.get(request.url, request.headers);
   const status = response.message.statusCode ?? 0;
   if (status !== 200) {
     response.message.resume(); // drain, so the socket is released
@@ -138,7 +159,7 @@ async function receive(
 
 /** Downloads `url` into the file `dest` (replaced on each attempt); returns the number of bytes. */
 export async function downloadFile(url: string, dest: string, options: RequestOptions = {}): Promise<number> {
-  return withRetries(`GET ${url}`, options.retry ?? DEFAULT_RETRY, async () => {
+  return withRetries(`GET ${redactUrl(url)}`, options.retry ?? DEFAULT_RETRY, async () => {
     const response = await get(url, options);
     try {
       return await receive(url, response, createWriteStream(dest));
@@ -151,7 +172,7 @@ export async function downloadFile(url: string, dest: string, options: RequestOp
 
 /** Downloads `url` as text. */
 export async function downloadText(url: string, options: RequestOptions = {}): Promise<string> {
-  return withRetries(`GET ${url}`, options.retry ?? DEFAULT_RETRY, async () => {
+  return withRetries(`GET ${redactUrl(url)}`, options.retry ?? DEFAULT_RETRY, async () => {
     const response = await get(url, options);
     const chunks: Buffer[] = [];
     const collect = new Writable({

@@ -9,7 +9,14 @@ import * as tc from '@actions/tool-cache';
 import type { InstallConfig } from '../inputs-types.js';
 import { findOnPath, readFluxVersion } from './binary.js';
 import { verifyChecksum } from './checksum.js';
-import { DEFAULT_RETRY, downloadFile, downloadText, HttpStatusError, type RetryPolicy } from './download.js';
+import {
+  DEFAULT_RETRY,
+  downloadFile,
+  downloadText,
+  HttpStatusError,
+  type RetryPolicy,
+  redactUrl,
+} from './download.js';
 import { assetName, checksumsName, detectPlatform, type Platform } from './platform.js';
 import { formatBytes, formatMs, since } from './units.js';
 import { type GitHubEndpoints, githubEndpoints, parseVersionInput, resolveVersion } from './version.js';
@@ -46,7 +53,7 @@ async function fetchOrExplain<T>(url: string, version: string, fetch: () => Prom
   } catch (error) {
     if (error instanceof HttpStatusError && error.status === 404) {
       throw new Error(
-        `flux v${version} does not exist at ${url}: check the \`version\` input (or your \`download-url\` mirror)`,
+        `flux v${version} does not exist at ${redactUrl(url)}: check the \`version\` input (or your \`download-url\` mirror)`,
       );
     }
     throw error;
@@ -73,7 +80,9 @@ async function downloadToCache(
     const bytes = await fetchOrExplain(archiveUrl, version, () =>
       downloadFile(archiveUrl, archive, { retry }),
     );
-    core.info(`Downloaded ${archiveUrl} (${formatBytes(bytes)}) and ${sums} in ${formatMs(since(start))}`);
+    core.info(
+      `Downloaded ${redactUrl(archiveUrl)} (${formatBytes(bytes)}) and ${sums} in ${formatMs(since(start))}`,
+    );
 
     start = performance.now();
     const sha256 = await verifyChecksum(archive, asset, checksums, sums);
@@ -86,10 +95,15 @@ async function downloadToCache(
         ? await tc.extractZip(archive, target)
         : await tc.extractTar(archive, target);
     const binary = join(extracted, platform.binary);
-    if (!existsSync(binary)) throw new Error(`${asset} from ${archiveUrl} holds no ${platform.binary}`);
+    if (!existsSync(binary))
+      throw new Error(`${asset} from ${redactUrl(archiveUrl)} holds no ${platform.binary}`);
     core.info(`Extracted ${platform.binary} from ${asset} (${formatMs(since(start))})`);
 
-    await checkVersion(binary, version, `${archiveUrl} does not hold the release it is named after`);
+    await checkVersion(
+      binary,
+      version,
+      `${redactUrl(archiveUrl)} does not hold the release it is named after`,
+    );
 
     start = performance.now();
     const cacheDir = await tc.cacheDir(extracted, TOOL_NAME, version, platform.arch);

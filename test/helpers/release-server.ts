@@ -22,6 +22,8 @@ export interface ReleaseServerOptions {
   latest?: string;
   /** Releases that exist; any other version answers 404. Default: every version exists. */
   versions?: string[];
+  /** `user:password` the release downloads require as Basic authorization (an artifact proxy). */
+  basicAuth?: string;
 }
 
 export interface ReleaseServer {
@@ -245,6 +247,8 @@ export async function startReleaseServer(options: ReleaseServerOptions = {}): Pr
       body = Buffer.from(JSON.stringify({ tag_name: `v${latest}`, name: `v${latest}`, draft: false }));
       type = 'application/json';
     } else if (path.startsWith(DOWNLOAD_PATH)) {
+      const wanted = options.basicAuth && `Basic ${Buffer.from(options.basicAuth).toString('base64')}`;
+      if (wanted && req.headers.authorization !== wanted) return send(res, 401, 'Unauthorized\n');
       const [tag, file, ...rest] = path.slice(DOWNLOAD_PATH.length).split('/');
       if (tag?.startsWith('v') && file && rest.length === 0) body = releaseFile(tag.slice(1), file);
     }

@@ -68,7 +68,7 @@ describe('dist/index.js with resources empty', () => {
   it('fails the step with an error that names the version input', async () => {
     const run = await install({ version: '2.9' });
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(/::error::.*`version`/);
+    expect(run.stdout).toMatch(/::error::.*Input .version./);
     expect(run.outputs['flux-version']).toBeUndefined();
   });
 });

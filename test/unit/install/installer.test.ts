@@ -288,3 +288,37 @@ describe('installStep', () => {
     expect(server.count()).toBe(0);
   });
 });
+
+describe('a mirror whose download-url carries credentials', () => {
+  let mirror: ReleaseServer;
+
+  beforeEach(async () => {
+    mirror = await startReleaseServer({ versions: ['2.9.5'], basicAuth: 'robot:s3cret pass' });
+  });
+
+  afterEach(async () => {
+    await mirror.close();
+  });
+
+  const withUserinfo = (userinfo: string) => mirror.downloadUrl.replace('http://', `http://${userinfo}@`);
+
+  it('sends them as Basic authorization and never prints them', async () => {
+    const flux = await installFlux(
+      config('2.9.5', { downloadUrl: withUserinfo('robot:s3cret%20pass') }),
+      options(),
+    );
+    expect(flux.version).toBe('2.9.5');
+    expect(mirror.count('/releases/download/')).toBe(2);
+    expect(runner.log()).toContain(`Downloaded http://***@127.0.0.1:`);
+    expect(runner.log()).not.toContain('s3cret');
+  });
+
+  it('fails on wrong credentials without retrying, and without printing them', async () => {
+    const install = installFlux(config('2.9.5', { downloadUrl: withUserinfo('robot:wrong') }), options());
+    await expect(install).rejects.toThrow(
+      /^GET http:\/\/\*\*\*@127\.0\.0\.1:\d+\/\S+: HTTP 401 Unauthorized$/,
+    );
+    await expect(install).rejects.not.toThrow(/wrong/);
+    expect(mirror.count()).toBe(1);
+  });
+});
