@@ -9,7 +9,14 @@ export interface ListResult {
   resourceVersion: string;
 }
 
-export type WatchHandler = (obj: FluxObject) => void;
+/**
+ * Why the handler hears about an object: LISTED (the initial list, or a re-list after a dropped watch or
+ * `410 Gone`), or a watch event. A DELETED object carries `metadata.deletionTimestamp`. Objects that
+ * vanished while the watch was down are delivered as DELETED after the re-list.
+ */
+export type WatchEventType = 'LISTED' | 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export type WatchHandler = (obj: FluxObject, type?: WatchEventType) => void;
 
 export interface ClusterApi {
   /** The object, or undefined when it does not exist (404). Other errors throw with context. */

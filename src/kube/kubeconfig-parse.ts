@@ -1,0 +1,107 @@
+// Turns kubeconfig text (YAML, or base64 of YAML) into a parsed object, with errors that name where the
+// text came from and never quote it: a kubeconfig is full of secrets.
+import { isAbsolute, resolve } from 'node:path';
+import { parse, YAMLParseError } from 'yaml';
+import type { RawKubeconfig } from './kubeconfig-types.js';
+
+export type InputEncoding = 'yaml' | 'base64';
+
+const BASE64_TEXT = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/**
+ * Detects whether the `kubeconfig` input is base64 of YAML. Any kubeconfig written as YAML (or JSON)
+ * contains a colon; base64 never does, so the test cannot mistake one for the other.
+ */
+export function decodeKubeconfigInput(input: string): { text: string; encoding: InputEncoding } {
+  const compact = input.replace(/\s+/g, '');
+  if (compact.includes(':') || !BASE64_TEXT.test(compact)) return { text: input, encoding: 'yaml' };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(compact, 'base64'));
+  } catch {
+    throw new Error(
+      'The `kubeconfig` input looks like base64 but does not decode to text. ' +
+        'Give the kubeconfig YAML itself, or its base64 (`base64 -w0 < kubeconfig`).',
+    );
+  }
+  if (!text.includes(':')) {
+    throw new Error(
+      'The `kubeconfig` input looks like base64 but the decoded text is not a kubeconfig. ' +
+        'Give the kubeconfig YAML itself, or its base64 (`base64 -w0 < kubeconfig`).',
+    );
+  }
+  return { text, encoding: 'base64' };
+}
+
+function where(error: YAMLParseError): string {
+  const pos = error.linePos?.[0];
+  return pos ? ` (line ${pos.line}, column ${pos.col})` : '';
+}
+
+/**
+ * Parses kubeconfig YAML. `source` names it in errors, e.g. "the `kubeconfig` input" or a file path.
+ * Parse errors keep only the position: the YAML library's own message quotes the offending text.
+ */
+export function parseKubeconfig(text: string, source: string): RawKubeconfig {
+  let value: unknown;
+  try {
+    value = parse(text, { uniqueKeys: false });
+  } catch (error) {
+    const position = error instanceof YAMLParseError ? where(error) : '';
+    throw new Error(
+      `${capitalize(source)} is not valid YAML${position}. ` +
+        'Give a kubeconfig file as YAML (as in ~/.kube/config) or as its base64.',
+    );
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(
+      `${capitalize(source)} is not a kubeconfig: expected a YAML mapping with clusters, users and contexts.`,
+    );
+  }
+  const config = value as RawKubeconfig;
+  for (const list of ['clusters', 'users', 'contexts'] as const) {
+    const entries = config[list];
+    if (entries !== undefined && entries !== null && !Array.isArray(entries)) {
+      throw new Error(`${capitalize(source)} is not a kubeconfig: \`${list}\` must be a list.`);
+    }
+    for (const [i, entry] of (entries ?? []).entries()) {
+      if (!entry || typeof entry !== 'object' || typeof entry.name !== 'string' || entry.name === '') {
+        throw new Error(`${capitalize(source)} is not a kubeconfig: ${list}[${i}] has no name.`);
+      }
+    }
+  }
+  return config;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function absolute(baseDir: string, file: unknown): unknown {
+  return typeof file === 'string' && file !== '' && !isAbsolute(file) ? resolve(baseDir, file) : file;
+}
+
+/**
+ * Makes the file paths of a kubeconfig absolute, as kubectl reads them: relative to the file's directory.
+ * The action writes its own copy elsewhere, so relative paths would otherwise point nowhere.
+ */
+export function makePathsAbsolute(config: RawKubeconfig, baseDir: string): void {
+  for (const entry of config.clusters ?? []) {
+    const cluster = entry.cluster;
+    if (cluster?.['certificate-authority'] !== undefined) {
+      cluster['certificate-authority'] = absolute(baseDir, cluster['certificate-authority']) as string;
+    }
+  }
+  for (const entry of config.users ?? []) {
+    const user = entry.user;
+    if (!user) continue;
+    for (const key of ['client-certificate', 'client-key', 'token-file'] as const) {
+      if (user[key] !== undefined) user[key] = absolute(baseDir, user[key]) as string;
+    }
+    // client-go resolves a relative exec command that contains a path separator against the file's directory.
+    const command = user.exec?.command;
+    if (user.exec && typeof command === 'string' && command.includes('/')) {
+      user.exec.command = absolute(baseDir, command) as string;
+    }
+  }
+}

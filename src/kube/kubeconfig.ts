@@ -1,0 +1,163 @@
+// From the `kubeconfig` / `context` / `export-kubeconfig` inputs to a loaded KubeConfig: secrets masked
+// first, the context chosen, the file written for later steps.
+import * as core from '@actions/core';
+import { type Cluster, KubeConfig, type User } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import type { ClusterConfig } from '../inputs-types.js';
+import { loadAmbientKubeconfig } from './kubeconfig-ambient.js';
+import { writeKubeconfigFile } from './kubeconfig-file.js';
+import { decodeKubeconfigInput, makePathsAbsolute, parseKubeconfig } from './kubeconfig-parse.js';
+import type { RawKubeconfig } from './kubeconfig-types.js';
+import { proxyFromEnvironment } from './proxy-env.js';
+import { maskKubeconfigSecrets, maskSecret } from './secrets.js';
+
+export { cleanupKubeconfig } from './kubeconfig-file.js';
+
+export interface PreparedKubeconfig {
+  kubeConfig: KubeConfig;
+  /** The context in use. */
+  context: string;
+  /** The API server URL, e.g. https://api.example.com:6443. */
+  server: string;
+  /** host[:port] of the API server: what the report shows. */
+  serverHost: string;
+  /** The context's default namespace, if it sets one. */
+  namespace?: string;
+  /** The file the action wrote (only when the config came from the `kubeconfig` input). */
+  writtenPath?: string;
+}
+
+const INPUT = 'the `kubeconfig` input';
+
+interface Loaded {
+  config: RawKubeconfig;
+  fromInput: boolean;
+}
+
+function loadConfig(cfg: ClusterConfig): Loaded {
+  if (cfg.kubeconfig.trim() === '') {
+    const ambient = loadAmbientKubeconfig();
+    maskKubeconfigSecrets(ambient.config);
+    core.debug(`kubeconfig: the input is empty; using ${ambient.files.join(', ')}`);
+    return { config: ambient.config, fromInput: false };
+  }
+  const { text, encoding } = decodeKubeconfigInput(cfg.kubeconfig);
+  if (encoding === 'base64') maskSecret(cfg.kubeconfig);
+  const config = parseKubeconfig(text, INPUT);
+  maskKubeconfigSecrets(config);
+  // Relative paths in a kubeconfig from a secret can only mean files of the checked-out repository.
+  makePathsAbsolute(config, process.env.GITHUB_WORKSPACE || process.cwd());
+  core.debug(`kubeconfig: the input is ${encoding === 'base64' ? 'base64-encoded YAML' : 'plain YAML'}`);
+  return { config, fromInput: true };
+}
+
+function contextNames(config: RawKubeconfig): string[] {
+  return (config.contexts ?? []).map((entry) => entry.name);
+}
+
+function chooseContext(config: RawKubeconfig, requested: string): string {
+  const names = contextNames(config);
+  const available = names.length > 0 ? `Available contexts: ${names.join(', ')}.` : 'It defines no context.';
+  if (requested) {
+    if (names.includes(requested)) return requested;
+    throw new Error(
+      `The \`context\` input names "${requested}", which the kubeconfig does not define. ${available}`,
+    );
+  }
+  const current = config['current-context'];
+  if (current) {
+    if (names.includes(current)) return current;
+    throw new Error(
+      `The kubeconfig's current-context "${current}" is not one of its contexts. Set the \`context\` input. ${available}`,
+    );
+  }
+  if (names.length === 1 && names[0]) return names[0];
+  throw new Error(`The kubeconfig sets no current-context. Set the \`context\` input. ${available}`);
+}
+
+function checkContext(config: RawKubeconfig, name: string): { server: string; namespace?: string } {
+  const context = config.contexts?.find((entry) => entry.name === name)?.context;
+  const clusterName = context?.cluster;
+  const cluster = config.clusters?.find((entry) => entry.name === clusterName)?.cluster;
+  if (!clusterName || !cluster) {
+    throw new Error(
+      `The kubeconfig's context "${name}" refers to cluster "${clusterName ?? ''}", which it does not define.`,
+    );
+  }
+  if (!cluster.server) throw new Error(`The kubeconfig's cluster "${clusterName}" has no server.`);
+  if (context.user && !config.users?.some((entry) => entry.name === context.user)) {
+    throw new Error(
+      `The kubeconfig's context "${name}" refers to user "${context.user}", which it does not define.`,
+    );
+  }
+  try {
+    new URL(cluster.server);
+  } catch {
+    throw new Error(
+      `The kubeconfig's cluster "${clusterName}" has a server that is not a URL: ${cluster.server}`,
+    );
+  }
+  return { server: cluster.server, ...(context.namespace ? { namespace: context.namespace } : {}) };
+}
+
+function load(text: string): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromString(text);
+  } catch (error) {
+    throw new Error(
+      `The kubeconfig cannot be loaded: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return kc;
+}
+
+/**
+ * Adjusts what @kubernetes/client-node reads differently from client-go, in memory only (the written file
+ * stays as given, for kubectl and flux): a token read from token-file loses its trailing newline, and a
+ * cluster without proxy-url takes HTTPS_PROXY/NO_PROXY from the environment.
+ */
+function alignWithClientGo(kc: KubeConfig): void {
+  const users: User[] = kc
+    .getUsers()
+    .map((user) => (user.token ? { ...user, token: user.token.trim() } : user));
+  const clusters: Cluster[] = kc.getClusters().map((cluster) => {
+    if (cluster.proxyUrl) return cluster;
+    const proxyUrl = proxyFromEnvironment(cluster.server);
+    return proxyUrl ? { ...cluster, proxyUrl } : cluster;
+  });
+  kc.loadFromOptions({
+    clusters,
+    users,
+    contexts: kc.getContexts(),
+    currentContext: kc.getCurrentContext(),
+  });
+}
+
+/** Reads the kubeconfig the inputs describe, masks its secrets, selects the context, writes and exports it. */
+export async function prepareKubeconfig(cfg: ClusterConfig): Promise<PreparedKubeconfig> {
+  const { config, fromInput } = loadConfig(cfg);
+  const context = chooseContext(config, cfg.context.trim());
+  const { server, namespace } = checkContext(config, context);
+  config['current-context'] = context;
+  const text = stringify(config);
+  const kubeConfig = load(text);
+  alignWithClientGo(kubeConfig);
+  const serverHost = new URL(server).host;
+  core.debug(`kubeconfig: context ${context}, API server ${serverHost}`);
+
+  let writtenPath: string | undefined;
+  if (fromInput) {
+    writtenPath = await writeKubeconfigFile(text);
+    core.debug(`kubeconfig: wrote ${writtenPath} (mode 0600)`);
+    if (cfg.exportKubeconfig) core.exportVariable('KUBECONFIG', writtenPath);
+  }
+  return {
+    kubeConfig,
+    context,
+    server,
+    serverHost,
+    ...(namespace ? { namespace } : {}),
+    ...(writtenPath ? { writtenPath } : {}),
+  };
+}

@@ -1,0 +1,157 @@
+// List, then watch from the list's resourceVersion; after `410 Gone` or a dropped connection list again
+// (delivering every object again) and watch again, with capped backoff, until the signal aborts.
+// A stream that simply ended (server timeout, our idle timeout) resumes from the last resourceVersion seen.
+
+import type { FluxObject } from '../flux/types.js';
+import type { ListResult, WatchEventType, WatchHandler } from './api.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import { ClusterAccessError, httpStatusOf, withContext } from './errors.js';
+
+export type RawWatchEvent = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+export interface WatchStream {
+  abort(): void;
+}
+
+export interface WatchSource {
+  /** `Kustomization flux-system` — for errors. */
+  label: string;
+  server: string;
+  list(): Promise<ListResult>;
+  /** Opens one watch request; `onEnd` is called once, with the error if it failed. */
+  open(
+    resourceVersion: string,
+    onEvent: (type: string, obj: unknown) => void,
+    onEnd: (error: unknown) => void,
+  ): Promise<WatchStream>;
+  backoff: BackoffOptions;
+}
+
+type StreamEnd = 'closed' | 'gone' | 'aborted';
+
+interface StreamResult {
+  end: StreamEnd;
+  progressed: boolean;
+  resourceVersion: string;
+}
+
+// Errors no retry will fix: the caller must hear about them instead of waiting for its deadline.
+const PERMANENT_STATUS = new Set([400, 403, 404, 405, 422]);
+
+function isPermanent(error: unknown): boolean {
+  const status = httpStatusOf(error);
+  if (status !== undefined) return PERMANENT_STATUS.has(status);
+  // Already explained for a person (an exec plugin missing or failing): retrying only repeats it.
+  return error instanceof ClusterAccessError;
+}
+
+function isIdleTimeout(error: unknown): boolean {
+  return (error as { name?: unknown })?.name === 'TimeoutError';
+}
+
+function keyOf(obj: FluxObject): string {
+  return `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+}
+
+function markDeleted(obj: FluxObject): FluxObject {
+  if (obj.metadata.deletionTimestamp) return obj;
+  return { ...obj, metadata: { ...obj.metadata, deletionTimestamp: new Date().toISOString() } };
+}
+
+export async function runWatch(
+  source: WatchSource,
+  onObject: WatchHandler,
+  signal: AbortSignal,
+  onError?: (error: Error) => void,
+): Promise<void> {
+  const backoff = new Backoff(source.backoff);
+  const known = new Map<string, FluxObject>();
+  let resourceVersion: string | undefined;
+
+  const deliver = (obj: FluxObject, type: WatchEventType) => {
+    if (type === 'DELETED') known.delete(keyOf(obj));
+    else known.set(keyOf(obj), obj);
+    onObject(type === 'DELETED' ? markDeleted(obj) : obj, type);
+  };
+
+  const relist = async (): Promise<string> => {
+    const listed = await source.list();
+    const present = new Set(listed.items.map(keyOf));
+    for (const [key, obj] of known) if (!present.has(key)) deliver(obj, 'DELETED');
+    for (const item of listed.items) deliver(item, 'LISTED');
+    return listed.resourceVersion;
+  };
+
+  const stream = (from: string): Promise<StreamResult> =>
+    new Promise((resolve, reject) => {
+      let settled = false;
+      let progressed = false;
+      let current = from;
+      let opened: WatchStream | undefined;
+      const finish = (settle: () => void) => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        opened?.abort();
+        settle();
+      };
+      const end = (how: StreamEnd) =>
+        finish(() => resolve({ end: how, progressed, resourceVersion: current }));
+      const onAbort = () => end('aborted');
+      signal.addEventListener('abort', onAbort, { once: true });
+
+      const onEvent = (type: string, raw: unknown) => {
+        if (settled) return;
+        if (type === 'ERROR') {
+          const status = raw as { code?: number; message?: string };
+          if (status?.code === 410) end('gone');
+          else
+            finish(() =>
+              reject(
+                Object.assign(new Error(status?.message ?? 'watch error'), { statusCode: status?.code }),
+              ),
+            );
+          return;
+        }
+        const obj = raw as FluxObject;
+        if (obj?.metadata?.resourceVersion) current = obj.metadata.resourceVersion;
+        progressed = true;
+        if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') deliver(obj, type);
+      };
+      const onEnd = (error: unknown) => {
+        if (!error || isIdleTimeout(error)) end('closed');
+        else if (httpStatusOf(error) === 410) end('gone');
+        else finish(() => reject(error));
+      };
+      source.open(from, onEvent, onEnd).then(
+        (handle) => {
+          opened = handle;
+          if (settled) handle.abort();
+        },
+        (error: unknown) => finish(() => reject(error)),
+      );
+    });
+
+  while (!signal.aborted) {
+    try {
+      resourceVersion ??= await relist();
+      if (signal.aborted) break;
+      const result = await stream(resourceVersion);
+      resourceVersion = result.resourceVersion;
+      if (result.end === 'aborted') break;
+      if (result.end === 'gone') {
+        resourceVersion = undefined;
+        onError?.(new ClusterAccessError(`${source.label}: the watch expired (410 Gone); listing again`));
+      }
+      if (result.progressed) backoff.reset();
+      else await backoff.sleep(signal);
+    } catch (error) {
+      if (signal.aborted) break;
+      const explained = withContext(source.label, error, source.server);
+      if (isPermanent(error)) throw explained;
+      onError?.(explained);
+      resourceVersion = undefined;
+      await backoff.sleep(signal);
+    }
+  }
+}
