@@ -12,7 +12,7 @@
 // with other entries (`all, gitrepository/flux-system`); overlaps between `all`, wildcards and names are not
 // errors: the planner resolves them to one object each. Every problem is collected and reported together.
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { FLUX_KINDS, findKind, knownKindNames } from '../flux/kinds.js';
+import { FLUX_KINDS, findKind } from '../flux/kinds.js';
 import { ConfigError, type ResourceSelector } from '../inputs-types.js';
 
 export const RESOURCES_INPUT = 'resources';
@@ -75,19 +75,21 @@ class Problems {
     if (this.shown.length < MAX_REPORTED_PROBLEMS) this.shown.push({ line, message: message() });
   }
 
-  error(): ConfigError {
+  error(yaml: boolean): ConfigError {
     const lines = this.shown.map((p) => (p.line === undefined ? p.message : `line ${p.line}: ${p.message}`));
     if (this.count > this.shown.length) lines.push(`… and ${this.count - this.shown.length} more`);
-    if (this.unknownKind) lines.push(`Known kinds: ${knownKindNames().join(', ')}.`);
     const head =
       this.count === 1
         ? `Input '${RESOURCES_INPUT}' has a problem:`
         : `Input '${RESOURCES_INPUT}' has ${this.count} problems:`;
+    const known = this.unknownKind ? `\nKnown kinds: ${KIND_CHOICES}.` : '';
+    const fix = yaml
+      ? 'Write a YAML list of {kind, name, namespace} mappings or of strings, e.g. kustomization/apps.'
+      : 'Write one entry per line or comma-separated: kind/name, kind/namespace/name, kind/* or all, ' +
+        'e.g. kustomization/apps, helmrelease/podinfo/podinfo.';
     return new ConfigError(
       RESOURCES_INPUT,
-      `${head}\n${lines.map((l) => `  ${l}`).join('\n')}\n` +
-        'Write one entry per line or comma-separated: kind/name, kind/namespace/name, kind/* or all, ' +
-        'e.g. kustomization/apps, helmrelease/podinfo/podinfo.',
+      `${head}\n${lines.map((l) => `  ${l}`).join('\n')}${known}\n${fix}`,
     );
   }
 }
@@ -118,6 +120,11 @@ function editDistance(a: string, b: string): number {
 }
 
 const KIND_WORDS = FLUX_KINDS.flatMap((k) => [k.kind.toLowerCase(), ...k.aliases]);
+
+/** `kustomization|ks, helmrelease|hr, ...`: every kind with its short names (plurals left out). */
+const KIND_CHOICES = FLUX_KINDS.map((k) =>
+  [k.kind.toLowerCase(), ...k.aliases.filter((a) => a !== k.kind.toLowerCase() && a !== k.plural)].join('|'),
+).join(', ');
 
 function didYouMean(kind: string): string {
   const word = kind.toLowerCase();
@@ -349,7 +356,8 @@ export function parseResources(text: string, defaultNamespace: string): ParsedRe
   const problems = new Problems();
   const pieces: Piece[] = [];
   const entries: Entry[] = [];
-  if (looksLikeYamlList(text)) {
+  const yaml = looksLikeYamlList(text);
+  if (yaml) {
     readYamlList(text, pieces, entries, problems);
   } else {
     const lines = text.split(/\r?\n/);
@@ -396,6 +404,6 @@ export function parseResources(text: string, defaultNamespace: string): ParsedRe
     firstSeen.set(key, entry);
     selectors.push(selector);
   }
-  if (problems.count > 0) throw problems.error();
+  if (problems.count > 0) throw problems.error(yaml);
   return { selectors, all };
 }
