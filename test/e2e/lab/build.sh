@@ -35,13 +35,24 @@ module_copy() {
 }
 
 # build NAME FUNCTION: runs FUNCTION (which writes $out) unless NAME is already cached.
+# A failure is recorded and the other binaries are still built; the script fails at the end.
+failed=()
 build() {
   local name=$1 fn=$2
   if [ -x "$bin_dir/$name" ]; then log "$name: cached"; return; fi
-  local start=$SECONDS
+  local start=$SECONDS status
   log "$name: building..."
   out="$bin_dir/.$name.tmp.$$"
-  "$fn"
+  set +e
+  ( set -e; "$fn" )
+  status=$?
+  set -e
+  if [ "$status" -ne 0 ] || [ ! -x "$out" ]; then
+    rm -f "$out"
+    log "$name: FAILED after $((SECONDS - start)) s (exit $status)"
+    failed+=("$name")
+    return
+  fi
   mv -f "$out" "$bin_dir/$name"
   log "$name: built in $((SECONDS - start)) s ($(du -h "$bin_dir/$name" | cut -f1))"
 }
@@ -85,14 +96,23 @@ build_kube_apiserver() {
 }
 
 # A Flux controller: its main package is the module root; its api/ module must sit at ./api.
+# Optional replaces (module@version ...) swap a dependency the module proxy does not serve.
 build_controller() {
-  local name=$1 version=$2
-  local w="$work_root/$name"
+  local name=$1 version=$2 replaces=${3:-}
+  local w="$work_root/$name" r
   module_copy "github.com/fluxcd/$name" "v$version" "$w"
   module_copy "github.com/fluxcd/$name/api" "v$version" "$w/api"
-  (cd "$w" && go build -trimpath -ldflags "-s -w" -o "$out" .)
+  for r in $replaces; do
+    log "$name: replacing ${r%@*} with ${r#*@}"
+    (cd "$w" && go mod edit -replace "${r%@*}=$r")
+  done
+  local mod_flag=""
+  [ -z "$replaces" ] || mod_flag="-mod=mod"
+  (cd "$w" && GOFLAGS="$GOFLAGS $mod_flag" go build -trimpath -ldflags "-s -w" -o "$out" .)
 }
-build_source_controller() { build_controller source-controller "$SOURCE_CONTROLLER_VERSION"; }
+build_source_controller() {
+  build_controller source-controller "$SOURCE_CONTROLLER_VERSION" "${SOURCE_CONTROLLER_GO_REPLACES:-}"
+}
 build_kustomize_controller() { build_controller kustomize-controller "$KUSTOMIZE_CONTROLLER_VERSION"; }
 build_helm_controller() { build_controller helm-controller "$HELM_CONTROLLER_VERSION"; }
 
@@ -130,6 +150,10 @@ build kustomize-controller build_kustomize_controller
 build helm-controller build_helm_controller
 build flux build_flux
 collect_crds
+if [ "${#failed[@]}" -gt 0 ]; then
+  log "could not build: ${failed[*]} (work dirs kept in $work_root)"
+  exit 1
+fi
 rm -rf "$work_root"
 log "all binaries ready in $((SECONDS - total_start)) s"
 echo "$bin_dir"
