@@ -1,10 +1,129 @@
+// The main step: inputs → install → cluster → plan → request → watch → results → report.
+// Thin on purpose: each stage lives in its own module; this file only wires them and turns errors into
+// one clear failure.
 import * as core from '@actions/core';
+import { formatDuration } from './duration.js';
+import { findKind } from './flux/kinds.js';
+import { readConfig } from './inputs.js';
+import type { Config } from './inputs-types.js';
+import { installStep } from './install/installer.js';
+import { createClusterApi } from './kube/client.js';
+import { prepareKubeconfig } from './kube/kubeconfig.js';
+import { preflight, type Verb } from './kube/preflight.js';
+import { buildPlan, type Plan } from './reconcile/plan.js';
+import { runPlan } from './reconcile/run.js';
+import type { RunResult } from './reconcile/types.js';
+import {
+  collectHealth,
+  collectRelated,
+  heartbeatLine,
+  report,
+  requestedLine,
+  verdictLine,
+} from './report/index.js';
 
-/** The main step: inputs → install → cluster → plan → request → watch → results → report. */
 export async function run(): Promise<void> {
   try {
-    core.info('flux-reconcile: starting');
+    const config = readConfig();
+    const flux = await installStep(config.install);
+    if (config.reconcile.resources.length === 0 && !config.reconcile.all) {
+      core.info('No resources given: the flux CLI is installed, nothing to reconcile.');
+      return;
+    }
+    const result = await reconcile(config, flux.version);
+    if (!result.ready) {
+      const failed = result.results.filter((r) => !r.ok);
+      core.setFailed(
+        `${failed.length} of ${result.results.length} Flux objects did not end ${config.reconcile.command === 'suspend' ? 'suspended' : 'Ready'}: ${failed
+          .map((r) => `${r.kind} ${r.namespace}/${r.name} (${r.outcome})`)
+          .join(', ')}`,
+      );
+    }
   } catch (error) {
+    // Outputs a later step may test, even when the run never started.
+    core.setOutput('ready', 'false');
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
+}
+
+async function reconcile(config: Config, fluxVersion: string): Promise<RunResult> {
+  const settings = config.reconcile;
+  const cluster = await prepareKubeconfig(config.cluster);
+  core.info(`Cluster: ${cluster.serverHost} (context ${cluster.context})`);
+  const api = createClusterApi(cluster.kubeConfig);
+
+  const kinds = [...new Set(settings.resources.map((s) => s.kind))].map((k) => findKind(k)!);
+  if (settings.all) kinds.push(findKind('Kustomization')!, findKind('HelmRelease')!);
+  const verbs: Verb[] =
+    settings.command === 'wait' ? ['get', 'list', 'watch'] : ['get', 'list', 'watch', 'patch'];
+  const namespaces = [...new Set([settings.namespace, ...settings.resources.map((s) => s.namespace)])];
+  await preflight(api, { kinds, namespaces: namespaces, verbs });
+
+  const plan = await core.group('Plan', async () => {
+    const planned = await buildPlan(api, {
+      selectors: settings.resources,
+      all: settings.all,
+      namespace: settings.namespace,
+      labelSelector: settings.selector,
+      // Suspending touches only the named objects; their sources stay as they are.
+      withSource: settings.withSource && settings.command !== 'suspend',
+    });
+    logPlan(planned);
+    return planned;
+  });
+
+  const result = await runPlan(api, plan, {
+    command: settings.command,
+    revision: settings.revision,
+    timeoutMs: settings.timeoutMs,
+    failFast: settings.failFast,
+    force: settings.force,
+    reset: settings.reset,
+    hooks: {
+      requested: (planned, what) =>
+        core.info(
+          requestedLine(planned.ref, settings.command, planned.kind.revision(planned.initial)) +
+            (what === 'resume and reconcile' ? ' (resumed)' : ''),
+        ),
+      finished: (r) => core.info(verdictLine(r)),
+      heartbeat: (waiting) => {
+        for (const w of waiting)
+          if (w.verdict) core.info(heartbeatLine(w.planned.ref, w.verdict, w.elapsedMs));
+      },
+      debug: core.debug,
+    },
+  });
+  core.info(`Finished in ${formatDuration(result.durationMs)}; ${api.requestCount()} API requests.`);
+
+  // The report's extras (events, related objects, namespace health) are best effort: report() writes the
+  // outputs first, and a failure to read an extra only leaves it out.
+  const [related, health] = await Promise.all([
+    collectRelated(api, result).catch((error) => {
+      core.debug(`could not read related objects: ${String(error)}`);
+      return undefined;
+    }),
+    collectHealth(api, settings.namespace).catch((error) => {
+      core.debug(`could not read namespace health: ${String(error)}`);
+      return undefined;
+    }),
+  ]);
+  await report(
+    {
+      server: cluster.server,
+      contextName: cluster.context,
+      fluxVersion,
+      namespace: settings.namespace,
+      related,
+    },
+    result,
+    health,
+    { summary: config.summary },
+  );
+  return result;
+}
+
+function logPlan(plan: Plan): void {
+  plan.waves.forEach((wave, index) => {
+    core.info(`wave ${index + 1}: ${wave.map((key) => key.replace(/^(\w+)\//, '$1 ')).join(', ')}`);
+  });
 }

@@ -1,9 +1,10 @@
 import * as core from '@actions/core';
+import { cleanupKubeconfig } from './kube/kubeconfig-file.js';
 
-/** The post step: cleans up what the main step left (the kubeconfig file). Never fails the job. */
+/** The post step: removes the kubeconfig the main step wrote, even when it failed. Never fails the job. */
 export async function runPost(): Promise<void> {
   try {
-    core.debug('flux-reconcile post: nothing to clean up');
+    await cleanupKubeconfig();
   } catch (error) {
     core.warning(`flux-reconcile cleanup: ${error instanceof Error ? error.message : String(error)}`);
   }

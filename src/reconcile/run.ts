@@ -1,5 +1,6 @@
 // Run: request each planned object when what it waits for is Ready, judge it on every change the watch
 // streams bring, and end each one with a result. One deadline for the whole run.
+import { formatDuration } from '../duration.js';
 import { describeRef } from '../flux/refs.js';
 import type { FluxObject } from '../flux/types.js';
 import type { ClusterApi } from '../kube/api.js';
@@ -220,7 +221,7 @@ function timeOut(
   steps: Map<string, Step>,
   finish: (step: Step, outcome: Outcome, reason: string, message: string) => void,
 ): void {
-  const limit = `${Math.round(timeoutMs / 1000)}s`;
+  const limit = formatDuration(timeoutMs);
   if (step.phase === 'blocked') {
     const pending = step.planned.after.filter((key) => steps.get(key)?.phase !== 'done');
     const names = pending.map((key) => describeRef(steps.get(key)!.planned.ref)).join(', ');

@@ -4,7 +4,10 @@ import { FakeCluster } from '../../helpers/fake-cluster.js';
 
 const ks = (name: string, dependsOn: string[] = [], source = 'repo') => ({
   metadata: { name },
-  spec: { sourceRef: { kind: 'GitRepository', name: source }, dependsOn: dependsOn.map((d) => ({ name: d })) },
+  spec: {
+    sourceRef: { kind: 'GitRepository', name: source },
+    dependsOn: dependsOn.map((d) => ({ name: d })),
+  },
 });
 
 function request(names: string[], extra: Partial<PlanRequest> = {}): PlanRequest {
@@ -57,7 +60,9 @@ describe('buildPlan', () => {
     cluster.add('Kustomization', ks('free'));
     const error = await buildPlan(cluster, request(['a', 'b', 'c', 'free'])).catch((e) => e);
     expect(error).toBeInstanceOf(PlanError);
-    expect(error.message).toMatch(/dependsOn cycle: Kustomization flux-system\/\w → .* → Kustomization flux-system\/\w/);
+    expect(error.message).toMatch(
+      /dependsOn cycle: Kustomization flux-system\/\w → .* → Kustomization flux-system\/\w/,
+    );
     expect(error.message).toContain('flux-system/a');
     expect(error.message).toContain('flux-system/b');
     expect(error.message).toContain('flux-system/c');
@@ -69,7 +74,9 @@ describe('buildPlan', () => {
     cluster.add('Kustomization', ks('apps'));
     cluster.add('Kustomization', ks('infra'));
     const error = await buildPlan(cluster, request(['app'])).catch((e) => e);
-    expect(error.message).toBe('Kustomization flux-system/app not found; Kustomizations in flux-system: apps, infra.');
+    expect(error.message).toBe(
+      'Kustomization flux-system/app not found; Kustomizations in flux-system: apps, infra.',
+    );
   });
 
   it('puts sources first with with-source, each once, following HelmRelease → HelmChart → HelmRepository', async () => {
@@ -88,7 +95,10 @@ describe('buildPlan', () => {
     });
     const plan = await buildPlan(cluster, {
       ...request(['a', 'b']),
-      selectors: [...request(['a', 'b']).selectors, { kind: 'HelmRelease', namespace: 'flux-system', name: 'web' }],
+      selectors: [
+        ...request(['a', 'b']).selectors,
+        { kind: 'HelmRelease', namespace: 'flux-system', name: 'web' },
+      ],
       withSource: true,
     });
     expect(plan.waves).toEqual([
@@ -109,7 +119,10 @@ describe('buildPlan', () => {
     cluster.add('Kustomization', { ...ks('blog'), metadata: { name: 'blog', labels: { team: 'blog' } } });
     cluster.add('HelmRelease', { metadata: { name: 'cart', labels: { team: 'shop' } } });
     const plan = await buildPlan(cluster, { ...request([]), all: true, labelSelector: 'team=shop' });
-    expect(plan.objects.map((o) => o.key).sort()).toEqual(['HelmRelease/flux-system/cart', 'Kustomization/flux-system/shop']);
+    expect(plan.objects.map((o) => o.key).sort()).toEqual([
+      'HelmRelease/flux-system/cart',
+      'Kustomization/flux-system/shop',
+    ]);
   });
 
   it('refuses a selection that matches nothing', async () => {
