@@ -14,6 +14,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/global-setup.ts'],
           // One lab serves every scenario: run the files one after another.
           fileParallelism: false,
           testTimeout: 300_000,
