@@ -6,15 +6,19 @@ import type { RawKubeconfig } from './kubeconfig-types.js';
 
 export type InputEncoding = 'yaml' | 'base64';
 
-const BASE64_TEXT = /^[A-Za-z0-9+/_-]+={0,2}$/;
+const BASE64_LINE = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
 /**
- * Detects whether the `kubeconfig` input is base64 of YAML. Any kubeconfig written as YAML (or JSON)
- * contains a colon; base64 never does, so the test cannot mistake one for the other.
+ * Detects whether the `kubeconfig` input is base64 of YAML: one line, or lines wrapped by `base64`, of
+ * base64 characters only. Any kubeconfig written as YAML (or JSON) has a colon, which base64 never has.
  */
 export function decodeKubeconfigInput(input: string): { text: string; encoding: InputEncoding } {
-  const compact = input.replace(/\s+/g, '');
-  if (compact.includes(':') || !BASE64_TEXT.test(compact)) return { text: input, encoding: 'yaml' };
+  const lines = input
+    .trim()
+    .split(/\r?\n/)
+    .map((line) => line.trim());
+  if (!lines.every((line) => BASE64_LINE.test(line))) return { text: input, encoding: 'yaml' };
+  const compact = lines.join('');
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(compact, 'base64'));
