@@ -20,7 +20,7 @@ export { ConfigError };
 export type GetInput = (name: string) => string;
 export type Warn = (message: string) => void;
 
-/** The defaults of action.yml (a test keeps the two in step). */
+/** The defaults of action.yml, in its order (a test keeps the two in step). */
 export const INPUT_DEFAULTS = {
   command: 'reconcile',
   resources: '',
@@ -245,9 +245,13 @@ class Collector {
   throwIfAny(): void {
     if (this.errors.length === 0) return;
     if (this.errors.length === 1) throw this.errors[0];
+    // In the order of action.yml, which is the order a person reads their workflow step in.
+    const order = Object.keys(INPUT_DEFAULTS);
+    const rank = (e: ConfigError): number => order.indexOf(e.inputs[0] ?? '');
+    const errors = [...this.errors].sort((a, b) => rank(a) - rank(b));
     throw new ConfigError(
-      this.errors.flatMap((e) => e.inputs),
-      `${this.errors.length} inputs are not valid:\n${this.errors.map((e) => `- ${e.message}`).join('\n')}`,
+      errors.flatMap((e) => e.inputs),
+      `${errors.length} inputs are not valid:\n${errors.map((e) => `- ${e.message.replaceAll('\n', '\n  ')}`).join('\n')}`,
     );
   }
 }
@@ -276,6 +280,9 @@ function warnAboutUselessInputs(config: Config, warn: Warn): void {
     } else if (!helmReleaseNamed) {
       warn(`Input '${input}' applies to HelmReleases only, and 'resources' names none; it has no effect.`);
     }
+  }
+  if (r.revision !== '' && r.command === 'suspend') {
+    warn(`Input 'revision' has no effect with command 'suspend', which waits for no revision; remove it.`);
   }
   if (r.selector !== '' && !r.all && !r.resources.some((s) => s.name === '*')) {
     warn(`Input 'selector' narrows only kind/* and all entries, and 'resources' has none; it has no effect.`);
