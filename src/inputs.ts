@@ -16,6 +16,7 @@ import { expectedRevisionProblem } from './reconcile/revision.js';
 import type { Command } from './reconcile/types.js';
 
 export { ConfigError };
+export type { Config };
 
 export type GetInput = (name: string) => string;
 export type Warn = (message: string) => void;
