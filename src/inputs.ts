@@ -15,8 +15,8 @@ import { isDnsLabel, LABEL_RULE, parseResources, quoteInput } from './reconcile/
 import { expectedRevisionProblem } from './reconcile/revision.js';
 import type { Command } from './reconcile/types.js';
 
-export { ConfigError };
 export type { Config };
+export { ConfigError };
 
 export type GetInput = (name: string) => string;
 export type Warn = (message: string) => void;
