@@ -316,15 +316,6 @@ export function kindOf(kind: string): FluxKind {
   return found;
 }
 
-/** Every alias a person may write, for error messages. */
-export function knownKindNames(): string[] {
-  return FLUX_KINDS.map((k) =>
-    [k.kind.toLowerCase(), ...k.aliases.filter((a) => a !== k.kind.toLowerCase() && !a.endsWith('s'))].join(
-      '|',
-    ),
-  );
-}
-
 export function apiVersionOf(k: FluxKind): string {
   return `${k.group}/${k.version}`;
 }
