@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const here = dirname(fileURLToPath(import.meta.url));
+// Where build.sh and versions.env are; a bundled copy of this module (the fixture script) passes it in.
+const defaultSourceDir = dirname(fileURLToPath(import.meta.url));
 
 export interface LabBinaries {
   binDir: string;
@@ -15,9 +16,9 @@ export interface LabBinaries {
 }
 
 /** The pins of versions.env as a map (FLUX_VERSION → 2.9.5). */
-export function pinnedVersions(): Record<string, string> {
+export function pinnedVersions(sourceDir = defaultSourceDir): Record<string, string> {
   const versions: Record<string, string> = {};
-  for (const line of readFileSync(join(here, 'versions.env'), 'utf8').split('\n')) {
+  for (const line of readFileSync(join(sourceDir, 'versions.env'), 'utf8').split('\n')) {
     const match = /^([A-Z_]+)=(\S+)$/.exec(line.trim());
     if (match?.[1] && match[2]) versions[match[1]] = match[2];
   }
@@ -28,9 +29,12 @@ export function pinnedVersions(): Record<string, string> {
  * Runs build.sh (a no-op when the cache is warm; waits for a build already running) and returns its output
  * directories. Its progress lines go to `onProgress` as they come.
  */
-export function ensureBinaries(onProgress: (line: string) => void = () => {}): Promise<LabBinaries> {
+export function ensureBinaries(
+  onProgress: (line: string) => void = () => {},
+  sourceDir = defaultSourceDir,
+): Promise<LabBinaries> {
   return new Promise((resolve, reject) => {
-    const build = spawn('bash', [join(here, 'build.sh')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const build = spawn('bash', [join(sourceDir, 'build.sh')], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderrTail = '';
     build.stdout.on('data', (c: Buffer) => {

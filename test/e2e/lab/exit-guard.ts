@@ -2,11 +2,13 @@
 // and remove its files synchronously (an exit handler cannot wait for anything).
 
 const cleanups = new Set<() => void>();
+// Run after every other cleanup (removing a directory after the processes that write into it are gone).
+const lastCleanups = new Set<() => void>();
 const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 let installed = false;
 
 function runAll(): void {
-  for (const cleanup of [...cleanups]) {
+  for (const cleanup of [...cleanups, ...lastCleanups]) {
     try {
       cleanup();
     } catch {
@@ -14,6 +16,7 @@ function runAll(): void {
     }
   }
   cleanups.clear();
+  lastCleanups.clear();
 }
 
 function onSignal(signal: NodeJS.Signals): void {
@@ -38,11 +41,12 @@ function uninstall(): void {
 }
 
 /** Registers a synchronous cleanup for exit and Ctrl-C; returns its removal. */
-export function guardExit(cleanup: () => void): () => void {
-  cleanups.add(cleanup);
+export function guardExit(cleanup: () => void, options: { last?: boolean } = {}): () => void {
+  const set = options.last ? lastCleanups : cleanups;
+  set.add(cleanup);
   install();
   return () => {
-    cleanups.delete(cleanup);
-    if (cleanups.size === 0) uninstall();
+    set.delete(cleanup);
+    if (cleanups.size === 0 && lastCleanups.size === 0) uninstall();
   };
 }

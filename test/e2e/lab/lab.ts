@@ -68,9 +68,12 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
 
   // Everything started so far, stopped in reverse order.
   const stops: { name: string; stop: () => Promise<void> }[] = [];
-  const unguard = guardExit(() => {
-    if (!keep) rmSync(dir, { recursive: true, force: true });
-  });
+  const unguard = guardExit(
+    () => {
+      if (!keep) rmSync(dir, { recursive: true, force: true });
+    },
+    { last: true },
+  );
   let stopped = false;
   const stopAll = async (keepDir = keep) => {
     if (stopped) return;
