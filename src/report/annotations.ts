@@ -6,6 +6,7 @@ import type { ObjectResult, RunResult } from '../reconcile/types.js';
 import { formatDuration } from './format.js';
 import { missedExpectedRevision } from './revision-reached.js';
 import { shorten } from './text.js';
+import { controllerMessage } from './words.js';
 
 export interface Annotation {
   level: 'error' | 'warning' | 'notice';
@@ -18,7 +19,7 @@ export const MAX_ANNOTATIONS_PER_LEVEL = 10;
 const MAX_MESSAGE_CHARS = 4000;
 
 function controllerWords(result: ObjectResult): string {
-  const message = result.message.trim();
+  const message = controllerMessage(result);
   if (!result.reason) return message;
   return message ? `${result.reason}: ${message}` : result.reason;
 }

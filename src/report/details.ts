@@ -4,11 +4,12 @@ import { describeRef, type ObjectRef } from '../flux/refs.js';
 import type { Condition, HelmSnapshot, KubeEvent } from '../flux/types.js';
 import { shortRevision } from '../reconcile/revision.js';
 import type { ObjectResult } from '../reconcile/types.js';
-import { formatTime, outcomeLook } from './format.js';
-import { bold, cell, code, table } from './html.js';
+import { outcomeLook } from './format.js';
+import { bold, cell, code, table, timeCell } from './html.js';
 import type { Neighbourhood, NeighbourState } from './neighbours.js';
 import { nextCommands } from './next-commands.js';
 import { escapeHtml, escapePre, shorten } from './text.js';
+import { controllerMessage } from './words.js';
 
 const MAX_MESSAGE_CHARS = 10_000;
 const MAX_CELL_CHARS = 1_000;
@@ -17,12 +18,12 @@ const MAX_HISTORY = 5;
 
 const section = (title: string, body: string): string => `<p>${bold(title)}</p>\n${body}`;
 
-function messageBlock(result: ObjectResult): string {
-  const text = [result.reason, result.message].filter(Boolean).join(': ');
+function messageBlock(text: string): string {
   if (!text) return '';
   const { text: shown, truncated } = shorten(text, MAX_MESSAGE_CHARS);
   const note = truncated ? `\n<p><i>Cut at ${MAX_MESSAGE_CHARS} characters.</i></p>` : '';
-  return section('Message', `<pre>${escapePre(shown)}</pre>${note}`);
+  // A blockquote wraps long single-line errors (kustomize, Helm) where a <pre> would scroll sideways.
+  return section('Message', `<blockquote>${cell(shown)}</blockquote>${note}`);
 }
 
 function revisionBlock(result: ObjectResult): string {
@@ -37,21 +38,32 @@ function conditionsOf(result: ObjectResult): Condition[] {
   return result.conditions.length ? result.conditions : (result.last?.status?.conditions ?? []);
 }
 
-function conditionsBlock(result: ObjectResult): string {
+/** A message already shown in the Message block is not repeated in full: a long build error would fill three tables. */
+function messageCell(message: string, shownAbove: string): string {
+  const text = message.trim();
+  if (text.length > 80 && shownAbove.includes(text)) return '<i>the message above</i>';
+  return cell(shorten(text, MAX_CELL_CHARS).text);
+}
+
+function conditionsBlock(result: ObjectResult, shownAbove: string): string {
   const conditions = conditionsOf(result);
   if (!conditions.length) return '';
   const rows = conditions.map((c) => [
     cell(c.type),
     cell(c.status),
     cell(c.reason ?? ''),
-    cell(shorten(c.message ?? '', MAX_CELL_CHARS).text),
-    cell(formatTime(c.lastTransitionTime)),
+    messageCell(c.message ?? '', shownAbove),
+    timeCell(c.lastTransitionTime),
   ]);
-  return section('Conditions', table(['Type', 'Status', 'Reason', 'Message', 'Last transition'], rows));
+  return section(
+    'Conditions',
+    table(['Type', 'Status', 'Reason', 'Message', 'Last\u00a0transition\u00a0(UTC)'], rows),
+  );
 }
 
 function stateLine(state: NeighbourState, role: string): string {
-  const said = [state.reason, shorten(state.message, 300).text].filter(Boolean).join(': ');
+  // A Ready neighbour's message only repeats its revision.
+  const said = state.ready ? '' : [state.reason, shorten(state.message, 300).text].filter(Boolean).join(': ');
   const revision = state.revision ? ` at ${code(shortRevision(state.revision))}` : '';
   const where = state.inRun ? '' : ' <i>(not in this run)</i>';
   return `<li>${escapeHtml(role)} ${code(describeRef(state.ref))}: ${state.emoji} ${bold(state.label)}${revision}${
@@ -93,12 +105,12 @@ function helmBlock(result: ObjectResult): string {
         cell(s.appVersion ?? ''),
         cell(s.status ?? ''),
         cell(s.action ?? ''),
-        cell(formatTime(s.lastDeployed ?? s.firstDeployed)),
+        timeCell(s.lastDeployed ?? s.firstDeployed),
       ]);
     blocks.push(
       section(
         'Helm release history (newest first)',
-        table(['Release', 'Chart', 'App version', 'Status', 'Action', 'Deployed'], rows),
+        table(['Release', 'Chart', 'App version', 'Status', 'Action', 'Deployed\u00a0(UTC)'], rows),
       ),
     );
   }
@@ -123,19 +135,19 @@ function eventTime(event: KubeEvent): number {
   return Number.isNaN(t) ? 0 : t;
 }
 
-function eventsBlock(own: KubeEvent[], sourceEvents: KubeEvent[]): string {
+function eventsBlock(own: KubeEvent[], sourceEvents: KubeEvent[], shownAbove: string): string {
   const events = [...own, ...sourceEvents].sort((a, b) => eventTime(b) - eventTime(a)).slice(0, MAX_EVENTS);
   if (!events.length) return '';
   const rows = events.map((e) => [
-    cell(formatTime(e.lastTimestamp)),
+    timeCell(e.lastTimestamp),
     cell(`${e.involvedObject.kind}/${e.involvedObject.name}`),
     e.type === 'Warning' ? `⚠️ ${cell(e.type)}` : cell(e.type),
     cell(e.reason),
-    cell(`${shorten(e.message, MAX_CELL_CHARS).text}${e.count && e.count > 1 ? ` (×${e.count})` : ''}`),
+    `${messageCell(e.message, shownAbove)}${e.count && e.count > 1 ? ` (×${e.count})` : ''}`,
   ]);
   return section(
     'Recent events (newest first)',
-    table(['Time', 'Object', 'Type', 'Reason', 'Message'], rows),
+    table(['Last\u00a0seen\u00a0(UTC)', 'Object', 'Type', 'Reason', 'Message'], rows),
   );
 }
 
@@ -156,13 +168,14 @@ export function renderDetails(result: ObjectResult, around: Neighbourhood): stri
   const summary = `<summary>${look.emoji} ${bold(describeRef(result))} — ${escapeHtml(look.label)}${
     result.reason ? `: ${escapeHtml(result.reason)}` : ''
   }</summary>`;
+  const fullMessage = [result.reason, controllerMessage(result)].filter(Boolean).join(': ');
   const body = [
-    messageBlock(result),
+    messageBlock(fullMessage),
     revisionBlock(result),
     neighboursBlock(result, dependencies, source),
-    conditionsBlock(result),
+    conditionsBlock(result, fullMessage),
     helmBlock(result),
-    eventsBlock(around.events(result), sourceRef ? around.events(sourceRef) : []),
+    eventsBlock(around.events(result), sourceRef ? around.events(sourceRef) : [], fullMessage),
     result.ok ? '' : commandsBlock(commands),
   ].filter(Boolean);
   return `<details>\n${summary}\n${body.join('\n')}\n</details>`;

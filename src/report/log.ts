@@ -5,6 +5,7 @@ import { shortRevision } from '../reconcile/revision.js';
 import type { Command, ObjectResult, Verdict } from '../reconcile/types.js';
 import { formatDuration, outcomeLook } from './format.js';
 import { oneLine, shorten } from './text.js';
+import { controllerMessage } from './words.js';
 
 // A heartbeat repeats every few seconds: keep it to a line. A verdict is said once: keep the whole message.
 const HEARTBEAT_MESSAGE_CHARS = 240;
@@ -34,7 +35,7 @@ export function verdictLine(result: ObjectResult): string {
   const revision = result.revisionAfter ? ` at ${shortRevision(result.revisionAfter)}` : '';
   const timing = `${look.label} after ${formatDuration(result.durationMs)}${revision}`;
   // Ready says `Applied revision: …` again; only other outcomes need the controller's words.
-  const said = result.outcome === 'ready' ? '' : words(result.reason, result.message);
+  const said = result.outcome === 'ready' ? '' : words(result.reason, controllerMessage(result));
   const waited = !result.ok && result.waitedOn ? ` (waited on ${oneLine(result.waitedOn)})` : '';
   return `${look.mark} ${describeRef(result)}: ${timing}${said ? ` — ${said}` : ''}${waited}`;
 }

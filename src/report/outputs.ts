@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import { refKey } from '../flux/refs.js';
 import type { ObjectResult, Outcome, RunResult } from '../reconcile/types.js';
 import { shorten } from './text.js';
+import { controllerMessage } from './words.js';
 
 // Outputs share one size budget per job; a pruning failure can list hundreds of objects in its message.
 const MAX_OUTPUT_MESSAGE_CHARS = 4000;
@@ -37,7 +38,7 @@ export function resultRecord(result: ObjectResult): ResultRecord {
     expectedRevision: result.expectedRevision ?? null,
     durationMs: Math.round(result.durationMs),
     reason: result.reason,
-    message: shorten(result.message, MAX_OUTPUT_MESSAGE_CHARS).text,
+    message: shorten(controllerMessage(result), MAX_OUTPUT_MESSAGE_CHARS).text,
     waitedOn: result.waitedOn ?? null,
   };
 }

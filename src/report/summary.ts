@@ -5,15 +5,16 @@ import { shortRevision } from '../reconcile/revision.js';
 import type { ObjectResult, Outcome, RunResult } from '../reconcile/types.js';
 import type { ReportContext } from './context.js';
 import { renderDetails } from './details.js';
-import { formatDuration, OUTCOME_ORDER, outcomeLook, serverHost } from './format.js';
+import { formatDuration, OUTCOME_ORDER, outcomeLook, serverHost, shortRevisionsIn } from './format.js';
 import type { NamespaceHealth } from './health.js';
 import { renderHealth } from './health-view.js';
 import { bold, cell, code, table } from './html.js';
 import { Neighbourhood } from './neighbours.js';
 import { missedExpectedRevision } from './revision-reached.js';
 import { escapeHtml, shorten } from './text.js';
+import { controllerMessage } from './words.js';
 
-export const CELL_MESSAGE_CHARS = 240;
+export const CELL_MESSAGE_CHARS = 200;
 const CELL_MESSAGE_LINES = 3;
 // GitHub refuses a step summary over 1 MiB; stop adding details well before.
 export const SUMMARY_BUDGET_BYTES = 900_000;
@@ -21,11 +22,11 @@ export const SUMMARY_BUDGET_BYTES = 900_000;
 function verdictTitle(run: RunResult): string {
   const total = run.results.length;
   const goal = run.command === 'suspend' ? 'suspended' : 'Ready';
-  if (total === 0) return `✅ flux-reconcile ${run.command}: no objects to ${run.command}`;
+  if (total === 0) return `✅ Flux ${run.command}: no objects to ${run.command}`;
   if (run.ready)
-    return `✅ flux-reconcile ${run.command}: ${total === 1 ? 'the object is' : `all ${total} objects`} ${goal}`;
+    return `✅ Flux ${run.command}: ${total === 1 ? 'the object is' : `all ${total} objects`} ${goal}`;
   const bad = run.results.filter((r) => !r.ok).length;
-  return `❌ flux-reconcile ${run.command}: ${bad} of ${total} objects not ${goal}`;
+  return `❌ Flux ${run.command}: ${bad} of ${total} objects not ${goal}`;
 }
 
 function outcomeCounts(results: ObjectResult[]): string {
@@ -52,8 +53,11 @@ function revisionCell(result: ObjectResult): string {
   const { revisionBefore: before, revisionAfter: after } = result;
   const short = (r: string) => code(shortRevision(r));
   let html = '–';
-  if (before && after && before !== after) html = `${short(before)} → ${short(after)}`;
-  else if (after) html = before ? `${short(after)} <i>(unchanged)</i>` : short(after);
+  if (before && after && before !== after) {
+    // Commits go on two lines; chart versions fit on one.
+    const joint = shortRevision(before).length + shortRevision(after).length > 16 ? '<br>→ ' : ' → ';
+    html = `${short(before)}${joint}${short(after)}`;
+  } else if (after) html = before ? `${short(after)} <i>(unchanged)</i>` : short(after);
   else if (before) html = `${short(before)} → <i>none</i>`;
   const expected = result.expectedRevision;
   if (expected && !result.ok && missedExpectedRevision(result)) {
@@ -64,7 +68,11 @@ function revisionCell(result: ObjectResult): string {
 
 /** The message cell, and whether the whole text had to go to the details. */
 function messageCell(result: ObjectResult): { html: string; truncated: boolean } {
-  const { text, truncated } = shorten(result.message, CELL_MESSAGE_CHARS, CELL_MESSAGE_LINES);
+  const { text, truncated } = shorten(
+    shortRevisionsIn(controllerMessage(result)),
+    CELL_MESSAGE_CHARS,
+    CELL_MESSAGE_LINES,
+  );
   const reason = result.reason ? `${bold(result.reason)}${text ? ': ' : ''}` : '';
   const more = truncated ? ' <i>(full text in the details below)</i>' : '';
   return { html: `${reason}${cell(text)}${more}`, truncated };
@@ -72,12 +80,11 @@ function messageCell(result: ObjectResult): { html: string; truncated: boolean }
 
 function objectRow(result: ObjectResult, message: string): string[] {
   const look = outcomeLook(result.outcome);
-  const kind =
-    result.role === 'source' ? `${escapeHtml(result.kind)}<br><sub>source</sub>` : escapeHtml(result.kind);
+  const role = result.role === 'source' ? ' <sub>(source)</sub>' : '';
   return [
-    `${look.emoji} ${escapeHtml(look.label)}`,
-    kind,
-    code(`${result.namespace}/${result.name}`),
+    // No-break spaces: `⏱️ Timed out` stays on one line in the narrow first column.
+    `${look.emoji}\u00a0${escapeHtml(look.label.replace(/ /g, '\u00a0'))}`,
+    `${escapeHtml(result.kind)}${role}<br>${code(`${result.namespace}/${result.name}`)}`,
     revisionCell(result),
     escapeHtml(formatDuration(result.durationMs)),
     message,
@@ -107,7 +114,9 @@ export function renderSummary(ctx: ReportContext, run: RunResult, health?: Names
   }
   const parts = [header(ctx, run)];
   if (rows.length) {
-    parts.push(table(['Result', 'Kind', 'Object', 'Revision', 'Duration', 'Message'], rows));
+    parts.push(
+      table(['Result', 'Kind\u00a0and\u00a0namespace/name', 'Revision', 'Duration', 'Message'], rows),
+    );
   }
   const footer = health ? renderHealth(health) : '';
   let size = Buffer.byteLength(parts.join('\n') + footer);
