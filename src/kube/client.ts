@@ -158,16 +158,25 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
 
   async list(kind: FluxKind, namespace: string, labelSelector?: string): Promise<ListResult> {
     try {
-      const selector = labelSelector ? { labelSelector } : {};
-      const response = (
-        namespace === ''
-          ? await this.objects.listClusterCustomObject({ ...this.target(kind, namespace), ...selector })
-          : await this.objects.listNamespacedCustomObject({ ...this.target(kind, namespace), ...selector })
-      ) as { items?: FluxObject[]; metadata?: { resourceVersion?: string } };
-      return { items: response.items ?? [], resourceVersion: response.metadata?.resourceVersion ?? '' };
+      return await this.listUnwrapped(kind, namespace, labelSelector);
     } catch (error) {
       throw withContext(`${kind.kind} list in ${namespace || 'all namespaces'}`, error, this.server);
     }
+  }
+
+  /** The list with client-node's own errors, which the watch classifies (transient or not) itself. */
+  private async listUnwrapped(
+    kind: FluxKind,
+    namespace: string,
+    labelSelector?: string,
+  ): Promise<ListResult> {
+    const selector = labelSelector ? { labelSelector } : {};
+    const response = (
+      namespace === ''
+        ? await this.objects.listClusterCustomObject({ ...this.target(kind, namespace), ...selector })
+        : await this.objects.listNamespacedCustomObject({ ...this.target(kind, namespace), ...selector })
+    ) as { items?: FluxObject[]; metadata?: { resourceVersion?: string } };
+    return { items: response.items ?? [], resourceVersion: response.metadata?.resourceVersion ?? '' };
   }
 
   async mergePatch(kind: FluxKind, namespace: string, name: string, patch: object): Promise<FluxObject> {
@@ -207,7 +216,7 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
         label: `${kind.kind} watch in ${namespace || 'all namespaces'}`,
         server: this.server,
         backoff: this.options.backoff,
-        list: () => this.list(kind, namespace),
+        list: () => this.listUnwrapped(kind, namespace),
         open: async (resourceVersion, onEvent, onEnd): Promise<WatchStream> => {
           this.counter.count++;
           const query = {

@@ -8,7 +8,9 @@ export class ConnectProxy {
   private readonly sockets = new Set<Socket>();
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
+    const address = this.server?.address() as AddressInfo | undefined;
+    if (!address) throw new Error('proxy not started');
+    return `http://127.0.0.1:${address.port}`;
   }
 
   async start(): Promise<this> {

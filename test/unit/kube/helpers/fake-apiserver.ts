@@ -58,6 +58,8 @@ export class FakeApiServer {
   goneAs: 'event' | 'http' = 'event';
   /** The next N merge patches fail with 409 Conflict. */
   conflictsToServe = 0;
+  /** The next N list requests fail with 503 (a transient error). */
+  listFailuresToServe = 0;
   /** /version never answers while true. */
   hangVersion = false;
   /** A header value that must never reach the client's error messages. */
@@ -79,7 +81,7 @@ export class FakeApiServer {
   }
 
   get port(): number {
-    return (this.server?.address() as AddressInfo).port;
+    return Number(new URL(this.url).port);
   }
 
   async start(): Promise<this> {
@@ -340,6 +342,11 @@ export class FakeApiServer {
   }
 
   private list(prefix: string, res: ServerResponse): void {
+    if (this.listFailuresToServe > 0) {
+      this.listFailuresToServe--;
+      this.json(res, 503, status(503, 'ServiceUnavailable', 'etcd is having a moment'));
+      return;
+    }
     const items = [...this.objects.entries()]
       .filter(([key]) => key.startsWith(`${prefix}/`))
       .map(([, obj]) => obj);
