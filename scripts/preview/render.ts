@@ -10,9 +10,12 @@ import { escapeHtml } from '../../src/report/text.js';
 import { SCENARIOS, type Scenario } from '../../test/fixtures/report/scenarios.js';
 import { PAGE_CSS } from './style.js';
 
-// `?open` opens every details block, for screenshots and quick reading.
-const OPEN_DETAILS_SCRIPT =
-  "if (location.search.includes('open')) for (const d of document.querySelectorAll('details')) d.open = true;";
+// `?open` opens every details block, for screenshots and quick reading;
+// `?extras` shows only the annotations, log and outputs below the summary.
+const OPEN_DETAILS_SCRIPT = [
+  "if (location.search.includes('open')) for (const d of document.querySelectorAll('details')) d.open = true;",
+  "if (location.search.includes('extras')) document.querySelector('.job-summary').style.display = 'none';",
+].join('\n');
 
 function page(title: string, body: string): string {
   return `<!doctype html>
@@ -48,7 +51,7 @@ function scenarioPage(name: string, scenario: Scenario): string {
     `<p class="scenario">Preview · ${escapeHtml(scenario.title)} · <a href="index.html">all scenarios</a></p>
 <div class="job-summary"><div class="summary-title">flux-reconcile summary</div><article class="markdown-body">
 ${summary}</article></div>
-<section class="extras"><h3>Annotations</h3>
+<section class="extras" id="extras"><h3>Annotations</h3>
 ${annotations || '<p>none</p>'}
 <h3>Log (verdict lines)</h3><pre>${escapeHtml(log)}</pre>
 <h3>Outputs</h3><pre>${escapeHtml(outputs)}</pre></section>`,

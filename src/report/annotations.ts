@@ -4,7 +4,7 @@ import { describeRef } from '../flux/refs.js';
 import { shortRevision } from '../reconcile/revision.js';
 import type { ObjectResult, RunResult } from '../reconcile/types.js';
 import { formatDuration } from './format.js';
-import { missedExpectedRevision } from './revision-reached.js';
+import { neverAttemptedExpectedRevision } from './revision-reached.js';
 import { shorten } from './text.js';
 import { controllerMessage } from './words.js';
 
@@ -24,13 +24,6 @@ function controllerWords(result: ObjectResult): string {
   return message ? `${result.reason}: ${message}` : result.reason;
 }
 
-function revisionLine(result: ObjectResult): string {
-  const parts: string[] = [];
-  if (result.revisionAfter) parts.push(`at ${result.revisionAfter}`);
-  if (result.expectedRevision) parts.push(`expected ${result.expectedRevision}`);
-  return parts.length ? `Revision: ${parts.join(', ')}` : '';
-}
-
 function failureAnnotation(result: ObjectResult): Annotation {
   const words = controllerWords(result);
   // The engine's timeout message already says so; other sources of a timed-out result may not.
@@ -42,7 +35,7 @@ function failureAnnotation(result: ObjectResult): Annotation {
   return {
     level: 'error',
     title: describeRef(result),
-    message: [head, waited, revisionLine(result)].filter(Boolean).join('\n'),
+    message: [head, waited].filter(Boolean).join('\n'),
   };
 }
 
@@ -64,10 +57,12 @@ function revisionAnnotation(result: ObjectResult): Annotation | undefined {
   const expected = result.expectedRevision;
   if (!expected || result.ok) return undefined;
   if (result.outcome !== 'failed' && result.outcome !== 'timed-out') return undefined;
-  if (!missedExpectedRevision(result)) return undefined;
+  if (!neverAttemptedExpectedRevision(result)) return undefined;
+  const attempted = result.last?.status?.lastAttemptedRevision;
+  const lastTry = attempted && attempted !== result.revisionAfter ? ` (last attempted ${attempted})` : '';
   const message = result.revisionAfter
-    ? `Revision ${expected} was not reached: the object is at ${result.revisionAfter}. ` +
-      'A newer commit may have superseded it, or the source does not point at it (check its branch, tag or ref).'
+    ? `Revision ${expected} was not reached: the object is at ${result.revisionAfter}${lastTry}. ` +
+      'A newer commit may have superseded it, or its source does not point at it (check the branch, tag or ref).'
     : `Revision ${expected} was never seen: the object reports no revision yet.`;
   return { level: 'warning', title: `${describeRef(result)}: revision ${shortRevision(expected)}`, message };
 }

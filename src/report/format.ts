@@ -2,16 +2,21 @@
 import type { Outcome } from '../reconcile/types.js';
 
 const LONG_HEX = /\b(sha1|sha256|sha384|sha512|blake3):([0-9a-f]{13,})\b/gi;
+const BARE_COMMIT = /\b[0-9a-f]{40}\b/gi;
+const BARE_DIGEST = /\b[0-9a-f]{64}\b/gi;
 
 /**
  * Revisions inside a message shortened as the table shows them (`main@sha1:0123abcd`), so that a 40 or 64
  * character word never stretches a table cell. Used only where the full text is also shown elsewhere.
  */
 export function shortRevisionsIn(text: string): string {
-  return text.replace(LONG_HEX, (_whole, algorithm: string, hex: string) => {
-    const keep = algorithm.toLowerCase() === 'sha1' ? 8 : 12;
-    return `${algorithm}:${hex.slice(0, keep)}`;
-  });
+  return text
+    .replace(LONG_HEX, (_whole, algorithm: string, hex: string) => {
+      const keep = algorithm.toLowerCase() === 'sha1' ? 8 : 12;
+      return `${algorithm}:${hex.slice(0, keep)}`;
+    })
+    .replace(BARE_COMMIT, (sha: string) => sha.slice(0, 8))
+    .replace(BARE_DIGEST, (digest: string) => digest.slice(0, 12));
 }
 
 /** `850ms`, `4.2s`, `1m 05s`, `1h 02m`. */

@@ -83,7 +83,7 @@ export class Neighbourhood {
       label: 'Unknown',
       ready: false,
       reason: '',
-      message: related?.error ? `could not be read: ${related.error}` : 'not part of this run',
+      message: related?.error ? `could not be read: ${related.error}` : '',
       inRun: false,
     };
   }

@@ -22,3 +22,13 @@ export function missedExpectedRevision(result: ObjectResult): boolean {
   if (candidates.length && !revisionApplies(candidates, expected)) return false;
   return !revisionMatches(candidates, expected);
 }
+
+/**
+ * True when the expected revision was neither reached nor even attempted: it was superseded or never
+ * seen. An object that attempted it and failed is a failure at that revision, not a revision problem.
+ */
+export function neverAttemptedExpectedRevision(result: ObjectResult): boolean {
+  if (!missedExpectedRevision(result)) return false;
+  const attempted = result.last?.status?.lastAttemptedRevision;
+  return !(attempted && revisionMatches([attempted], result.expectedRevision ?? ''));
+}

@@ -86,7 +86,10 @@ function objectRow(result: ObjectResult, message: string): string[] {
     `${look.emoji}\u00a0${escapeHtml(look.label.replace(/ /g, '\u00a0'))}`,
     `${escapeHtml(result.kind)}${role}<br>${code(`${result.namespace}/${result.name}`)}`,
     revisionCell(result),
-    escapeHtml(formatDuration(result.durationMs)),
+    // Nothing was asked of a skipped object: no time to show.
+    result.durationMs === 0 && result.outcome === 'skipped'
+      ? '–'
+      : escapeHtml(formatDuration(result.durationMs)),
     message,
   ];
 }
