@@ -23,7 +23,7 @@ import type { FluxObject, KubeEvent } from '../flux/types.js';
 import type { ClusterApi, ListResult, WatchHandler } from './api.js';
 import { GuardedKubeConfig } from './auth-guard.js';
 import { type BackoffOptions, sleep } from './backoff.js';
-import { httpStatusOf, withContext } from './errors.js';
+import { ClusterAccessError, httpStatusOf, withContext } from './errors.js';
 import { runWatch, type WatchStream } from './watch.js';
 
 export interface ClusterApiOptions {
@@ -254,13 +254,11 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
       const info = await new VersionApi(this.configuration(timeoutMs)).getCode();
       return info.gitVersion;
     } catch (error) {
-      const seconds = Math.round(timeoutMs / 1000);
       const name = (error as { name?: unknown })?.name;
       if (name === 'TimeoutError' || name === 'AbortError') {
-        throw withContext(
-          `The Kubernetes API server ${this.server} did not answer within ${seconds} s`,
-          error,
-          this.server,
+        throw new ClusterAccessError(
+          `The Kubernetes API server ${this.server} did not answer within ${Number((timeoutMs / 1000).toFixed(1))} s. ` +
+            'Is the address right, and may this runner reach it (firewall, private endpoint, authorized IP ranges)?',
         );
       }
       throw withContext(`The Kubernetes API server ${this.server} does not answer`, error, this.server);

@@ -1,0 +1,141 @@
+// Preflight against a real HTTPS server: one round of checks, every problem in one error.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { HELM_RELEASE, KUSTOMIZATION } from '../../../src/flux/kinds.js';
+import { createClusterApi, type KubeClusterApi } from '../../../src/kube/client.js';
+import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
+import { preflight, type Verb } from '../../../src/kube/preflight.js';
+import { FakeApiServer } from './helpers/fake-apiserver.js';
+import { b64, kubeconfigYaml } from './helpers/kubeconfigs.js';
+import { makePki, type TestPki } from './helpers/pki.js';
+import { fakeRunner, type RunnerEnv } from './helpers/runner-env.js';
+
+const TOKEN = 'preflight-token-4411';
+const ALL: Verb[] = ['get', 'list', 'watch', 'patch'];
+
+let pkiDir: string;
+let pki: TestPki;
+let server: FakeApiServer;
+let runner: RunnerEnv;
+
+beforeAll(async () => {
+  pkiDir = await mkdtemp(join(tmpdir(), 'kube-pki-'));
+  pki = await makePki(pkiDir);
+});
+afterAll(async () => {
+  await rm(pkiDir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  runner = await fakeRunner();
+  server = await new FakeApiServer({
+    cert: pki.server.cert,
+    key: pki.server.key,
+    tokens: { [TOKEN]: 'ci' },
+  }).start();
+  server.serve('kustomize.toolkit.fluxcd.io', 'v1', [{ kind: 'Kustomization', plural: 'kustomizations' }]);
+  server.serve('helm.toolkit.fluxcd.io', 'v2', [{ kind: 'HelmRelease', plural: 'helmreleases' }]);
+  server.namespaces.add('apps');
+});
+afterEach(async () => {
+  await server.stop();
+  await runner.restore();
+});
+
+async function connect(): Promise<KubeClusterApi> {
+  const yaml = kubeconfigYaml({
+    cluster: { server: server.url, caData: b64(pki.ca.cert) },
+    user: { token: TOKEN },
+  });
+  const prepared = await prepareKubeconfig({ kubeconfig: yaml, context: '', exportKubeconfig: false });
+  return createClusterApi(prepared.kubeConfig);
+}
+
+const needs = { kinds: [KUSTOMIZATION, HELM_RELEASE], namespaces: ['flux-system', 'apps'], verbs: ALL };
+
+describe('preflight', () => {
+  it('passes on a cluster that has everything, with one request per check', async () => {
+    const api = await connect();
+    const result = await preflight(api, needs);
+    expect(result.serverVersion).toBe('v1.36.4');
+    // version + 2 discovery + 2 namespaces + 2 kinds × 2 namespaces × 4 verbs
+    expect(api.requestCount()).toBe(1 + 2 + 2 + 16);
+    const reviews = server.requestsTo('selfsubjectaccessreviews', 'POST');
+    expect(reviews).toHaveLength(16);
+    expect(JSON.parse(reviews[0]?.body ?? '{}').spec.resourceAttributes).toMatchObject({
+      group: 'kustomize.toolkit.fluxcd.io',
+      resource: 'kustomizations',
+    });
+  });
+
+  it('collects every problem into one error: missing kind, missing namespace, missing permission', async () => {
+    server.served.delete('helm.toolkit.fluxcd.io/v2');
+    server.namespaces.delete('apps');
+    server.permission = (_user, verb, resource, namespace) =>
+      !(verb === 'patch' && resource === 'kustomizations' && namespace === 'flux-system');
+    const api = await connect();
+    const error = (await preflight(api, needs).catch((e: Error) => e)) as Error;
+    expect(error.message).toBe(
+      [
+        `Preflight found 3 problems with the cluster at ${server.url}:`,
+        '  - Flux is not installed in this cluster, or not this kind: helm.toolkit.fluxcd.io/v2 HelmRelease is missing',
+        '  - namespace apps does not exist',
+        '  - not allowed to patch kustomizations.kustomize.toolkit.fluxcd.io in namespace flux-system',
+      ].join('\n'),
+    );
+  });
+
+  it('names a kind missing from a group/version that exists', async () => {
+    server.serve('kustomize.toolkit.fluxcd.io', 'v1', []);
+    const api = await connect();
+    await expect(
+      preflight(api, { kinds: [KUSTOMIZATION], namespaces: ['flux-system'], verbs: ['get'] }),
+    ).rejects.toThrow(
+      'Flux is not installed in this cluster, or not this kind: kustomize.toolkit.fluxcd.io/v1 Kustomization is missing',
+    );
+  });
+
+  it('checks only the given targets when the run names them', async () => {
+    server.permission = (_user, verb, resource, namespace) =>
+      !(resource === 'helmreleases' && namespace === 'flux-system') && verb !== 'delete';
+    const api = await connect();
+    const targets = [
+      { kind: KUSTOMIZATION, namespace: 'flux-system' },
+      { kind: HELM_RELEASE, namespace: 'apps' },
+    ];
+    await expect(preflight(api, { ...needs, targets })).resolves.toMatchObject({ serverVersion: 'v1.36.4' });
+    await expect(preflight(api, needs)).rejects.toThrow(
+      'not allowed to get, list, watch, patch helmreleases.helm.toolkit.fluxcd.io in namespace flux-system',
+    );
+  });
+
+  it('does not fail when the credentials may not read namespaces', async () => {
+    server.namespaceReadersDenied.add('ci');
+    server.namespaces.delete('apps');
+    const api = await connect();
+    await expect(preflight(api, needs)).resolves.toBeDefined();
+  });
+
+  it('names the server URL when the API server does not answer in time', async () => {
+    server.hangVersion = true;
+    const api = await connect();
+    const error = (await preflight(api, needs, 300).catch((e: Error) => e)) as Error;
+    expect(error.message).toBe(
+      `The Kubernetes API server ${server.url} did not answer within 0.3 s. Is the address right, and may this runner reach it (firewall, private endpoint, authorized IP ranges)?`,
+    );
+    // Nothing else was asked of a server that does not answer.
+    expect(server.requestsTo('selfsubjectaccessreviews', 'POST')).toHaveLength(0);
+  });
+
+  it('names the server URL when the credentials are refused', async () => {
+    const yaml = kubeconfigYaml({
+      cluster: { server: server.url, caData: b64(pki.ca.cert) },
+      user: { token: 'nope-7' },
+    });
+    const prepared = await prepareKubeconfig({ kubeconfig: yaml, context: '', exportKubeconfig: false });
+    await expect(preflight(createClusterApi(prepared.kubeConfig), needs)).rejects.toThrow(
+      `The Kubernetes API server ${server.url} does not answer: HTTP 401 Unauthorized`,
+    );
+  });
+});
