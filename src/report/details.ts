@@ -80,9 +80,9 @@ function neighboursBlock(
     ...dependencies.map((d) => stateLine(d, 'Depends on')),
     ...(source ? [stateLine(source, 'Source')] : []),
   ];
-  const waited = result.waitedOn ? `<p>${bold('Waited on')}: ${cell(result.waitedOn)}</p>\n` : '';
-  if (!items.length) return waited;
-  return `${waited}<ul>\n${items.join('\n')}\n</ul>`;
+  const waited = result.waitedOn ? `<p>${bold('Waited on')}: ${cell(result.waitedOn)}</p>` : '';
+  const list = items.length ? `<ul>\n${items.join('\n')}\n</ul>` : '';
+  return [waited, list].filter(Boolean).join('\n');
 }
 
 function isHelmHistory(history: unknown): history is HelmSnapshot[] {

@@ -6,9 +6,19 @@ const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts every colour code.
 const ANSI_ESCAPES = /\u001B\[[0-9;]*[A-Za-z]/g;
 
-/** Newlines normalised, colour codes and control characters (invalid in HTML) removed. */
+// Client errors quote the URL they called; a URL may carry `user:password@`.
+const URL_USER_INFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
+
+/**
+ * Newlines normalised, colour codes and control characters (invalid in HTML) removed, and the user info
+ * of any URL replaced by `***`: the runner masks registered secrets, but only those it was told about.
+ */
 export function cleanText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(ANSI_ESCAPES, '').replace(CONTROL_CHARS, '');
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(ANSI_ESCAPES, '')
+    .replace(CONTROL_CHARS, '')
+    .replace(URL_USER_INFO, '$1***@');
 }
 
 const HTML_ENTITIES: Record<string, string> = {
