@@ -1,7 +1,14 @@
-// A KubeConfig that explains exec credential plugin failures and runs the plugin once, not once per
-// concurrent request: client-node caches the credential only after the first run has finished.
+// A KubeConfig that explains exec credential plugin failures, masks the credential a plugin returns, and
+// runs the plugin once, not once per concurrent request: client-node caches the credential only after
+// the first run has finished.
 import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
 import { execCommandOf, explainExecFailure } from './exec-plugins.js';
+import { maskSecret } from './secrets.js';
+
+/** The token of an exec plugin's credential is as secret as one written in the kubeconfig. */
+function maskAuthorization(header: unknown): void {
+  if (typeof header === 'string' && header.startsWith('Bearer ')) maskSecret(header.slice('Bearer '.length));
+}
 
 export class GuardedKubeConfig extends KubeConfig {
   private execReady?: Promise<void>;
@@ -23,7 +30,7 @@ export class GuardedKubeConfig extends KubeConfig {
     const user = this.getCurrentUser();
     if (execCommandOf(user)) {
       // applyToHTTPSOptions is client-node's public way to run the user's authenticator; its result is cached.
-      this.execReady ??= this.applyToHTTPSOptions({}).catch((error: unknown) => {
+      this.execReady ??= this.runPlugin().catch((error: unknown) => {
         this.execReady = undefined;
         throw explainExecFailure(error, user);
       });
@@ -35,5 +42,14 @@ export class GuardedKubeConfig extends KubeConfig {
       // A credential that expired mid-run is fetched again here, so its failures need the same words.
       throw explainExecFailure(error, user);
     }
+    if (execCommandOf(user)) maskAuthorization(context.getHeaders().Authorization);
+  }
+
+  /** Runs the plugin through client-node (which caches its credential) and masks what it returned. */
+  private async runPlugin(): Promise<void> {
+    const options: { headers?: Record<string, unknown>; key?: unknown } = {};
+    await this.applyToHTTPSOptions(options);
+    maskAuthorization(options.headers?.Authorization);
+    if (options.key) maskSecret(String(options.key));
   }
 }

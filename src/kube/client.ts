@@ -23,7 +23,7 @@ import type { FluxObject, KubeEvent } from '../flux/types.js';
 import type { ClusterApi, ListResult, WatchHandler } from './api.js';
 import { GuardedKubeConfig } from './auth-guard.js';
 import { type BackoffOptions, sleep } from './backoff.js';
-import { ClusterAccessError, httpStatusOf, withContext } from './errors.js';
+import { ClusterAccessError, describeError, httpStatusOf, withContext } from './errors.js';
 import { runWatch, type WatchStream } from './watch.js';
 
 export interface ClusterApiOptions {
@@ -261,7 +261,11 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
             'Is the address right, and may this runner reach it (firewall, private endpoint, authorized IP ranges)?',
         );
       }
-      throw withContext(`The Kubernetes API server ${this.server} does not answer`, error, this.server);
+      if (httpStatusOf(error) !== undefined) {
+        throw withContext(`The Kubernetes API server ${this.server} answered`, error, this.server);
+      }
+      const reason = describeError(error, this.server);
+      throw new ClusterAccessError(reason.charAt(0).toUpperCase() + reason.slice(1));
     }
   }
 

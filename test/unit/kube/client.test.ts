@@ -213,6 +213,7 @@ describe('exec credential plugins', () => {
     expect(results.every((r) => r?.metadata.name === 'apps')).toBe(true);
     expect(lastUser(server)).toBe('exec-user');
     expect((await readFile(calls, 'utf8')).trim().split('\n')).toHaveLength(1);
+    expect(runner.masks()).toContain('exec-token-77');
   });
 
   it.each([

@@ -128,6 +128,15 @@ describe('preflight', () => {
     expect(server.requestsTo('selfsubjectaccessreviews', 'POST')).toHaveLength(0);
   });
 
+  it('names the server URL and the cause when nothing listens there', async () => {
+    const url = server.url;
+    const api = await connect();
+    await server.stop();
+    await expect(preflight(api, needs)).rejects.toThrow(
+      `Cannot reach the API server ${url}: connect ECONNREFUSED ${url.replace('https://', '')} (nothing accepts connections there`,
+    );
+  });
+
   it('names the server URL when the credentials are refused', async () => {
     const yaml = kubeconfigYaml({
       cluster: { server: server.url, caData: b64(pki.ca.cert) },
@@ -135,7 +144,7 @@ describe('preflight', () => {
     });
     const prepared = await prepareKubeconfig({ kubeconfig: yaml, context: '', exportKubeconfig: false });
     await expect(preflight(createClusterApi(prepared.kubeConfig), needs)).rejects.toThrow(
-      `The Kubernetes API server ${server.url} does not answer: HTTP 401 Unauthorized`,
+      `The Kubernetes API server ${server.url} answered: HTTP 401 Unauthorized`,
     );
   });
 });
