@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildOutputs, writeOutputs } from '../../../src/report/outputs.js';
+import { NEW_COMMIT, OLD_COMMIT, SCENARIOS } from '../../fixtures/report/scenarios.js';
+
+describe('buildOutputs', () => {
+  it('success: ready true, one record per object with full revisions, nothing failed', () => {
+    const out = buildOutputs(SCENARIOS.success!().run);
+    expect(out.ready).toBe('true');
+    expect(JSON.parse(out.failed)).toEqual([]);
+    const results = JSON.parse(out.results);
+    expect(results).toHaveLength(5);
+    expect(results[1]).toEqual({
+      kind: 'Kustomization',
+      namespace: 'flux-system',
+      name: 'infra',
+      outcome: 'ready',
+      ok: true,
+      role: 'requested',
+      revisionBefore: `main@sha1:${OLD_COMMIT}`,
+      revisionAfter: `main@sha1:${NEW_COMMIT}`,
+      expectedRevision: NEW_COMMIT,
+      durationMs: 6412,
+      reason: 'ReconciliationSucceeded',
+      message: `Applied revision: main@sha1:${NEW_COMMIT}`,
+      waitedOn: null,
+    });
+    // Records, not objects: no status, conditions or events leak into the output.
+    expect(out.results).not.toContain('conditions');
+    expect(out.results).not.toContain('lastHandledReconcileAt');
+    expect(JSON.parse(out.revisions)).toEqual({
+      'GitRepository/flux-system/flux-system': `main@sha1:${NEW_COMMIT}`,
+      'Kustomization/flux-system/infra': `main@sha1:${NEW_COMMIT}`,
+      'Kustomization/flux-system/apps': `main@sha1:${NEW_COMMIT}`,
+      'HelmChart/flux-system/podinfo-podinfo': '6.7.1',
+      'HelmRelease/podinfo/podinfo': '6.7.1',
+    });
+  });
+
+  it('dependency chain: ready false and the failed and skipped objects listed by key', () => {
+    const out = buildOutputs(SCENARIOS['dependency-blocked']!().run);
+    expect(out.ready).toBe('false');
+    expect(JSON.parse(out.failed)).toEqual([
+      'Kustomization/flux-system/infra',
+      'Kustomization/flux-system/apps',
+    ]);
+    const apps = JSON.parse(out.results)[2];
+    expect(apps).toMatchObject({
+      outcome: 'skipped',
+      ok: false,
+      waitedOn: 'Kustomization flux-system/infra',
+    });
+  });
+
+  it('a stalled HelmRelease carries the Helm error in its message, not only "Failed to upgrade"', () => {
+    const [, hr] = JSON.parse(buildOutputs(SCENARIOS['helm-upgrade-failed']!().run).results);
+    expect(hr.reason).toBe('RetriesExceeded');
+    expect(hr.message).toMatch(/^UpgradeFailed: Helm upgrade failed for release podinfo\/podinfo/);
+    expect(hr.message).toMatch(/Failed to upgrade after 1 attempt\(s\)$/);
+  });
+
+  it('caps a huge message so the job’s output budget is not spent on one object', () => {
+    const { run } = SCENARIOS.success!();
+    run.results[0]!.message = 'x'.repeat(100_000);
+    const [first] = JSON.parse(buildOutputs(run).results);
+    expect(first.message.length).toBeLessThanOrEqual(4001);
+  });
+});
+
+describe('writeOutputs', () => {
+  let dir: string;
+  let saved: string | undefined;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'report-outputs-'));
+    saved = process.env.GITHUB_OUTPUT;
+    process.env.GITHUB_OUTPUT = join(dir, 'output');
+    writeFileSync(process.env.GITHUB_OUTPUT, '');
+  });
+  afterEach(() => {
+    if (saved === undefined) delete process.env.GITHUB_OUTPUT;
+    else process.env.GITHUB_OUTPUT = saved;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes every output to the runner’s output file, where the runner reads them back', () => {
+    writeOutputs(SCENARIOS['kustomization-build-failed']!().run);
+    const written = readOutputFile(readFileSync(join(dir, 'output'), 'utf8'));
+    expect(Object.keys(written).sort()).toEqual(['failed', 'ready', 'results', 'revisions']);
+    expect(written.ready).toBe('false');
+    expect(JSON.parse(written.failed!)).toEqual(['Kustomization/flux-system/apps']);
+    expect(JSON.parse(written.results!)[2].message).toMatch(/^kustomize build failed/);
+  });
+});
+
+/** Parses the runner's `name<<DELIMITER` file-command format. */
+function readOutputFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<]+)<<(.+)$/.exec(lines[i]!);
+    if (!m) continue;
+    const end = lines.indexOf(m[2]!, i + 1);
+    out[m[1]!] = lines.slice(i + 1, end).join('\n');
+    i = end;
+  }
+  return out;
+}
