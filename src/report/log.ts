@@ -33,7 +33,9 @@ export function requestedLine(ref: ObjectRef, command: Command, revisionBefore?:
 export function verdictLine(result: ObjectResult): string {
   const look = outcomeLook(result.outcome);
   const revision = result.revisionAfter ? ` at ${shortRevision(result.revisionAfter)}` : '';
-  const timing = `${look.label} after ${formatDuration(result.durationMs)}${revision}`;
+  // A skipped object was never asked anything: it has no time of its own.
+  const after = result.durationMs > 0 ? ` after ${formatDuration(result.durationMs)}` : '';
+  const timing = `${look.label}${after}${revision}`;
   // Ready says `Applied revision: …` again; only other outcomes need the controller's words.
   const said = result.outcome === 'ready' ? '' : words(result.reason, controllerMessage(result));
   const waited = !result.ok && result.waitedOn ? ` (waited on ${oneLine(result.waitedOn)})` : '';
