@@ -53,6 +53,21 @@ function readQuietly(file: string | undefined): string | undefined {
 // auth-provider config keys that hold credentials (oidc, gcp, azure legacy providers).
 const SECRET_CONFIG_KEY = /token|secret|password|key/i;
 
+/**
+ * Exec plugins take credentials through env (AWS_SECRET_ACCESS_KEY, AAD_SERVICE_PRINCIPAL_CLIENT_SECRET),
+ * but also settings such as USE_GKE_GCLOUD_AUTH_PLUGIN=True or AWS_REGION: masking "True" would blank
+ * that word across the whole log. Every value is masked except very short ones under harmless names.
+ */
+const SECRET_ENV_NAME = /secret|token|password|passwd|key|credential/i;
+const MIN_UNNAMED_SECRET_LENGTH = 6;
+
+function isSecretEnv(name: unknown, value: unknown): boolean {
+  if (typeof value !== 'string' || value === '') return false;
+  return (
+    (typeof name === 'string' && SECRET_ENV_NAME.test(name)) || value.length >= MIN_UNNAMED_SECRET_LENGTH
+  );
+}
+
 function userSecrets(user: RawUser): (string | undefined)[] {
   const values: (string | undefined)[] = [user.token, user.password, readQuietly(user['token-file'])];
   for (const dataKey of ['client-key-data', 'client-certificate-data'] as const) {
@@ -64,7 +79,9 @@ function userSecrets(user: RawUser): (string | undefined)[] {
   for (const [key, value] of Object.entries(providerConfig)) {
     if (SECRET_CONFIG_KEY.test(key) && typeof value === 'string') values.push(value);
   }
-  for (const entry of user.exec?.env ?? []) values.push(entry?.value);
+  for (const entry of user.exec?.env ?? []) {
+    if (isSecretEnv(entry?.name, entry?.value)) values.push(entry?.value);
+  }
   return values;
 }
 

@@ -97,7 +97,12 @@ async function everySecretConfig(dir: string, tag: string) {
             apiVersion: 'client.authentication.k8s.io/v1beta1',
             command: 'aws',
             args: ['eks', 'get-token', '--cluster-name', 'prod'],
-            env: [{ name: 'AWS_SECRET_ACCESS_KEY', value: secrets.execEnv }],
+            env: [
+              { name: 'AWS_SECRET_ACCESS_KEY', value: secrets.execEnv },
+              { name: 'AWS_SESSION_TOKEN', value: 'tk1' },
+              { name: 'AWS_PROFILE', value: `ci-profile-${tag}` },
+              { name: 'USE_GKE_GCLOUD_AUTH_PLUGIN', value: 'True' },
+            ],
           },
         },
       },
@@ -122,6 +127,9 @@ describe('secrets in the kubeconfig', () => {
       expect(masks).toContain(pem.trim());
     }
     // Not secret: masking these would only blank out harmless text in every log.
+    expect(masks).toContain('tk1'); // short, but its name says it is a credential
+    expect(masks).toContain('ci-profile-a1');
+    expect(masks).not.toContain('True'); // a setting: masking it would blank "True" across the log
     expect(masks).not.toContain('public-client-id');
     expect(masks.filter((m) => /^-----(BEGIN|END) [A-Z ]+-----$/.test(m))).toEqual([]);
 
