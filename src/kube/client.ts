@@ -4,7 +4,6 @@ import {
   AuthorizationV1Api,
   type Configuration,
   CoreV1Api,
-  type CoreV1Event,
   CustomObjectsApi,
   createConfiguration,
   type KubeConfig,
@@ -24,6 +23,7 @@ import type { ClusterApi, ListResult, WatchHandler } from './api.js';
 import { GuardedKubeConfig } from './auth-guard.js';
 import { type BackoffOptions, sleep } from './backoff.js';
 import { ClusterAccessError, describeError, httpStatusOf, withContext } from './errors.js';
+import { toKubeEvent } from './events.js';
 import { runWatch, type WatchStream } from './watch.js';
 
 export interface ClusterApiOptions {
@@ -69,32 +69,6 @@ function requestMiddleware(counter: { count: number }, timeoutMs: number) {
       return context;
     },
     post: async (response: ResponseContext) => response,
-  };
-}
-
-function iso(value: unknown): string | undefined {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function toKubeEvent(event: CoreV1Event): KubeEvent {
-  const when =
-    iso(event.lastTimestamp) ??
-    iso(event.series?.lastObservedTime) ??
-    iso(event.eventTime) ??
-    iso(event.firstTimestamp) ??
-    iso(event.metadata?.creationTimestamp);
-  return {
-    type: event.type ?? 'Normal',
-    reason: event.reason ?? '',
-    message: event.message ?? '',
-    ...(when ? { lastTimestamp: when } : {}),
-    ...(event.count !== undefined ? { count: event.count } : {}),
-    involvedObject: {
-      kind: event.involvedObject.kind ?? '',
-      name: event.involvedObject.name ?? '',
-      ...(event.involvedObject.namespace ? { namespace: event.involvedObject.namespace } : {}),
-    },
   };
 }
 

@@ -44,9 +44,9 @@ function loadConfig(cfg: ClusterConfig): Loaded {
   const { text, encoding } = decodeKubeconfigInput(cfg.kubeconfig);
   if (encoding === 'base64') maskSecret(cfg.kubeconfig);
   const config = parseKubeconfig(text, INPUT);
-  maskKubeconfigSecrets(config);
   // Relative paths in a kubeconfig from a secret can only mean files of the checked-out repository.
   makePathsAbsolute(config, process.env.GITHUB_WORKSPACE || process.cwd());
+  maskKubeconfigSecrets(config);
   core.debug(`kubeconfig: the input is ${encoding === 'base64' ? 'base64-encoded YAML' : 'plain YAML'}`);
   return { config, fromInput: true };
 }

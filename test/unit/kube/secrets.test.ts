@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -147,6 +147,22 @@ describe('secrets in the kubeconfig', () => {
     const wrapped = b64(yaml).replace(/(.{76})/g, '$1\n');
     await prepareKubeconfig({ kubeconfig: wrapped, context: '', exportKubeconfig: false });
     for (const line of wrapped.split('\n').filter((l) => l !== '')) expect(runner.masks()).toContain(line);
+  });
+
+  it('masks the contents of a token file named relative to the workspace', async () => {
+    const workspace = process.env.GITHUB_WORKSPACE ?? '';
+    await mkdir(join(workspace, 'tokens'));
+    await writeFile(join(workspace, 'tokens', 'ci'), 'workspace-token-d4\n');
+    const yaml = stringify({
+      apiVersion: 'v1',
+      clusters: [{ name: 'c', cluster: { server: 'https://k:6443' } }],
+      users: [{ name: 'u', user: { 'token-file': 'tokens/ci' } }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+      'current-context': 'x',
+    });
+    const prepared = await prepareKubeconfig({ kubeconfig: yaml, context: '', exportKubeconfig: false });
+    expect(runner.masks()).toContain('workspace-token-d4');
+    expect(prepared.kubeConfig.getCurrentUser()?.token).toBe('workspace-token-d4');
   });
 
   it('redacts registered secrets from text that leaves the log, and from error descriptions', async () => {
