@@ -21,7 +21,6 @@ body { margin: 0; padding: 24px; background: #f6f8fa; color: #1f2328;
 .markdown-body pre { padding: 16px; overflow: auto; font-size: 85%; line-height: 1.45; background: #f6f8fa; border-radius: 6px;
   font-family: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace; }
 .markdown-body details summary { cursor: pointer; }
-.markdown-body details { border-left: 3px solid #d1d9e0; padding-left: 12px; }
 .markdown-body sub { color: #59636e; }
 .extras { max-width: 1012px; margin-top: 24px; font-size: 13px; }
 .extras pre { background: #0d1117; color: #e6edf3; padding: 12px; border-radius: 6px; overflow: auto; white-space: pre-wrap; word-break: break-all; }
