@@ -10,12 +10,9 @@ import { controllerMessage } from './words.js';
 // A heartbeat repeats every few seconds: keep it to a line. A verdict is said once: keep the whole message.
 const HEARTBEAT_MESSAGE_CHARS = 240;
 
-const REQUESTED: Record<Command, string> = {
-  reconcile: 'reconcile requested',
-  wait: 'watching (nothing requested)',
-  suspend: 'suspend requested',
-  resume: 'resume requested',
-};
+// `wait` requests nothing; every other action word (the engine's: `reconcile`, `suspend`,
+// `resume and reconcile`) reads as "<what> requested".
+const NOTHING_REQUESTED: Command = 'wait';
 
 function words(reason: string, message: string): string {
   const text = oneLine(message);
@@ -24,9 +21,10 @@ function words(reason: string, message: string): string {
 }
 
 /** `► Kustomization flux-system/apps: reconcile requested (now at main@sha1:0123abcd)` */
-export function requestedLine(ref: ObjectRef, command: Command, revisionBefore?: string): string {
+export function requestedLine(ref: ObjectRef, what: Command | string, revisionBefore?: string): string {
   const at = revisionBefore ? ` (now at ${shortRevision(revisionBefore)})` : '';
-  return `► ${describeRef(ref)}: ${REQUESTED[command]}${at}`;
+  const said = what === NOTHING_REQUESTED ? 'watching (nothing requested)' : `${oneLine(what)} requested`;
+  return `► ${describeRef(ref)}: ${said}${at}`;
 }
 
 /** `✔ Kustomization flux-system/apps: Ready in 12.3s at main@sha1:0123abcd` or the failure in the controller's words. */
@@ -43,7 +41,8 @@ export function verdictLine(result: ObjectResult): string {
 }
 
 /** `◎ Kustomization flux-system/apps: waiting 45s — DependencyNotReady: … (waits on Kustomization flux-system/infra)` */
-export function heartbeatLine(ref: ObjectRef, verdict: Verdict, elapsedMs: number): string {
+export function heartbeatLine(ref: ObjectRef, verdict: Verdict | undefined, elapsedMs: number): string {
+  if (!verdict) return `◎ ${describeRef(ref)}: waiting ${formatDuration(elapsedMs)} — no status seen yet`;
   const said = shorten(words(verdict.reason, verdict.message), HEARTBEAT_MESSAGE_CHARS).text;
   const revision = verdict.revision ? ` at ${shortRevision(verdict.revision)}` : '';
   const waits = verdict.waitingOn ? ` (waits on ${oneLine(verdict.waitingOn)})` : '';

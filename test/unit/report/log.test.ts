@@ -13,6 +13,9 @@ describe('live log lines', () => {
       '► Kustomization flux-system/apps: watching (nothing requested)',
     );
     expect(requestedLine(apps, 'suspend')).toBe('► Kustomization flux-system/apps: suspend requested');
+    expect(requestedLine(apps, 'resume and reconcile')).toBe(
+      '► Kustomization flux-system/apps: resume and reconcile requested',
+    );
   });
 
   it('verdictLine for Ready gives duration and short revision, and no repeated message', () => {
@@ -55,6 +58,9 @@ describe('live log lines', () => {
     );
     expect(line).toBe(
       "◎ Kustomization flux-system/apps: waiting 45s at main@sha1:c00dbbc9 — DependencyNotReady: dependency 'flux-system/infra' is not ready (waits on dependency flux-system/infra)",
+    );
+    expect(heartbeatLine(apps, undefined, 3000)).toBe(
+      '◎ Kustomization flux-system/apps: waiting 3.0s — no status seen yet',
     );
     const long = heartbeatLine(
       apps,
