@@ -114,17 +114,22 @@ function load(text: string): KubeConfig {
 
 /**
  * Adjusts what @kubernetes/client-node reads differently from client-go, in memory only (the written file
- * stays as given, for kubectl and flux): a token read from token-file loses its trailing newline, and a
- * cluster without proxy-url takes HTTPS_PROXY/NO_PROXY from the environment.
+ * stays as given, for kubectl and flux): a token read from token-file loses its trailing newline; a
+ * cluster without proxy-url takes HTTPS_PROXY/NO_PROXY from the environment; a plain http:// server
+ * (kubectl proxy) is accepted, which client-node refuses unless insecure-skip-tls-verify is set.
  */
 function alignWithClientGo(kc: KubeConfig): void {
   const users: User[] = kc
     .getUsers()
     .map((user) => (user.token ? { ...user, token: user.token.trim() } : user));
   const clusters: Cluster[] = kc.getClusters().map((cluster) => {
-    if (cluster.proxyUrl) return cluster;
-    const proxyUrl = proxyFromEnvironment(cluster.server);
-    return proxyUrl ? { ...cluster, proxyUrl } : cluster;
+    const plainHttp = cluster.server.startsWith('http://') && !cluster.skipTLSVerify;
+    const proxyUrl = cluster.proxyUrl || proxyFromEnvironment(cluster.server);
+    return {
+      ...cluster,
+      ...(plainHttp ? { skipTLSVerify: true } : {}),
+      ...(proxyUrl ? { proxyUrl } : {}),
+    };
   });
   kc.loadFromOptions({
     clusters,

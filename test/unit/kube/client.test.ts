@@ -1,6 +1,7 @@
 // The client against a real HTTPS server on loopback: every way a kubeconfig can authenticate and reach
 // the API server, and what the person sees when it cannot.
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -158,6 +159,24 @@ describe('TLS', () => {
     await expect(api.get(KUSTOMIZATION, 'flux-system', 'apps')).rejects.toThrow(
       `Kustomization flux-system/apps: cannot reach the API server https://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port} (nothing accepts connections there: is the cluster running and the address right?)`,
     );
+  });
+});
+
+describe('plain http', () => {
+  it('talks to an http:// server (kubectl proxy) as kubectl does', async () => {
+    const plain = createHttpServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(req.url === '/version' ? { gitVersion: 'v1.36.4' } : {}));
+    });
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = plain.address() as { port: number };
+      const api = await connect({ server: `http://127.0.0.1:${port}`, caData: undefined }, {});
+      expect(await api.serverVersion(5_000)).toBe('v1.36.4');
+    } finally {
+      plain.closeAllConnections();
+      await new Promise((resolve) => plain.close(resolve));
+    }
   });
 });
 
