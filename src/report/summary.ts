@@ -23,8 +23,13 @@ function verdictTitle(run: RunResult): string {
   const total = run.results.length;
   const goal = run.command === 'suspend' ? 'suspended' : 'Ready';
   if (total === 0) return `✅ Flux ${run.command}: no objects to ${run.command}`;
-  if (run.ready)
+  if (run.ready) {
+    const goalOutcome = run.command === 'suspend' ? 'suspended' : 'ready';
+    // Static objects are skipped and still fine: then "all Ready" would not be true.
+    if (run.results.some((r) => r.outcome !== goalOutcome))
+      return `✅ Flux ${run.command}: ${total} objects, none failed`;
     return `✅ Flux ${run.command}: ${total === 1 ? 'the object is' : `all ${total} objects`} ${goal}`;
+  }
   const bad = run.results.filter((r) => !r.ok).length;
   return `❌ Flux ${run.command}: ${bad} of ${total} objects not ${goal}`;
 }

@@ -116,6 +116,17 @@ describe('renderSummary on the fixture scenarios', () => {
     );
   });
 
+  it('titles the run by what happened: Ready, suspended, or none failed when static objects were skipped', () => {
+    const s = SCENARIOS.success!();
+    Object.assign(s.run.results[0]!, { outcome: 'skipped', ok: true, reason: 'Static' });
+    expect(renderSummary(s.ctx, s.run)).toMatch(/^<h2>✅ Flux reconcile: 5 objects, none failed<\/h2>/);
+    s.run.command = 'suspend';
+    for (const r of s.run.results) Object.assign(r, { outcome: 'suspended', ok: true });
+    expect(renderSummary(s.ctx, s.run)).toMatch(/^<h2>✅ Flux suspend: all 5 objects suspended<\/h2>/);
+    s.run.results = [];
+    expect(renderSummary(s.ctx, s.run)).toMatch(/^<h2>✅ Flux suspend: no objects to suspend<\/h2>/);
+  });
+
   it('orders problems first and keeps run order within an outcome', () => {
     const rows = tableRows(render('dependency-blocked')).map((r) => visibleText(r[1]!));
     expect(rows).toEqual([
