@@ -59,7 +59,9 @@ export function explainExecFailure(error: unknown, user: User | null | undefined
   const err = error as { code?: unknown; syscall?: unknown; message?: unknown; name?: unknown };
   if (err?.code === 'ENOENT' && typeof err.syscall === 'string' && err.syscall.startsWith('spawn')) {
     return new ClusterAccessError(
-      `The kubeconfig's user "${user?.name}" authenticates with the exec plugin \`${command}\`, which is not on PATH: ${installHint(command)}.`,
+      `The kubeconfig's user "${user?.name}" authenticates with the exec plugin \`${command}\`, ${
+        command.includes('/') || command.includes('\\') ? 'which does not exist' : 'which is not on PATH'
+      }: ${installHint(command)}.`,
     );
   }
   if (err?.code === 'EACCES' && typeof err.syscall === 'string' && err.syscall.startsWith('spawn')) {

@@ -251,6 +251,14 @@ describe('exec credential plugins', () => {
     expect(error.message).toContain(hint);
   });
 
+  it('says when a plugin given by path does not exist', async () => {
+    const missing = join(runner.dir, 'bin', 'nope');
+    const api = await connect({}, { exec: { command: missing } });
+    await expect(api.get(KUSTOMIZATION, 'flux-system', 'apps')).rejects.toThrow(
+      `exec plugin \`${missing}\`, which does not exist: install it, or put it on PATH in an earlier step.`,
+    );
+  });
+
   it("shows a failing plugin's stderr, with secrets masked", async () => {
     const secret = 'exec-env-secret-5521';
     const plugin = await script(
