@@ -81,10 +81,7 @@ async function reconcile(config: Config, fluxVersion: string): Promise<RunResult
     reset: settings.reset,
     hooks: {
       requested: (planned, what) =>
-        core.info(
-          requestedLine(planned.ref, settings.command, planned.kind.revision(planned.initial)) +
-            (what === 'resume and reconcile' ? ' (resumed)' : ''),
-        ),
+        core.info(requestedLine(planned.ref, what, planned.kind.revision(planned.initial))),
       finished: (r) => core.info(verdictLine(r)),
       heartbeat: (waiting) => {
         for (const w of waiting)

@@ -1,0 +1,137 @@
+// What every scenario does: run the bundled action's main step and then its post step as the runner would,
+// against the lab, and check on every run that no kubeconfig secret reached anything a person or a later
+// step can read, and that the post step removed the kubeconfig file.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { type ActionRun, runAction } from '../helpers/action-runner.js';
+import type { LabClient } from './lab/client.js';
+import type { LabUser } from './lab/info.js';
+
+export interface Step extends ActionRun {
+  post: ActionRun;
+  /** stdout and stderr together, as the run's log shows them. */
+  log: string;
+}
+
+export interface StepOptions {
+  user?: LabUser;
+  /** Runs sharing a job directory share the tool cache, as steps of one job do. */
+  jobDir: string;
+  timeoutMs?: number;
+  env?: Record<string, string>;
+  downloadUrl?: string;
+}
+
+export async function newJobDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'flux-e2e-job-'));
+}
+
+export async function removeJobDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+export async function runStep(
+  lab: LabClient,
+  inputs: Record<string, string>,
+  options: StepOptions,
+): Promise<Step> {
+  const kubeconfig = await readFile(lab.kubeconfigFor(options.user ?? 'admin'), 'utf8');
+  const main = await runAction({
+    inputs: {
+      version: lab.info.mirror.version,
+      'download-url': options.downloadUrl ?? lab.info.mirror.url,
+      kubeconfig,
+      ...inputs,
+    },
+    workdir: options.jobDir,
+    timeoutMs: options.timeoutMs ?? 240_000,
+    env: options.env,
+  });
+  const post = await runAction({ entry: 'post', state: main.state, workdir: options.jobDir });
+  const step: Step = { ...main, post, log: `${main.stdout}\n${main.stderr}` };
+  expectNoSecrets(lab, step);
+  expect(post.exitCode).toBe(0);
+  if (main.state.kubeconfigPath) expect(existsSync(main.state.kubeconfigPath)).toBe(false);
+  return step;
+}
+
+/** Every secret value of the lab's kubeconfigs: absent from logs, summary, outputs and exported variables. */
+export function expectNoSecrets(lab: LabClient, step: Step): void {
+  const visible = [
+    step.stdout,
+    step.stderr,
+    step.summary,
+    JSON.stringify(step.outputs),
+    JSON.stringify(step.exportedEnv),
+    step.post.stdout,
+    step.post.stderr,
+  ].join('\n');
+  for (const secret of lab.info.secrets) {
+    for (const line of secret.split('\n').filter((l) => l.trim().length >= 8)) {
+      expect(visible.includes(line.trim()), 'a kubeconfig secret appeared in the output').toBe(false);
+    }
+  }
+}
+
+export const parseJson = <T>(text: string | undefined): T => JSON.parse(text ?? 'null') as T;
+
+export interface ResultRecord {
+  kind: string;
+  namespace: string;
+  name: string;
+  outcome: string;
+  ok: boolean;
+  reason: string;
+  message: string;
+  revisionBefore?: string;
+  revisionAfter?: string;
+  durationMs: number;
+  waitedOn?: string;
+}
+
+export function resultsOf(step: Step): ResultRecord[] {
+  return parseJson<ResultRecord[]>(step.outputs.results);
+}
+
+/** A GitRepository on a new lab repo, and Kustomizations applying folders of it into `namespace`. */
+export function gitSource(namespace: string, name: string, url: string) {
+  return {
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'GitRepository',
+    metadata: { name, namespace },
+    // A long interval: in these scenarios only the action makes Flux act.
+    spec: { interval: '1h', url, ref: { branch: 'main' }, timeout: '20s' },
+  };
+}
+
+export function kustomization(
+  namespace: string,
+  name: string,
+  path: string,
+  extra: { dependsOn?: string[]; source?: string; wait?: boolean } = {},
+) {
+  return {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name, namespace },
+    spec: {
+      interval: '1h',
+      retryInterval: '1h',
+      path,
+      prune: true,
+      targetNamespace: namespace,
+      timeout: '30s',
+      sourceRef: { kind: 'GitRepository', name: extra.source ?? 'fleet' },
+      ...(extra.dependsOn ? { dependsOn: extra.dependsOn.map((d) => ({ name: d })) } : {}),
+      ...(extra.wait ? { wait: true } : {}),
+    },
+  };
+}
+
+export function configMap(name: string, data: Record<string, string>): string {
+  const lines = Object.entries(data).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`);
+  return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n${lines.join('\n')}\n`;
+}
