@@ -21,6 +21,15 @@ export default defineConfig({
           hookTimeout: 3_600_000,
         },
       },
+      {
+        test: {
+          name: 'bench',
+          include: ['test/bench/**/*.test.ts'],
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 3_600_000,
+        },
+      },
     ],
   },
 });

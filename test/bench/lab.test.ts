@@ -1,0 +1,197 @@
+// `npm run bench`: figures on the real lab, printed (never asserted) with the flux CLI's figures beside them.
+// The vitest project "bench" runs this file with the same globalSetup (one lab) as the e2e tests.
+import { writeFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+// @ts-expect-error: a plain ESM script without type declarations
+import { benchInstall } from '../../scripts/bench/install.mjs';
+import type { GitRepo } from '../e2e/lab/git-repo.js';
+import { useLab } from '../e2e/lab/use-lab.js';
+import {
+  configMap,
+  gitSource,
+  kustomization,
+  newJobDir,
+  removeJobDir,
+  resultsOf,
+  runStep,
+} from '../e2e/support.js';
+
+const lab = useLab();
+const N = 20;
+const CLI_FAILURE_TIMEOUT = '1m';
+let ns = '';
+let repo: GitRepo;
+let jobDir = '';
+
+interface Row {
+  scenario: string;
+  action: string;
+  cli: string;
+  ratio: string;
+}
+const rows: Row[] = [];
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const ratio = (cli: number, action: number) => `${(cli / action).toFixed(1)}× faster`;
+
+beforeAll(async () => {
+  ns = await lab.namespace('bench');
+  repo = await lab.createGitRepo('bench');
+  jobDir = await newJobDir();
+  const files: Record<string, string> = {};
+  for (let i = 0; i < N; i++) files[`apps/app-${i}/cm.yaml`] = configMap(`app-${i}`, { i: String(i) });
+  for (const n of ['a', 'b', 'c']) files[`chain/${n}/cm.yaml`] = configMap(`chain-${n}`, { n });
+  files['broken/cm.yaml'] = configMap('broken', { ok: 'yes' });
+  await repo.commit(files, 'bench fleet');
+  await lab.apply([
+    gitSource(ns, 'fleet', repo.url),
+    ...Array.from({ length: N }, (_, i) => kustomization(ns, `app-${i}`, `./apps/app-${i}`)),
+    kustomization(ns, 'a', './chain/a'),
+    kustomization(ns, 'b', './chain/b', { dependsOn: ['a'] }),
+    kustomization(ns, 'c', './chain/c', { dependsOn: ['b'] }),
+    kustomization(ns, 'broken', './broken'),
+  ]);
+  for (let i = 0; i < N; i++) await lab.waitForReady('Kustomization', ns, `app-${i}`, { timeoutMs: 180_000 });
+  await lab.waitForReady('Kustomization', ns, 'c', { timeoutMs: 180_000 });
+  await lab.waitForReady('Kustomization', ns, 'broken', { timeoutMs: 180_000 });
+}, 600_000);
+
+afterAll(async () => {
+  await removeJobDir(jobDir);
+  const table = [
+    '| Scenario | flux-reconcile | `flux reconcile` | Ratio |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.scenario} | ${r.action} | ${r.cli} | ${r.ratio} |`),
+  ].join('\n');
+  console.log(`\n${table}\n`);
+  await writeFile('bench-results.md', `${table}\n`);
+});
+
+async function cliLoop(names: string[]): Promise<{ totalMs: number; slowestMs: number }> {
+  let slowestMs = 0;
+  const started = performance.now();
+  for (const name of names) {
+    const result = await lab.flux(['reconcile', 'ks', name, '-n', ns, '--timeout', '2m']);
+    if (result.code !== 0) throw new Error(`flux reconcile ks ${name}: ${result.stderr}`);
+    slowestMs = Math.max(slowestMs, result.durationMs);
+  }
+  return { totalMs: performance.now() - started, slowestMs };
+}
+
+describe('benchmarks', () => {
+  it(`${N} independent Kustomizations: one step vs a flux reconcile loop`, async () => {
+    const names = Array.from({ length: N }, (_, i) => `app-${i}`);
+    const step = await runStep(
+      lab,
+      { resources: names.map((n) => `ks/${n}`).join('\n'), namespace: ns, timeout: '5m' },
+      { jobDir },
+    );
+    if (step.exitCode !== 0) throw new Error(step.log);
+    const slowestInAction = Math.max(...resultsOf(step).map((r) => r.durationMs));
+    const loop = await cliLoop(names);
+    rows.push({
+      scenario: `${N} independent Kustomizations, all Ready`,
+      action: seconds(step.durationMs),
+      cli: `${seconds(loop.totalMs)} (a loop)`,
+      ratio: ratio(loop.totalMs, step.durationMs),
+    });
+    rows.push({
+      scenario: `… the same run vs its slowest single object`,
+      action: seconds(step.durationMs),
+      cli: `${seconds(Math.max(loop.slowestMs, slowestInAction))} (slowest object)`,
+      ratio: `${(step.durationMs / Math.max(loop.slowestMs, slowestInAction)).toFixed(2)}× the slowest`,
+    });
+    const requests = Number(/; (\d+) API requests/.exec(step.stdout)?.[1]);
+    rows.push({
+      scenario: 'API requests per object (20 objects)',
+      action: (requests / N).toFixed(2),
+      cli: '—',
+      ratio: '—',
+    });
+  });
+
+  it('requests per object stay constant however long the wait', async () => {
+    // A gate that waits 20 s for a revision that never comes: the request count does not grow with time.
+    const step = await runStep(
+      lab,
+      { command: 'wait', resources: 'ks/a', namespace: ns, revision: 'e'.repeat(40), timeout: '20s' },
+      { jobDir },
+    );
+    const requests = Number(/; (\d+) API requests/.exec(step.stdout)?.[1]);
+    rows.push({
+      scenario: 'API requests for one object waited on for 20 s',
+      action: String(requests),
+      cli: '—',
+      ratio: '—',
+    });
+  });
+
+  it('failure detection: a broken manifest', async () => {
+    const sha = await repo.commit({ 'broken/cm.yaml': 'kind: ConfigMap\ndata: [\n' }, 'break');
+    await lab.requestReconcile('GitRepository', ns, 'fleet');
+    await lab.waitForReady('GitRepository', ns, 'fleet', { revision: sha });
+    let failedSeenAt = 0;
+    let watching = true;
+    const watcher = (async () => {
+      while (watching && failedSeenAt === 0) {
+        const ks = await lab.get('Kustomization', ns, 'broken');
+        const ready = (
+          ks?.status as { conditions?: { type: string; status: string }[] } | undefined
+        )?.conditions?.find((c) => c.type === 'Ready');
+        const handled = (ks?.status as { lastHandledReconcileAt?: string })?.lastHandledReconcileAt;
+        if (
+          ready?.status === 'False' &&
+          handled === ks?.metadata.annotations?.['reconcile.fluxcd.io/requestedAt']
+        ) {
+          failedSeenAt = performance.now();
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const step = await runStep(lab, { resources: 'ks/broken', namespace: ns, timeout: '2m' }, { jobDir });
+    const exitedAt = performance.now();
+    watching = false;
+    await watcher;
+    const actionLag = failedSeenAt ? exitedAt - failedSeenAt : Number.NaN;
+    const cli = await lab.flux(['reconcile', 'ks', 'broken', '-n', ns, '--timeout', CLI_FAILURE_TIMEOUT]);
+    rows.push({
+      scenario: 'A broken manifest: time until the step fails',
+      action: `${seconds(step.durationMs)} (exit ${seconds(Math.max(0, actionLag))} after the controller wrote the failure)`,
+      cli: `${seconds(cli.durationMs)} (--timeout ${CLI_FAILURE_TIMEOUT}, exit ${cli.code})`,
+      ratio: ratio(cli.durationMs, step.durationMs),
+    });
+    await repo.commit({ 'broken/cm.yaml': configMap('broken', { ok: 'again' }) }, 'mend');
+  });
+
+  it('a 3-deep dependsOn chain: one step vs a flux reconcile loop', async () => {
+    const step = await runStep(
+      lab,
+      { resources: 'ks/a, ks/b, ks/c', namespace: ns, timeout: '5m' },
+      { jobDir },
+    );
+    if (step.exitCode !== 0) throw new Error(step.log);
+    const loop = await cliLoop(['a', 'b', 'c']);
+    rows.push({
+      scenario: 'A 3-deep `dependsOn` chain',
+      action: seconds(step.durationMs),
+      cli: `${seconds(loop.totalMs)} (a loop)`,
+      ratio: ratio(loop.totalMs, step.durationMs),
+    });
+  });
+
+  it('install and start', async () => {
+    const figures: Array<{ name: string; value: number; unit: string }> = await benchInstall();
+    const [start, cold, cached] = figures.map((f) => f.value);
+    rows.push({
+      scenario: 'Installing the flux CLI: cold / cached (whole step)',
+      action: `${cold!.toFixed(0)} ms / ${cached!.toFixed(0)} ms`,
+      cli: '—',
+      ratio: '—',
+    });
+    rows.push({
+      scenario: 'Action start (to the first log line)',
+      action: `${start!.toFixed(0)} ms`,
+      cli: '—',
+      ratio: '—',
+    });
+  });
+});
