@@ -62,12 +62,9 @@ export class Controller {
         // kustomize- and helm-controller download artifacts from this address.
         `--storage-adv-addr=${storageAddr}`,
       );
-    } else {
-      extraArgs.push('--no-remote-bases=true');
     }
-    if (name === 'kustomize-controller' || name === 'helm-controller') {
-      extraArgs.push(`--requeue-dependency=${options.requeueDependency}`);
-    }
+    if (name === 'kustomize-controller') extraArgs.push('--no-remote-bases=true');
+    extraArgs.push(`--requeue-dependency=${options.requeueDependency}`);
     return new Controller(name, binDir, labDir, kubeconfig, options, await freePort(), extraArgs);
   }
 

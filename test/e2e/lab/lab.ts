@@ -183,15 +183,16 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
 
     const fluxBinary = join(binaries.binDir, 'flux');
     const fluxVersion = binaries.versions.FLUX_VERSION ?? '0.0.0';
-    const [gitServer, helmServer, mirror] = await Promise.all([
-      startGitServer(join(dir, 'git')),
-      startHelmServer(join(dir, 'helm')),
-      startReleaseMirror(fluxBinary, fluxVersion, binaries.cacheDir),
-      ...[...controllers.values()].map((c) => c.start()),
-    ]);
+    // The controllers take seconds to become healthy: start the servers meanwhile.
+    const controllersStarted = Promise.allSettled([...controllers.values()].map((c) => c.start()));
+    const gitServer = await startGitServer(join(dir, 'git'));
     stops.push({ name: 'git server', stop: () => gitServer.stop() });
+    const helmServer = await startHelmServer(join(dir, 'helm'));
     stops.push({ name: 'helm server', stop: () => helmServer.stop() });
+    const mirror = await startReleaseMirror(fluxBinary, fluxVersion, binaries.cacheDir);
     stops.push({ name: 'release mirror', stop: () => mirror.stop() });
+    for (const result of await controllersStarted) if (result.status === 'rejected') throw result.reason;
+    progress(`[lab] controllers healthy (${Math.round(performance.now() - started)} ms)`);
 
     const gitLocation = {
       serverUrl: gitServer.url,
