@@ -92,9 +92,10 @@ describe('authentication against a real kube-apiserver', () => {
     );
   });
 
-  it('an exec credential plugin: a script that prints an ExecCredential', async () => {
-    const admin = parse(await kubeconfigOf('admin'));
-    const token: string = admin.users[0].user.token;
+  it('an exec credential plugin: a script that prints an ExecCredential (its token masked)', async () => {
+    // The restricted user's token: no earlier test has loaded it, so only the plugin's output can mask it.
+    const token: string = parse(await kubeconfigOf('restricted')).users[0].user.token;
+    const config = parse(await kubeconfigOf('admin'));
     const plugin = join(scratch, 'print-credential');
     const credential = JSON.stringify({
       apiVersion: 'client.authentication.k8s.io/v1',
@@ -103,14 +104,15 @@ describe('authentication against a real kube-apiserver', () => {
     });
     await writeFile(plugin, `#!/bin/sh\ncat <<'EOF'\n${credential}\nEOF\n`);
     await chmod(plugin, 0o700);
-    admin.users[0].user = {
+    config.users[0].user = {
       exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' },
     };
 
-    const api = await connect(stringify(admin));
-    await expect(preflight(api, needs(ALL))).resolves.toBeDefined();
+    const api = await connect(stringify(config));
+    await expect(preflight(api, needs(READ))).resolves.toBeDefined();
     expect(await api.get(KUSTOMIZATION, ns, 'target')).toBeDefined();
     expect(runner.masks()).toContain(token);
+    expect(runner.visibleOutput()).not.toContain(token);
   });
 });
 
