@@ -64,7 +64,7 @@ export function ensureBinaries(
         binDir,
         crdDir: join(keyDir, 'crds'),
         cacheDir: join(keyDir, 'release'),
-        versions: pinnedVersions(),
+        versions: pinnedVersions(sourceDir),
       });
     });
   });

@@ -51,6 +51,19 @@ data:
   value: {{ required "values.missing is required: this chart version is broken on purpose" .Values.missing }}
 `;
 
+/**
+ * A template that renders, but to a ConfigMap the API server rejects (its name is not a DNS-1123 name):
+ * unlike a render error, this fails after Helm has recorded the release, so it counts as an install or
+ * upgrade failure and drives remediation (rollback, retries, RetriesExceeded).
+ */
+export const REJECTED_RESOURCE_TEMPLATE = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}_Not_A_Valid_Name
+data:
+  value: rejected by the API server
+`;
+
 interface IndexEntry {
   apiVersion: string;
   name: string;

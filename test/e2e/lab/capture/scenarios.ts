@@ -2,7 +2,7 @@
 // object (and the events of the failing ones) as fixtures.
 
 import { conditionOf, isReady, type LabClient } from '../client.js';
-import { BROKEN_TEMPLATE } from '../helm-repo.js';
+import { BROKEN_TEMPLATE, CONFIGMAP_TEMPLATE, REJECTED_RESOURCE_TEMPLATE } from '../helm-repo.js';
 import type { KubeObject } from '../kube.js';
 import { sleep } from '../wait.js';
 import {
@@ -206,12 +206,12 @@ export async function captureHelm(lab: LabClient, store: FixtureStore, say: (s: 
   await store.current('helmchart-ready', 'HelmChart', ns, `${ns}-app`);
 
   // A new chart version: the repository index must be fetched again before the chart can move to it.
-  const publishAndPoint = async (version: string, broken: boolean) => {
+  const publishAndPoint = async (version: string, templates?: Record<string, string>) => {
     await lab.helm.publish({
       name: chart,
       version,
       values: { data: { colour: 'green' } },
-      ...(broken ? { templates: { 'broken.yaml': BROKEN_TEMPLATE } } : {}),
+      ...(templates ? { templates: { 'configmap.yaml': CONFIGMAP_TEMPLATE, ...templates } } : {}),
     });
     const token = await lab.requestReconcile('HelmRepository', ns, 'charts');
     await lab.waitFor(
@@ -223,7 +223,7 @@ export async function captureHelm(lab: LabClient, store: FixtureStore, say: (s: 
     await lab.patch('HelmRelease', ns, 'app', { spec: { chart: { spec: { version } } } });
   };
 
-  await publishAndPoint('1.1.0', false);
+  await publishAndPoint('1.1.0');
   await store.object(
     'helmrelease-upgraded',
     await lab.waitFor(
@@ -231,12 +231,17 @@ export async function captureHelm(lab: LabClient, store: FixtureStore, say: (s: 
       ns,
       'app',
       (o) => isReady(o) && o.status?.history?.[0]?.chartVersion === '1.1.0',
-      { timeoutMs: 2 * MINUTES, what: 'upgraded to 1.1.0' },
+      {
+        timeoutMs: 2 * MINUTES,
+        what: 'upgraded to 1.1.0',
+      },
     ),
   );
   await store.current('helmchart-upgraded', 'HelmChart', ns, `${ns}-app`);
 
-  await publishAndPoint('1.2.0', true);
+  // A render error fails before Helm records a release: it is retried with backoff, never counted as an
+  // upgrade failure, so it never stalls.
+  await publishAndPoint('1.2.0', { 'broken.yaml': BROKEN_TEMPLATE });
   await store.object(
     'helmrelease-upgrade-failed',
     await lab.waitFor(
@@ -252,6 +257,18 @@ export async function captureHelm(lab: LabClient, store: FixtureStore, say: (s: 
   );
   await store.events('helmrelease-upgrade-failed', 'HelmRelease', ns, 'app');
 
+  // A resource the API server rejects fails after the release is recorded: remediation, then RetriesExceeded.
+  await publishAndPoint('1.3.0', { 'rejected.yaml': REJECTED_RESOURCE_TEMPLATE });
+  await store.object(
+    'helmrelease-upgrade-failed-release',
+    await lab.waitFor(
+      'HelmRelease',
+      ns,
+      'app',
+      (o) => failed(o) && o.status?.lastAttemptedRevision === '1.3.0' && (o.status?.upgradeFailures ?? 0) > 0,
+      { timeoutMs: 2 * MINUTES, what: 'a recorded failed upgrade to 1.3.0' },
+    ),
+  );
   const stalled = await lab.waitFor(
     'HelmRelease',
     ns,
@@ -265,11 +282,20 @@ export async function captureHelm(lab: LabClient, store: FixtureStore, say: (s: 
   await store.object('helmrelease-retries-exhausted', stalled);
   await store.events('helmrelease-retries-exhausted', 'HelmRelease', ns, 'app');
 
-  // Installing a broken chart from scratch fails differently (InstallFailed).
+  // Installing a chart that does not render fails differently (InstallFailed), once its HelmChart is ready.
   await lab.apply(helmRelease('broken-install', chart, '1.2.0'), { namespace: ns });
-  await store.object(
-    'helmrelease-install-failed',
-    await lab.waitFor('HelmRelease', ns, 'broken-install', failed, { timeoutMs: 2 * MINUTES }),
+  let chartNotReady: KubeObject | undefined;
+  const installFailed = await lab.waitFor(
+    'HelmRelease',
+    ns,
+    'broken-install',
+    (o) => {
+      if (!chartNotReady && conditionOf(o, 'Ready')?.reason === 'SourceNotReady') chartNotReady = o;
+      return readyIs('False', 'InstallFailed')(o);
+    },
+    { timeoutMs: 2 * MINUTES, what: 'InstallFailed' },
   );
+  if (chartNotReady) await store.object('helmrelease-chart-not-ready', chartNotReady);
+  await store.object('helmrelease-install-failed', installFailed);
   await store.events('helmrelease-install-failed', 'HelmRelease', ns, 'broken-install');
 }
