@@ -3,7 +3,7 @@
 // one clear failure.
 import * as core from '@actions/core';
 import { formatDuration } from './duration.js';
-import { findKind } from './flux/kinds.js';
+import { findKind, HELM_RELEASE, KUSTOMIZATION } from './flux/kinds.js';
 import { readConfig } from './inputs.js';
 import type { Config } from './inputs-types.js';
 import { installStep } from './install/installer.js';
@@ -52,12 +52,20 @@ async function reconcile(config: Config, fluxVersion: string): Promise<RunResult
   core.info(`Cluster: ${cluster.serverHost} (context ${cluster.context})`);
   const api = createClusterApi(cluster.kubeConfig);
 
-  const kinds = [...new Set(settings.resources.map((s) => s.kind))].map((k) => findKind(k)!);
-  if (settings.all) kinds.push(findKind('Kustomization')!, findKind('HelmRelease')!);
+  // Check access where the run will act: each selected kind in its namespace (sources found later are read
+  // with the same credentials; a denial there surfaces as that object's error).
+  const targets = settings.resources.map((s) => ({ kind: findKind(s.kind)!, namespace: s.namespace }));
+  if (settings.all) {
+    for (const kind of [KUSTOMIZATION, HELM_RELEASE]) targets.push({ kind, namespace: settings.namespace });
+  }
   const verbs: Verb[] =
     settings.command === 'wait' ? ['get', 'list', 'watch'] : ['get', 'list', 'watch', 'patch'];
-  const namespaces = [...new Set([settings.namespace, ...settings.resources.map((s) => s.namespace)])];
-  await preflight(api, { kinds, namespaces: namespaces, verbs });
+  await preflight(api, {
+    kinds: targets.map((t) => t.kind),
+    namespaces: targets.map((t) => t.namespace),
+    verbs,
+    targets,
+  });
 
   const plan = await core.group('Plan', async () => {
     const planned = await buildPlan(api, {
