@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GitRepo } from './lab/git-repo.js';
 import { httpGet } from './lab/http-probe.js';
 import { KubeApiError } from './lab/kube.js';
 import { runOk } from './lab/run.js';
@@ -16,13 +17,14 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 describe('the lab', () => {
   let ns = '';
   let sha = '';
+  let repo: GitRepo | undefined;
 
   beforeAll(async () => {
     ns = await lab.namespace('smoke');
   });
 
   it('applies a pushed commit through a GitRepository and a Kustomization', async () => {
-    const repo = await lab.createGitRepo('smoke');
+    repo = await lab.createGitRepo('smoke');
     sha = await repo.commit(
       {
         'app/configmap.yaml': `apiVersion: v1
@@ -161,9 +163,22 @@ data:
     });
   });
 
-  it('survives an API server restart', async () => {
-    await lab.restartApiServer();
+  it('keeps reconciling across an API server restart', async () => {
+    await lab.restartApiServer(1_000);
     const ks = await lab.get('Kustomization', ns, 'app');
     expect(ks?.status.lastAppliedRevision).toBe(`main@sha1:${sha}`);
+
+    const next = await repo!.commit(
+      {
+        'app/configmap.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: greeting\ndata:\n  message: after\n',
+      },
+      'Change the ConfigMap',
+    );
+    await lab.requestReconcile('GitRepository', ns, 'app');
+    await lab.waitForReady('GitRepository', ns, 'app', { revision: next, timeoutMs: 60_000 });
+    await lab.requestReconcile('Kustomization', ns, 'app');
+    await lab.waitForReady('Kustomization', ns, 'app', { revision: next, timeoutMs: 60_000 });
+    expect((await lab.get('ConfigMap', ns, 'greeting'))?.data).toEqual({ message: 'after' });
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { answers200 } from './http-probe.js';
 import type { LabPki } from './pki.js';
 import { LabProcess } from './processes.js';
-import { waitUntil } from './wait.js';
+import { sleep, waitUntil } from './wait.js';
 
 export interface TokenUser {
   token: string;
@@ -80,12 +80,18 @@ export class ApiServer {
     });
   }
 
+  /**
+   * SIGTERM, then SIGKILL after 3 s: it stops listening at once, then waits for its watch connections to
+   * drain, which Flux's controllers keep open; waiting longer would only slow the lab down.
+   */
   async stop(): Promise<void> {
-    await this.current?.stop(10_000);
+    await this.current?.stop(3_000);
   }
 
-  async restart(): Promise<void> {
+  /** Stops it, keeps it down for `downMs`, starts it again on the same port and waits until it is ready. */
+  async restart(downMs = 0): Promise<void> {
     await this.stop();
+    if (downMs > 0) await sleep(downMs);
     await this.start();
   }
 }

@@ -229,8 +229,9 @@ export class LabClient {
     return GitRepo.createUnique(this.gitLocation(), prefix);
   }
 
-  restartApiServer(): Promise<void> {
-    return this.control.restartApiServer();
+  /** Stops kube-apiserver, keeps it down `downMs`, starts it on the same port; resolves once it is ready. */
+  restartApiServer(downMs = 0): Promise<void> {
+    return this.control.restartApiServer(downMs);
   }
 
   stopController(name: ControllerName): Promise<void> {

@@ -7,7 +7,8 @@ import { CONTROLLER_NAMES, type ControllerName } from './controllers.js';
 import { closeServer } from './git-server.js';
 
 export interface LabControl {
-  restartApiServer(): Promise<void>;
+  /** Stops the API server, keeps it down `downMs` (default 0), starts it again and waits until it is ready. */
+  restartApiServer(downMs?: number): Promise<void>;
   stopController(name: ControllerName): Promise<void>;
   startController(name: ControllerName): Promise<void>;
   /** Requests the release mirror has served, per path. */
@@ -22,8 +23,11 @@ export interface ControlEndpoint {
 const isController = (name: string): name is ControllerName =>
   (CONTROLLER_NAMES as readonly string[]).includes(name);
 
-async function dispatch(control: LabControl, method: string, path: string): Promise<unknown> {
-  if (method === 'POST' && path === '/apiserver/restart') return control.restartApiServer();
+async function dispatch(control: LabControl, method: string, url: URL): Promise<unknown> {
+  const path = url.pathname;
+  if (method === 'POST' && path === '/apiserver/restart') {
+    return control.restartApiServer(Number(url.searchParams.get('downMs') ?? 0));
+  }
   if (method === 'GET' && path === '/mirror/requests') return control.mirrorRequests();
   const m = /^\/controllers\/([a-z-]+)\/(start|stop)$/.exec(path);
   if (method === 'POST' && m?.[1] && isController(m[1])) {
@@ -42,11 +46,7 @@ export async function startControlServer(
       return;
     }
     try {
-      const result = await dispatch(
-        control,
-        req.method ?? 'GET',
-        new URL(req.url ?? '/', 'http://lab').pathname,
-      );
+      const result = await dispatch(control, req.method ?? 'GET', new URL(req.url ?? '/', 'http://lab'));
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(result ?? null));
     } catch (error) {
       const status = (error as { status?: number }).status ?? 500;
@@ -87,8 +87,8 @@ function call(endpoint: ControlEndpoint, method: string, path: string): Promise<
 /** The control surface, reached over HTTP from another process. */
 export function remoteControl(endpoint: ControlEndpoint): LabControl {
   return {
-    restartApiServer: async () => {
-      await call(endpoint, 'POST', '/apiserver/restart');
+    restartApiServer: async (downMs = 0) => {
+      await call(endpoint, 'POST', `/apiserver/restart?downMs=${downMs}`);
     },
     stopController: async (name) => {
       await call(endpoint, 'POST', `/controllers/${name}/stop`);

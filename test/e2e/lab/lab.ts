@@ -202,7 +202,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     await GitRepo.create(gitLocation, DEFAULT_GIT_REPO);
 
     const control: LabControl = {
-      restartApiServer: () => apiServer.restart(),
+      restartApiServer: (downMs) => apiServer.restart(downMs),
       stopController: (name) => controllerOf(name).stop(),
       startController: (name) => controllerOf(name).start(),
       mirrorRequests: async () => mirror.requests(),
