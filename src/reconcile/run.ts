@@ -10,6 +10,8 @@ import { newRequestToken, reconcilePatch, SUSPEND_PATCH } from './request.js';
 import { withRetry } from './retry.js';
 import type { Command, ObjectResult, Outcome, RunResult, Verdict } from './types.js';
 
+const WAITS_WORTH_REPORTING = new Set(['DependencyNotReady', 'RevisionNotReached']);
+
 export interface RunOptions {
   command: Command;
   /** The revision the user expects (empty: none). */
@@ -73,7 +75,8 @@ export async function runPlan(api: ClusterApi, plan: Plan, options: RunOptions):
       failFast: options.failFast,
     });
     step.verdict = verdict;
-    if (verdict.waitingOn) step.waitedOn = verdict.waitingOn;
+    // What the object waited on, for the report: a dependency or a revision, not the controller's pickup.
+    if (verdict.waitingOn && WAITS_WORTH_REPORTING.has(verdict.reason)) step.waitedOn = verdict.waitingOn;
     if (verdict.state === 'ready') finish(step, 'ready', verdict.reason, verdict.message);
     else if (verdict.state === 'failed') {
       finish(step, verdict.reason === 'Suspended' ? 'suspended' : 'failed', verdict.reason, verdict.message);
