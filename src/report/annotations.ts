@@ -52,7 +52,7 @@ function notDoneAnnotation(result: ObjectResult): Annotation {
   };
 }
 
-/** The expected revision was superseded by another one, or never showed up before the run ended. */
+/** The expected revision was superseded by another one, or never even attempted before the run ended. */
 function revisionAnnotation(result: ObjectResult): Annotation | undefined {
   const expected = result.expectedRevision;
   if (!expected || result.ok) return undefined;
@@ -60,10 +60,12 @@ function revisionAnnotation(result: ObjectResult): Annotation | undefined {
   if (!neverAttemptedExpectedRevision(result)) return undefined;
   const attempted = result.last?.status?.lastAttemptedRevision;
   const lastTry = attempted && attempted !== result.revisionAfter ? ` (last attempted ${attempted})` : '';
-  const message = result.revisionAfter
-    ? `Revision ${expected} was not reached: the object is at ${result.revisionAfter}${lastTry}. ` +
-      'A newer commit may have superseded it, or its source does not point at it (check the branch, tag or ref).'
-    : `Revision ${expected} was never seen: the object reports no revision yet.`;
+  const where = result.revisionAfter
+    ? `the object is at ${result.revisionAfter}`
+    : 'the object has applied no revision yet';
+  const message =
+    `Revision ${expected} was not reached: ${where}${lastTry}. ` +
+    'A newer commit may have superseded it, or its source does not point at it (check the branch, tag or ref).';
   return { level: 'warning', title: `${describeRef(result)}: revision ${shortRevision(expected)}`, message };
 }
 

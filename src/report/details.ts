@@ -13,6 +13,9 @@ import { controllerMessage } from './words.js';
 
 const MAX_MESSAGE_CHARS = 10_000;
 const MAX_CELL_CHARS = 1_000;
+// Helm events carry the last Helm logs: the first lines tell the story, the table must stay readable.
+const MAX_EVENT_CHARS = 600;
+const MAX_EVENT_LINES = 8;
 const MAX_EVENTS = 12;
 const MAX_HISTORY = 5;
 
@@ -39,10 +42,15 @@ function conditionsOf(result: ObjectResult): Condition[] {
 }
 
 /** A message already shown in the Message block is not repeated in full: a long build error would fill three tables. */
-function messageCell(message: string, shownAbove: string): string {
+function messageCell(
+  message: string,
+  shownAbove: string,
+  maxChars = MAX_CELL_CHARS,
+  maxLines?: number,
+): string {
   const text = message.trim();
   if (text.length > 80 && shownAbove.includes(text)) return '<i>the message above</i>';
-  return cell(shorten(text, MAX_CELL_CHARS).text);
+  return cell(shorten(text, maxChars, maxLines).text);
 }
 
 function conditionsBlock(result: ObjectResult, shownAbove: string): string {
@@ -97,7 +105,10 @@ function helmBlock(result: ObjectResult): string {
   if (!status) return '';
   const blocks: string[] = [];
   if (isHelmHistory(status.history) && status.history.length) {
-    const rows = status.history
+    // Remediation reorders status.history (a rollback is listed before the failed upgrade it undid);
+    // Helm's release number gives the true order.
+    const rows = [...status.history]
+      .sort((a, b) => (b.version ?? 0) - (a.version ?? 0))
       .slice(0, MAX_HISTORY)
       .map((s) => [
         cell(s.version === undefined ? '' : String(s.version)),
@@ -143,7 +154,7 @@ function eventsBlock(own: KubeEvent[], sourceEvents: KubeEvent[], shownAbove: st
     cell(`${e.involvedObject.kind}/${e.involvedObject.name}`),
     e.type === 'Warning' ? `⚠️ ${cell(e.type)}` : cell(e.type),
     cell(e.reason),
-    `${messageCell(e.message, shownAbove)}${e.count && e.count > 1 ? ` (×${e.count})` : ''}`,
+    `${messageCell(e.message, shownAbove, MAX_EVENT_CHARS, MAX_EVENT_LINES)}${e.count && e.count > 1 ? ` (×${e.count})` : ''}`,
   ]);
   return section(
     'Recent events (newest first)',

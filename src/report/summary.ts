@@ -31,6 +31,7 @@ function verdictTitle(run: RunResult): string {
     return `✅ Flux ${run.command}: ${total === 1 ? 'the object is' : `all ${total} objects`} ${goal}`;
   }
   const bad = run.results.filter((r) => !r.ok).length;
+  if (total === 1) return `❌ Flux ${run.command}: the object is not ${goal}`;
   return `❌ Flux ${run.command}: ${bad} of ${total} objects not ${goal}`;
 }
 

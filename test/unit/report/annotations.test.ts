@@ -5,7 +5,13 @@ import {
   emitAnnotations,
   MAX_ANNOTATIONS_PER_LEVEL,
 } from '../../../src/report/annotations.js';
-import { NEXT_COMMIT, SCENARIOS } from '../../fixtures/report/scenarios.js';
+import {
+  FIRST_COMMIT,
+  HELM_NAMESPACE as HELM,
+  KS_NAMESPACE as KS,
+  PUSHED_COMMIT,
+  SCENARIOS,
+} from '../../fixtures/report/scenarios.js';
 
 const brief = (a: Annotation[]) => a.map(({ level, title }) => `${level} ${title}`);
 
@@ -16,55 +22,66 @@ describe('annotationsFor', () => {
 
   it('one error per failed object, titled Kind namespace/name, in the controller’s words', () => {
     const annotations = annotationsFor(SCENARIOS['kustomization-build-failed']!().run);
-    expect(brief(annotations)).toEqual(['error Kustomization flux-system/apps']);
-    expect(annotations[0]!.message).toMatch(/^BuildFailed: kustomize build failed: accumulating resources/);
-    expect(annotations[0]!.message).toContain('lstat /tmp/kustomization-2871449261/apps/podinfo.yaml');
+    expect(annotations).toEqual([
+      {
+        level: 'error',
+        title: `Kustomization ${KS}/broken-yaml`,
+        message:
+          "BuildFailed: failed to decode Kubernetes YAML from /tmp/kustomization-1043955464/broken-yaml/configmap.yaml: MalformedYAMLError: yaml: line 5: did not find expected ',' or ']'",
+      },
+    ]);
   });
 
   it('a failure at the expected revision is not also a revision warning', () => {
-    // apps attempted the expected commit and failed there: the error is the whole story.
+    // broken-yaml attempted the expected commit and failed there: the error is the whole story.
     const annotations = annotationsFor(SCENARIOS['kustomization-build-failed']!().run);
     expect(annotations.filter((a) => a.level === 'warning')).toEqual([]);
   });
 
-  it('a Helm failure shows the Helm error, not only the stall', () => {
+  it('a stalled HelmRelease shows the Helm error first, then the rollback and the stall', () => {
     const [error] = annotationsFor(SCENARIOS['helm-upgrade-failed']!().run);
-    expect(error!.title).toBe('HelmRelease podinfo/podinfo');
-    expect(error!.message).toMatch(/^RetriesExceeded: UpgradeFailed: Helm upgrade failed/);
-    expect(error!.message).toContain('ConfigMap "podinfo-settings" is invalid');
+    expect(error!.title).toBe(`HelmRelease ${HELM}/app`);
+    expect(error!.message.split('\n')).toEqual([
+      expect.stringMatching(
+        /^RetriesExceeded: UpgradeFailed: Helm upgrade failed .*ConfigMap "app_Not_A_Valid_Name" is invalid/,
+      ),
+      `RollbackSucceeded: Helm rollback to previous release ${HELM}/app.v4 with chart fixture-9ca790@1.1.0 succeeded`,
+      'Failed to upgrade after 2 attempt(s)',
+    ]);
   });
 
   it('a blocked child is a warning that names the parent; the parent is the error', () => {
     const annotations = annotationsFor(SCENARIOS['dependency-blocked']!().run);
     expect(brief(annotations)).toEqual([
-      'error Kustomization flux-system/infra',
-      'warning Kustomization flux-system/apps',
+      `error Kustomization ${KS}/broken-yaml`,
+      `warning Kustomization ${KS}/dependent`,
     ]);
     expect(annotations[1]!.message).toBe(
-      'Skipped: nothing was asked of it. DependencyFailed: not requested: Kustomization flux-system/infra did not become Ready (failed)',
+      `Skipped: nothing was asked of it. DependencyFailed: not requested: Kustomization ${KS}/broken-yaml did not become Ready (failed)`,
     );
   });
 
-  it('timeouts are errors, and an expected revision never attempted is a warning', () => {
+  it('timeouts are errors; an expected revision never attempted is also a warning', () => {
     const annotations = annotationsFor(SCENARIOS.timeout!().run);
     expect(brief(annotations)).toEqual([
-      'error GitRepository flux-system/flux-system',
-      'error Kustomization flux-system/apps',
-      'warning GitRepository flux-system/flux-system: revision edee9402',
-      'warning Kustomization flux-system/apps: revision edee9402',
+      `error Kustomization ${KS}/ready`,
+      `error Kustomization ${KS}/broken-schema`,
+      // ready is working on the pushed commit (its last attempt); broken-schema never tried it.
+      `warning Kustomization ${KS}/broken-schema: revision 86aa1858`,
     ]);
-    expect(annotations[0]!.message).toContain(`Waited on: revision ${NEXT_COMMIT}`);
-    expect(annotations[3]!.message).toMatch(
-      new RegExp(
-        `^Revision ${NEXT_COMMIT} was not reached: the object is at main@sha1:c00dbbc9\\w+ \\(last attempted main@sha1:c2a6b03f\\w+\\)`,
-      ),
+    expect(annotations[1]!.message).toContain(
+      `Waited on: revision ${PUSHED_COMMIT} (the last attempt, main@sha1:${FIRST_COMMIT}, failed)`,
+    );
+    expect(annotations[2]!.message).toBe(
+      `Revision ${PUSHED_COMMIT} was not reached: the object has applied no revision yet (last attempted main@sha1:${FIRST_COMMIT}). ` +
+        'A newer commit may have superseded it, or its source does not point at it (check the branch, tag or ref).',
     );
   });
 
   it('no revision warning for a HelmRelease judged against a git SHA (it does not apply)', () => {
     const { run } = SCENARIOS['helm-upgrade-failed']!();
     for (const r of run.results) {
-      r.expectedRevision = NEXT_COMMIT;
+      r.expectedRevision = PUSHED_COMMIT;
       // The release digest (history[].digest) is the checksum of Helm's release record, not a source revision;
       // the kinds table still offers it as a revision candidate, which makes any SHA look applicable.
       for (const snapshot of r.last?.status?.history ?? []) delete snapshot.digest;
@@ -74,9 +91,9 @@ describe('annotationsFor', () => {
 
   it('suspended objects are warnings, except when suspending was the point', () => {
     const { run } = SCENARIOS.success!();
-    const apps = run.results[2]!;
-    Object.assign(apps, { outcome: 'suspended', ok: false, reason: 'Suspended', message: 'suspended' });
-    expect(brief(annotationsFor(run))).toEqual(['warning Kustomization flux-system/apps']);
+    const ready = run.results[1]!;
+    Object.assign(ready, { outcome: 'suspended', ok: false, reason: 'Suspended', message: 'suspended' });
+    expect(brief(annotationsFor(run))).toEqual([`warning Kustomization ${KS}/ready`]);
     run.command = 'suspend';
     for (const r of run.results) Object.assign(r, { outcome: 'suspended', ok: true });
     expect(annotationsFor(run)).toEqual([]);
@@ -89,8 +106,8 @@ describe('annotationsFor', () => {
     const errors = annotationsFor(run).filter((a) => a.level === 'error');
     expect(errors).toHaveLength(MAX_ANNOTATIONS_PER_LEVEL);
     expect(errors[9]!.title).toBe('16 more objects');
-    expect(errors[9]!.message).toContain('Kustomization flux-system/app-9');
-    expect(errors[9]!.message).toContain('Kustomization flux-system/app-24');
+    expect(errors[9]!.message).toContain(`Kustomization ${KS}/app-9`);
+    expect(errors[9]!.message).toContain(`Kustomization ${KS}/app-24`);
   });
 });
 
@@ -106,8 +123,8 @@ describe('emitAnnotations', () => {
     emitAnnotations(SCENARIOS['dependency-blocked']!().run);
     const printed = lines.join('');
     expect(printed).toContain(
-      '::error title=Kustomization flux-system/infra::HealthCheckFailed: timeout waiting for',
+      `::error title=Kustomization ${KS}/broken-yaml::BuildFailed: failed to decode Kubernetes YAML`,
     );
-    expect(printed).toContain('::warning title=Kustomization flux-system/apps::Skipped');
+    expect(printed).toContain(`::warning title=Kustomization ${KS}/dependent::Skipped`);
   });
 });

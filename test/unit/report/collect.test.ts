@@ -3,7 +3,11 @@ import type { FluxKind } from '../../../src/flux/kinds.js';
 import type { ObjectRef } from '../../../src/flux/refs.js';
 import type { FluxObject, KubeEvent } from '../../../src/flux/types.js';
 import { collectRelated, relatedReads } from '../../../src/report/collect.js';
-import { SCENARIOS } from '../../fixtures/report/scenarios.js';
+import { KS_NAMESPACE as KS, SCENARIOS } from '../../fixtures/report/scenarios.js';
+import unreachableGit from '../../fixtures/status/gitrepository-failed-unreachable.json' with {
+  type: 'json',
+};
+import brokenYaml from '../../fixtures/status/kustomization-failed-invalid-yaml.json' with { type: 'json' };
 import { FakeCluster } from '../../helpers/fake-cluster.js';
 
 /** A fake cluster with events per object and a kind whose reads are forbidden. */
@@ -26,59 +30,71 @@ const event = (kind: string, name: string, message: string): KubeEvent => ({
   reason: 'Failed',
   message,
   lastTimestamp: '2026-03-14T09:30:00Z',
-  involvedObject: { kind, name, namespace: 'flux-system' },
+  involvedObject: { kind, name, namespace: KS },
 });
 
 describe('relatedReads', () => {
-  it('asks for nothing when the run already holds every object and its events', () => {
-    expect(relatedReads(SCENARIOS['dependency-blocked']!().run)).toEqual([]);
+  it('asks only for what the run lacks: here the events of the failed object’s source', () => {
+    const reads = relatedReads(SCENARIOS['dependency-blocked']!().run);
+    expect(reads.map(describe_)).toEqual(['GitRepository/fixtures object=false events=true']);
   });
 
   it('asks for the source and dependencies of failed objects that the run did not watch, once each', () => {
     const { run } = SCENARIOS['dependency-blocked']!();
     run.results = run.results.filter((r) => r.kind === 'Kustomization');
     for (const r of run.results) delete r.events;
-    const reads = relatedReads(run).map(
-      (r) => `${r.ref.kind}/${r.ref.name} object=${r.object} events=${r.events}`,
-    );
-    expect(reads).toEqual([
-      'Kustomization/infra object=false events=true',
-      'GitRepository/flux-system object=true events=true',
-      'Kustomization/apps object=false events=true',
+    expect(relatedReads(run).map(describe_)).toEqual([
+      'Kustomization/broken-yaml object=false events=true',
+      'GitRepository/fixtures object=true events=true',
+      'Kustomization/dependent object=false events=true',
     ]);
   });
 });
 
 describe('collectRelated', () => {
-  it('reads the missing source and the events, and records what it could not read', async () => {
+  it('reads the missing source, the dependency and the events, and records what it could not read', async () => {
     const cluster = new EventfulCluster();
-    cluster.add('GitRepository', {
-      metadata: { name: 'flux-system' },
-      status: {
-        conditions: [{ type: 'Ready', status: 'False', reason: 'GitOperationFailed', message: 'auth' }],
-      },
-    });
-    cluster.eventsByKey.set('GitRepository/flux-system/flux-system', [
-      event('GitRepository', 'flux-system', 'auth'),
+    // Real captured objects: a GitRepository that cannot clone (put in this scenario's place), the failed parent.
+    const git = structuredClone(unreachableGit) as FluxObject;
+    git.metadata = { ...git.metadata, name: 'fixtures', namespace: KS };
+    cluster.add('GitRepository', git);
+    cluster.add('Kustomization', structuredClone(brokenYaml) as FluxObject);
+    cluster.eventsByKey.set(`GitRepository/${KS}/fixtures`, [
+      event('GitRepository', 'fixtures', 'cannot clone'),
     ]);
-    cluster.eventsByKey.set('Kustomization/flux-system/apps', [event('Kustomization', 'apps', 'build')]);
-    const { run } = SCENARIOS['kustomization-build-failed']!();
-    run.results = run.results.filter((r) => r.name === 'apps');
+    cluster.eventsByKey.set(`Kustomization/${KS}/dependent`, [
+      event('Kustomization', 'dependent', 'waiting'),
+    ]);
+    const { run } = SCENARIOS['dependency-blocked']!();
+    run.results = run.results.filter((r) => r.name === 'dependent');
     delete run.results[0]!.events;
 
     const related = await collectRelated(cluster, run);
-    expect(
-      related.get('GitRepository/flux-system/flux-system')?.object?.status?.conditions?.[0]?.reason,
-    ).toBe('GitOperationFailed');
-    expect(related.get('GitRepository/flux-system/flux-system')?.events?.[0]?.message).toBe('auth');
-    expect(related.get('Kustomization/flux-system/apps')?.events?.[0]?.message).toBe('build');
-    // infra is a dependency not in the run: read for its state.
-    expect(related.get('Kustomization/flux-system/infra')?.error).toBe('not found');
+    expect(related.get(`GitRepository/${KS}/fixtures`)?.object?.status?.conditions?.[1]?.reason).toBe(
+      'GitOperationFailed',
+    );
+    expect(related.get(`GitRepository/${KS}/fixtures`)?.events?.[0]?.message).toBe('cannot clone');
+    expect(related.get(`Kustomization/${KS}/dependent`)?.events?.[0]?.message).toBe('waiting');
+    // The parent is not in this run: read for its state, not its events.
+    const parent = related.get(`Kustomization/${KS}/broken-yaml`);
+    expect(parent?.object?.status?.conditions?.find((c) => c.type === 'Ready')?.reason).toBe('BuildFailed');
+    expect(parent?.events).toBeUndefined();
 
     cluster.forbidden = 'GitRepository';
     const denied = await collectRelated(cluster, run);
-    expect(denied.get('GitRepository/flux-system/flux-system')?.error).toBe(
+    expect(denied.get(`GitRepository/${KS}/fixtures`)?.error).toBe(
       'gitrepositories is forbidden: User "ci" cannot get resource',
     );
   });
+
+  it('says "not found" for a dependency that does not exist', async () => {
+    const { run } = SCENARIOS['dependency-blocked']!();
+    run.results = run.results.filter((r) => r.name === 'dependent');
+    const related = await collectRelated(new EventfulCluster(), run);
+    expect(related.get(`Kustomization/${KS}/broken-yaml`)?.error).toBe('not found');
+  });
 });
+
+function describe_(r: { ref: { kind: string; name: string }; object: boolean; events: boolean }): string {
+  return `${r.ref.kind}/${r.ref.name} object=${r.object} events=${r.events}`;
+}

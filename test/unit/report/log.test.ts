@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { heartbeatLine, requestedLine, verdictLine } from '../../../src/report/log.js';
-import { OLD_COMMIT, SCENARIOS } from '../../fixtures/report/scenarios.js';
+import { FIRST_COMMIT, KS_NAMESPACE as KS, SCENARIOS } from '../../fixtures/report/scenarios.js';
 
 const apps = { kind: 'Kustomization', namespace: 'flux-system', name: 'apps' };
 
 describe('live log lines', () => {
   it('requestedLine says what was asked of which object, with its revision before', () => {
-    expect(requestedLine(apps, 'reconcile', `main@sha1:${OLD_COMMIT}`)).toBe(
-      '► Kustomization flux-system/apps: reconcile requested (now at main@sha1:c00dbbc9)',
+    expect(requestedLine(apps, 'reconcile', `main@sha1:${FIRST_COMMIT}`)).toBe(
+      '► Kustomization flux-system/apps: reconcile requested (now at main@sha1:32f204bc)',
     );
     expect(requestedLine(apps, 'wait')).toBe(
       '► Kustomization flux-system/apps: watching (nothing requested)',
@@ -19,28 +19,26 @@ describe('live log lines', () => {
   });
 
   it('verdictLine for Ready gives duration and short revision, and no repeated message', () => {
-    const infra = SCENARIOS.success!().run.results[1]!;
-    expect(verdictLine(infra)).toBe(
-      '✔ Kustomization flux-system/infra: Ready after 6.4s at main@sha1:c2a6b03f',
-    );
+    const ready = SCENARIOS.success!().run.results[1]!;
+    expect(verdictLine(ready)).toBe(`✔ Kustomization ${KS}/ready: Ready after 2.9s at main@sha1:86aa1858`);
   });
 
   it('verdictLine for a failure keeps the whole controller message on one line', () => {
-    const failed = SCENARIOS['kustomization-build-failed']!().run.results[2]!;
-    const line = verdictLine(failed);
+    const stalled = SCENARIOS['helm-upgrade-failed']!().run.results[0]!;
+    const line = verdictLine(stalled);
     expect(line).toMatch(
-      /^✗ Kustomization flux-system\/apps: Failed after 4\.1s at main@sha1:c00dbbc9 — BuildFailed: kustomize build failed/,
+      /^✗ HelmRelease fixtures-helm-9ca790\/app: Failed after 22s at 1\.1\.0 — RetriesExceeded: UpgradeFailed: Helm upgrade failed/,
     );
-    expect(line).toContain(
-      'lstat /tmp/kustomization-2871449261/apps/podinfo.yaml: no such file or directory',
+    expect(line).toMatch(
+      /must start and end with an alphanumeric character .* RollbackSucceeded: .* Failed to upgrade after 2 attempt\(s\)$/,
     );
     expect(line).not.toContain('\n');
   });
 
   it('verdictLine for a skipped object says what it waited on', () => {
     const skipped = SCENARIOS['dependency-blocked']!().run.results[2]!;
-    expect(verdictLine(skipped)).toMatch(
-      /^◎ Kustomization flux-system\/apps: Skipped at main@sha1:c00dbbc9 — DependencyFailed: not requested: .*\(waited on Kustomization flux-system\/infra\)$/,
+    expect(verdictLine(skipped)).toBe(
+      `◎ Kustomization ${KS}/dependent: Skipped — DependencyFailed: not requested: Kustomization ${KS}/broken-yaml did not become Ready (failed) (waited on Kustomization ${KS}/broken-yaml)`,
     );
   });
 
@@ -51,13 +49,13 @@ describe('live log lines', () => {
         state: 'pending',
         reason: 'DependencyNotReady',
         message: "dependency 'flux-system/infra' is not ready",
-        revision: `main@sha1:${OLD_COMMIT}`,
+        revision: `main@sha1:${FIRST_COMMIT}`,
         waitingOn: 'dependency flux-system/infra',
       },
       45_200,
     );
     expect(line).toBe(
-      "◎ Kustomization flux-system/apps: waiting 45s at main@sha1:c00dbbc9 — DependencyNotReady: dependency 'flux-system/infra' is not ready (waits on dependency flux-system/infra)",
+      "◎ Kustomization flux-system/apps: waiting 45s at main@sha1:32f204bc — DependencyNotReady: dependency 'flux-system/infra' is not ready (waits on dependency flux-system/infra)",
     );
     expect(heartbeatLine(apps, undefined, 3000)).toBe(
       '◎ Kustomization flux-system/apps: waiting 3.0s — no status seen yet',

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildOutputs, writeOutputs } from '../../../src/report/outputs.js';
-import { NEW_COMMIT, OLD_COMMIT, SCENARIOS } from '../../fixtures/report/scenarios.js';
+import {
+  FIRST_COMMIT,
+  HELM_NAMESPACE as HELM,
+  KS_NAMESPACE as KS,
+  PUSHED_COMMIT,
+  SCENARIOS,
+} from '../../fixtures/report/scenarios.js';
 
 describe('buildOutputs', () => {
   it('success: ready true, one record per object with full revisions, nothing failed', () => {
@@ -11,31 +17,30 @@ describe('buildOutputs', () => {
     expect(out.ready).toBe('true');
     expect(JSON.parse(out.failed)).toEqual([]);
     const results = JSON.parse(out.results);
-    expect(results).toHaveLength(5);
+    expect(results).toHaveLength(4);
     expect(results[1]).toEqual({
       kind: 'Kustomization',
-      namespace: 'flux-system',
-      name: 'infra',
+      namespace: KS,
+      name: 'ready',
       outcome: 'ready',
       ok: true,
       role: 'requested',
-      revisionBefore: `main@sha1:${OLD_COMMIT}`,
-      revisionAfter: `main@sha1:${NEW_COMMIT}`,
-      expectedRevision: NEW_COMMIT,
-      durationMs: 6412,
+      revisionBefore: `main@sha1:${FIRST_COMMIT}`,
+      revisionAfter: `main@sha1:${PUSHED_COMMIT}`,
+      expectedRevision: PUSHED_COMMIT,
+      durationMs: 2874,
       reason: 'ReconciliationSucceeded',
-      message: `Applied revision: main@sha1:${NEW_COMMIT}`,
+      message: `Applied revision: main@sha1:${PUSHED_COMMIT}`,
       waitedOn: null,
     });
     // Records, not objects: no status, conditions or events leak into the output.
     expect(out.results).not.toContain('conditions');
     expect(out.results).not.toContain('lastHandledReconcileAt');
     expect(JSON.parse(out.revisions)).toEqual({
-      'GitRepository/flux-system/flux-system': `main@sha1:${NEW_COMMIT}`,
-      'Kustomization/flux-system/infra': `main@sha1:${NEW_COMMIT}`,
-      'Kustomization/flux-system/apps': `main@sha1:${NEW_COMMIT}`,
-      'HelmChart/flux-system/podinfo-podinfo': '6.7.1',
-      'HelmRelease/podinfo/podinfo': '6.7.1',
+      [`GitRepository/${KS}/fixtures`]: `main@sha1:${PUSHED_COMMIT}`,
+      [`Kustomization/${KS}/ready`]: `main@sha1:${PUSHED_COMMIT}`,
+      [`HelmChart/${HELM}/${HELM}-app`]: '1.1.0',
+      [`HelmRelease/${HELM}/app`]: '1.1.0',
     });
   });
 
@@ -43,22 +48,26 @@ describe('buildOutputs', () => {
     const out = buildOutputs(SCENARIOS['dependency-blocked']!().run);
     expect(out.ready).toBe('false');
     expect(JSON.parse(out.failed)).toEqual([
-      'Kustomization/flux-system/infra',
-      'Kustomization/flux-system/apps',
+      `Kustomization/${KS}/broken-yaml`,
+      `Kustomization/${KS}/dependent`,
     ]);
-    const apps = JSON.parse(out.results)[2];
-    expect(apps).toMatchObject({
+    const dependent = JSON.parse(out.results)[2];
+    expect(dependent).toMatchObject({
       outcome: 'skipped',
       ok: false,
-      waitedOn: 'Kustomization flux-system/infra',
+      waitedOn: `Kustomization ${KS}/broken-yaml`,
+    });
+    // An object that never applied anything has no revision to report.
+    expect(JSON.parse(out.revisions)).toEqual({
+      [`GitRepository/${KS}/fixtures`]: `main@sha1:${FIRST_COMMIT}`,
     });
   });
 
   it('a stalled HelmRelease carries the Helm error in its message, not only "Failed to upgrade"', () => {
-    const [, hr] = JSON.parse(buildOutputs(SCENARIOS['helm-upgrade-failed']!().run).results);
+    const [hr] = JSON.parse(buildOutputs(SCENARIOS['helm-upgrade-failed']!().run).results);
     expect(hr.reason).toBe('RetriesExceeded');
-    expect(hr.message).toMatch(/^UpgradeFailed: Helm upgrade failed for release podinfo\/podinfo/);
-    expect(hr.message).toMatch(/Failed to upgrade after 1 attempt\(s\)$/);
+    expect(hr.message).toMatch(new RegExp(`^UpgradeFailed: Helm upgrade failed for release ${HELM}/app`));
+    expect(hr.message).toMatch(/Failed to upgrade after 2 attempt\(s\)$/);
   });
 
   it('caps a huge message so the job’s output budget is not spent on one object', () => {
@@ -89,8 +98,8 @@ describe('writeOutputs', () => {
     const written = readOutputFile(readFileSync(join(dir, 'output'), 'utf8'));
     expect(Object.keys(written).sort()).toEqual(['failed', 'ready', 'results', 'revisions']);
     expect(written.ready).toBe('false');
-    expect(JSON.parse(written.failed!)).toEqual(['Kustomization/flux-system/apps']);
-    expect(JSON.parse(written.results!)[2].message).toMatch(/^kustomize build failed/);
+    expect(JSON.parse(written.failed!)).toEqual([`Kustomization/${KS}/broken-yaml`]);
+    expect(JSON.parse(written.results!)[2].message).toMatch(/^failed to decode Kubernetes YAML/);
   });
 });
 

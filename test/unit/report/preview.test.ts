@@ -18,7 +18,7 @@ describe('npm run preview pages', () => {
     ]);
     const page = readFileSync(join(dir, 'helm-upgrade-failed.html'), 'utf8');
     expect(page).toMatch(/^<!doctype html>/);
-    expect(page).toContain('<h2>❌ Flux reconcile: 1 of 2 objects not Ready</h2>');
-    expect(page).toContain('<b>error: HelmRelease podinfo/podinfo</b>');
+    expect(page).toContain('<h2>❌ Flux reconcile: the object is not Ready</h2>');
+    expect(page).toContain('<b>error: HelmRelease fixtures-helm-9ca790/app</b>');
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { parse } from 'yaml';
 import type { ReportContext } from '../../../src/report/context.js';
 import { report } from '../../../src/report/report.js';
-import { SCENARIOS } from '../../fixtures/report/scenarios.js';
+import { KS_NAMESPACE as KS, SCENARIOS } from '../../fixtures/report/scenarios.js';
 import { b64, kubeconfigYaml } from '../kube/helpers/kubeconfigs.js';
 
 // core.summary remembers the summary file's path after its first write, so one directory serves the file.
@@ -48,10 +48,10 @@ describe('report', () => {
     expect(summary).toMatch(/^<h2>❌ Flux reconcile: 1 of 3 objects not Ready<\/h2>/);
     const printed = stdout.join('');
     expect(printed).toContain(
-      '::error title=Kustomization flux-system/apps::BuildFailed: kustomize build failed',
+      `::error title=Kustomization ${KS}/broken-yaml::BuildFailed: failed to decode Kubernetes YAML`,
     );
     expect(printed).toContain('::group::Results: 2 of 3 ok');
-    expect(printed).toContain('✗ Kustomization flux-system/apps: Failed after 4.1s');
+    expect(printed).toContain(`✗ Kustomization ${KS}/broken-yaml: Failed after 2.0s`);
   });
 
   it('writes no summary when the summary input is false', async () => {
@@ -97,7 +97,7 @@ describe('report never leaks kubeconfig credentials', () => {
     };
     const s = SCENARIOS['kustomization-build-failed']!();
     // A client error that quotes the URL it called, credentials included.
-    const apps = s.run.results.find((r) => r.name === 'apps')!;
+    const apps = s.run.results.find((r) => r.name === 'broken-yaml')!;
     apps.message = `Get "${ctx.server}/apis/kustomize.toolkit.fluxcd.io/v1": x509: certificate signed by unknown authority`;
     await report(ctx, s.run, s.health, { summary: true });
 

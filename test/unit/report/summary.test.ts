@@ -1,7 +1,23 @@
+import type { CoreV1Event } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import type { FluxObject } from '../../../src/flux/types.js';
+import { toKubeEvent } from '../../../src/kube/events.js';
 import type { RelatedObjects } from '../../../src/report/collect.js';
 import { CELL_MESSAGE_CHARS, renderSummary, SUMMARY_BUDGET_BYTES } from '../../../src/report/summary.js';
-import { NEW_COMMIT, NEXT_COMMIT, resultFrom, SCENARIOS } from '../../fixtures/report/scenarios.js';
+import unreachableEvents from '../../fixtures/events/gitrepository-failed-unreachable.json' with {
+  type: 'json',
+};
+import {
+  FIRST_COMMIT,
+  HELM_NAMESPACE as HELM,
+  KS_NAMESPACE as KS,
+  PUSHED_COMMIT,
+  resultFrom,
+  SCENARIOS,
+} from '../../fixtures/report/scenarios.js';
+import unreachableGit from '../../fixtures/status/gitrepository-failed-unreachable.json' with {
+  type: 'json',
+};
 import { htmlProblems, tableRows, visibleText } from './html-check.js';
 
 const scenario = (name: string) => SCENARIOS[name]!();
@@ -16,113 +32,185 @@ function detailsOf(html: string, ref: string): string {
   return html.slice(start, html.indexOf('</details>', start));
 }
 
-describe('renderSummary on the fixture scenarios', () => {
+describe('renderSummary on the scenarios captured from the real controllers', () => {
   it.each(Object.keys(SCENARIOS))('%s is well-formed HTML with no blank line', (name) => {
     expect(htmlProblems(render(name))).toEqual([]);
   });
 
   it('success: a Ready verdict, one row per object, revisions shortened, no details, health footer', () => {
     const html = render('success');
-    expect(html).toMatch(/^<h2>✅ Flux reconcile: all 5 objects Ready<\/h2>/);
-    const rows = tableRows(html);
-    expect(rows).toHaveLength(5);
-    expect(rows.map((r) => visibleText(r[0]!))).toEqual(Array(5).fill('✅\u00a0Ready'));
-    expect(visibleText(rows[1]![1]!)).toBe('Kustomization\nflux-system/infra');
-    expect(visibleText(rows[0]![1]!)).toBe('GitRepository (source)\nflux-system/flux-system');
-    expect(visibleText(rows[1]![2]!)).toBe('main@sha1:c00dbbc9\n→ main@sha1:c2a6b03f');
-    expect(visibleText(rows[4]![2]!)).toBe('6.7.0 → 6.7.1');
-    expect(visibleText(rows[1]![3]!)).toBe('6.4s');
+    expect(html).toMatch(/^<h2>✅ Flux reconcile: all 4 objects Ready<\/h2>/);
+    const rows = tableRows(html).map((r) => r.map(visibleText));
+    expect(rows).toEqual([
+      [
+        '✅\u00a0Ready',
+        `GitRepository (source)\n${KS}/fixtures`,
+        'main@sha1:32f204bc\n→ main@sha1:86aa1858',
+        '1.3s',
+        "Succeeded: stored artifact for revision 'main@sha1:86aa1858'",
+      ],
+      [
+        '✅\u00a0Ready',
+        `Kustomization\n${KS}/ready`,
+        'main@sha1:32f204bc\n→ main@sha1:86aa1858',
+        '2.9s',
+        'ReconciliationSucceeded: Applied revision: main@sha1:86aa1858',
+      ],
+      [
+        '✅\u00a0Ready',
+        `HelmChart (source)\n${HELM}/${HELM}-app`,
+        '1.0.0 → 1.1.0',
+        '1.1s',
+        "ChartPullSucceeded: pulled 'fixture-9ca790' chart with version '1.1.0'",
+      ],
+      [
+        '✅\u00a0Ready',
+        `HelmRelease\n${HELM}/app`,
+        '1.0.0 → 1.1.0',
+        '4.9s',
+        `UpgradeSucceeded: Helm upgrade succeeded for release ${HELM}/app.v2 with chart fixture-9ca790@1.1.0`,
+      ],
+    ]);
     expect(html).not.toContain('<details>');
     // The header names the expected revision in full; the table never carries a 40-hex word.
-    expect(html).toContain(`<code>${NEW_COMMIT}</code>`);
-    expect(rows.flat().join('')).not.toMatch(/[0-9a-f]{40}/);
-    expect(visibleText(html)).toMatch(/Namespace flux-system/);
-    const health = tableRows(html, '<h3>Namespace');
-    expect(health.map((r) => r.map(visibleText))).toEqual([
-      ['Kustomizations', '3', '✅ 2', '0', '⏸️ 1', '0'],
-      ['HelmReleases', '0', '0', '0', '0', '0'],
-      ['Sources', '3', '✅ 3', '0', '0', '0'],
+    expect(html).toContain(`<code>${PUSHED_COMMIT}</code>`);
+    expect(tableRows(html).flat().join('')).not.toMatch(/[0-9a-f]{40}/);
+    // The namespace footer counts what else is failing there, and names it.
+    expect(tableRows(html, '<h3>Namespace').map((r) => r.map(visibleText))).toEqual([
+      ['Kustomizations', '5', '✅ 1', '❌ 4', '0', '0'],
+      ['Sources', '1', '✅ 1', '0', '0', '0'],
     ]);
+    const footer = visibleText(html.slice(html.indexOf('<h3>Namespace')));
+    expect(footer).toContain(
+      `❌ Kustomization ${KS}/broken-yaml — BuildFailed: failed to decode Kubernetes YAML`,
+    );
+    expect(footer).toContain(
+      `❌ Kustomization ${KS}/no-source — ArtifactFailed: GitRepository.source.toolkit.fluxcd.io "does-not-exist" not found`,
+    );
   });
 
-  it('kustomization build failure: the row shows the controller reason, details hold the whole error and next commands', () => {
+  it('kustomization build failure: the controller reason and words in the row, details with conditions, events and next commands', () => {
     const html = render('kustomization-build-failed');
     expect(html).toMatch(/^<h2>❌ Flux reconcile: 1 of 3 objects not Ready<\/h2>/);
-    const [failed] = tableRows(html);
-    expect(visibleText(failed![0]!)).toBe('❌\u00a0Failed');
-    expect(visibleText(failed![2]!)).toBe('main@sha1:c00dbbc9 (unchanged)\nexpected c2a6b03f');
-    const message = visibleText(failed![4]!);
-    expect(message).toMatch(/^BuildFailed: kustomize build failed: accumulating resources/);
-    expect(message).toMatch(/… \(full text in the details below\)$/);
-    const details = visibleText(detailsOf(html, 'Kustomization flux-system/apps'));
-    expect(details).toContain(
-      'lstat /tmp/kustomization-2871449261/apps/podinfo.yaml: no such file or directory',
-    );
-    expect(details).toContain('Depends on Kustomization flux-system/infra: ✅ Ready');
-    expect(details).toContain('Source GitRepository flux-system/flux-system: ✅ Ready');
-    expect(details).toMatch(/Reconciling\s*True\s*ProgressingWithRetry/);
-    expect(details).toContain('flux get kustomization apps -n flux-system');
-    expect(details).toContain('flux events --for Kustomization/apps -n flux-system');
-    expect(details).toContain('flux logs --kind=Kustomization --name=apps -n flux-system');
-    expect(details).toContain('flux tree ks apps -n flux-system');
-    // The source's event is among the recent events.
-    expect(details).toContain("stored artifact for commit 'Move podinfo into apps'");
-    expect(visibleText(html)).toMatch(/Failing\s*❌ Kustomization flux-system\/apps — BuildFailed/);
-  });
-
-  it('helm upgrade failure: the Helm error next to the stall, history, counters and helm commands', () => {
-    const html = render('helm-upgrade-failed');
-    const [failed] = tableRows(html);
-    expect(visibleText(failed![4]!)).toMatch(
-      /^RetriesExceeded: UpgradeFailed: Helm upgrade failed for release podinfo\/podinfo with chart podinfo@6\.7\.2/,
-    );
-    const details = detailsOf(html, 'HelmRelease podinfo/podinfo');
-    expect(visibleText(details)).toContain('Failed to upgrade after 1 attempt(s)');
-    const history = tableRows(details, 'Helm release history').map((r) => r.map(visibleText));
-    expect(history).toEqual([
-      ['4', 'podinfo 6.7.2', '6.7.2', 'failed', 'upgrade', '2026-03-14\n09:26:12'],
-      ['3', 'podinfo 6.7.1', '6.7.1', 'deployed', 'upgrade', '2026-03-14\n09:24:41'],
+    const [failed] = tableRows(html).map((r) => r.map(visibleText));
+    expect(failed).toEqual([
+      '❌\u00a0Failed',
+      `Kustomization\n${KS}/broken-yaml`,
+      '–\nexpected 32f204bc',
+      '2.0s',
+      "BuildFailed: failed to decode Kubernetes YAML from /tmp/kustomization-1043955464/broken-yaml/configmap.yaml: MalformedYAMLError: yaml: line 5: did not find expected ',' or ']'",
     ]);
-    expect(visibleText(details)).toContain('Failure counters: failures 1 · upgrade failures 1');
-    expect(visibleText(details)).toContain('flux debug hr podinfo -n podinfo --show-history');
-    // The source is the HelmChart the controller generated for this release.
-    expect(visibleText(details)).toContain('Source HelmChart flux-system/podinfo-podinfo: ✅ Ready at 6.7.2');
+    const details = visibleText(detailsOf(html, `Kustomization ${KS}/broken-yaml`));
+    expect(details).toContain(`Source GitRepository ${KS}/fixtures: ✅ Ready at main@sha1:32f204bc`);
+    expect(details).toMatch(
+      /Reconciling\s*True\s*ProgressingWithRetry\s*Building manifests for revision main@sha1:32f204b/,
+    );
+    expect(details).toMatch(/Ready\s*False\s*BuildFailed\s*the message above/);
+    expect(details).toMatch(/2026-11-22\s*02:13:54\s*Kustomization\/broken-yaml\s*⚠️ Warning\s*BuildFailed/);
+    for (const command of [
+      `flux get kustomization broken-yaml -n ${KS}`,
+      `flux events --for Kustomization/broken-yaml -n ${KS}`,
+      `flux logs --kind=Kustomization --name=broken-yaml -n ${KS}`,
+      `flux tree ks broken-yaml -n ${KS}`,
+    ]) {
+      expect(details).toContain(command);
+    }
   });
 
-  it('dependency chain: the skipped child names the failed parent and its state, with the parent commands', () => {
+  it('helm upgrade failure: the Helm error before the stall, history in release order, counters and helm commands', () => {
+    const html = render('helm-upgrade-failed');
+    expect(html).toMatch(/^<h2>❌ Flux reconcile: the object is not Ready<\/h2>/);
+    const [failed] = tableRows(html).map((r) => r.map(visibleText));
+    expect(failed![2]).toBe('1.1.0 (unchanged)');
+    expect(failed![4]).toMatch(
+      new RegExp(
+        `^RetriesExceeded: UpgradeFailed: Helm upgrade failed for release ${HELM}/app with chart fixture-9ca790@1\\.3\\.0`,
+      ),
+    );
+    const details = detailsOf(html, `HelmRelease ${HELM}/app`);
+    const text = visibleText(details);
+    expect(text).toContain('ConfigMap "app_Not_A_Valid_Name" is invalid');
+    expect(text).toContain(
+      `RollbackSucceeded: Helm rollback to previous release ${HELM}/app.v4 with chart fixture-9ca790@1.1.0 succeeded`,
+    );
+    expect(text).toContain('Failed to upgrade after 2 attempt(s)');
+    const history = tableRows(details, 'Helm release history').map((r) => r.map(visibleText));
+    // status.history lists the rollback before the failed upgrade it undid; the release numbers tell the order.
+    expect(history.map((r) => r.slice(0, 5))).toEqual([
+      ['6', 'fixture-9ca790 1.1.0', '1.1.0', 'deployed', 'rollback'],
+      ['5', 'fixture-9ca790 1.3.0', '1.3.0', 'failed', 'upgrade'],
+      ['4', 'fixture-9ca790 1.1.0', '1.1.0', 'superseded', 'rollback'],
+      ['1', 'fixture-9ca790 1.0.0', '1.0.0', 'superseded', ''],
+    ]);
+    expect(text).toContain(
+      'Failure counters: failures 2 · upgrade failures 2 · last attempted action upgrade · last attempted chart 1.3.0',
+    );
+    expect(text).toContain(`flux debug hr app -n ${HELM} --show-history`);
+    // The source is the HelmChart helm-controller generated: named even though the run did not read it.
+    expect(text).toContain(`Source HelmChart ${HELM}/${HELM}-app: ❔ Unknown`);
+    // Helm's events carry its logs: shown, but cut to a few lines.
+    expect(text).toContain('Last Helm logs:');
+    expect(text).toMatch(/UpgradeFailed\s*Helm upgrade failed[^]*?…/);
+  });
+
+  it('dependency chain: the skipped child names the failed parent, its state and its commands', () => {
     const html = render('dependency-blocked');
     const rows = tableRows(html).map((r) => r.map(visibleText));
     expect(rows.map((r) => r[0])).toEqual(['❌\u00a0Failed', '⏭️\u00a0Skipped', '✅\u00a0Ready']);
     expect(rows[1]![3]).toBe('–');
-    const child = visibleText(detailsOf(html, 'Kustomization flux-system/apps'));
-    expect(child).toContain('Waited on: Kustomization flux-system/infra');
-    expect(child).toMatch(
-      /Depends on Kustomization flux-system\/infra: ❌ Failed at main@sha1:c00dbbc9 — HealthCheckFailed: timeout waiting for/,
+    expect(rows[1]![4]).toBe(
+      `DependencyFailed: not requested: Kustomization ${KS}/broken-yaml did not become Ready (failed)`,
     );
-    expect(child).toContain('flux get kustomization infra -n flux-system');
-    expect(child).toContain('flux events --for Kustomization/infra -n flux-system');
+    const child = visibleText(detailsOf(html, `Kustomization ${KS}/dependent`));
+    expect(child).toContain(`Waited on: Kustomization ${KS}/broken-yaml`);
+    expect(child).toContain(
+      `Depends on Kustomization ${KS}/broken-yaml: ❌ Failed — BuildFailed: failed to decode Kubernetes YAML`,
+    );
+    expect(child).toMatch(
+      /Ready\s*False\s*DependencyNotReady\s*dependency 'fixtures-ad8f7c\/broken-yaml' is not ready/,
+    );
+    expect(child).toContain(`flux get kustomization broken-yaml -n ${KS}`);
+    expect(child).toContain(`flux events --for Kustomization/broken-yaml -n ${KS}`);
   });
 
-  it('timeout: both objects timed out, the expected revision shown against what they reached', () => {
+  it('timeout: what each object waited for, against the revision expected', () => {
     const html = render('timeout');
-    expect(html).toMatch(/^<h2>❌ Flux wait: 2 of 2 objects not Ready<\/h2>/);
-    expect(html).toContain(`<code>${NEXT_COMMIT}</code>`);
+    expect(html).toMatch(/^<h2>❌ Flux wait: 2 of 3 objects not Ready<\/h2>/);
     const rows = tableRows(html).map((r) => r.map(visibleText));
-    expect(rows.map((r) => r[0])).toEqual(['⏱️\u00a0Timed\u00a0out', '⏱️\u00a0Timed\u00a0out']);
-    expect(rows[0]![2]).toBe('main@sha1:c2a6b03f (unchanged)\nexpected edee9402');
-    expect(rows[0]![4]).toMatch(/^RevisionNotReached: Timed out after 120s waiting for revision edee9402\./);
-    expect(visibleText(detailsOf(html, 'GitRepository flux-system/flux-system'))).toContain(
-      `Waited on: revision ${NEXT_COMMIT}`,
+    expect(rows.map((r) => r[0])).toEqual([
+      '⏱️\u00a0Timed\u00a0out',
+      '⏱️\u00a0Timed\u00a0out',
+      '✅\u00a0Ready',
+    ]);
+    expect(rows[0]![2]).toBe('main@sha1:32f204bc (unchanged)\nexpected 86aa1858');
+    expect(rows[0]![4]).toBe(
+      'Progressing: Timed out after 120s waiting for Ready. Last status: Progressing: Reconciliation in progress.',
     );
+    expect(rows[1]![4]).toMatch(
+      /^ReconciliationFailed: Timed out after 120s waiting for revision 86aa1858 \(the last attempt, main@sha1:32f204bc, failed\)/,
+    );
+    const schema = visibleText(detailsOf(html, `Kustomization ${KS}/broken-schema`));
+    expect(schema).toContain(
+      `Waited on: revision ${PUSHED_COMMIT} (the last attempt, main@sha1:${FIRST_COMMIT}, failed)`,
+    );
+    expect(schema).toContain('.data.count: expected string, got &value.valueUnstructured{Value:3}');
+    expect(tableRows(html, '<h3>Namespace').map((r) => r.map(visibleText))[0]).toEqual([
+      'Kustomizations',
+      '5',
+      '0',
+      '❌ 4',
+      '0',
+      '⏳ 1',
+    ]);
   });
 
   it('titles the run by what happened: Ready, suspended, or none failed when static objects were skipped', () => {
     const s = SCENARIOS.success!();
     Object.assign(s.run.results[0]!, { outcome: 'skipped', ok: true, reason: 'Static' });
-    expect(renderSummary(s.ctx, s.run)).toMatch(/^<h2>✅ Flux reconcile: 5 objects, none failed<\/h2>/);
+    expect(renderSummary(s.ctx, s.run)).toMatch(/^<h2>✅ Flux reconcile: 4 objects, none failed<\/h2>/);
     s.run.command = 'suspend';
     for (const r of s.run.results) Object.assign(r, { outcome: 'suspended', ok: true });
-    expect(renderSummary(s.ctx, s.run)).toMatch(/^<h2>✅ Flux suspend: all 5 objects suspended<\/h2>/);
+    expect(renderSummary(s.ctx, s.run)).toMatch(/^<h2>✅ Flux suspend: all 4 objects suspended<\/h2>/);
     s.run.results = [];
     expect(renderSummary(s.ctx, s.run)).toMatch(/^<h2>✅ Flux suspend: no objects to suspend<\/h2>/);
   });
@@ -130,9 +218,9 @@ describe('renderSummary on the fixture scenarios', () => {
   it('orders problems first and keeps run order within an outcome', () => {
     const rows = tableRows(render('dependency-blocked')).map((r) => visibleText(r[1]!));
     expect(rows).toEqual([
-      'Kustomization\nflux-system/infra',
-      'Kustomization\nflux-system/apps',
-      'GitRepository (source)\nflux-system/flux-system',
+      `Kustomization\n${KS}/broken-yaml`,
+      `Kustomization\n${KS}/dependent`,
+      `GitRepository (source)\n${KS}/fixtures`,
     ]);
   });
 });
@@ -149,7 +237,7 @@ describe('renderSummary with hostile text from the cluster', () => {
 
   function hostileRun() {
     const s = SCENARIOS['kustomization-build-failed']!();
-    const apps = s.run.results.find((r) => r.name === 'apps')!;
+    const apps = s.run.results.find((r) => r.name === 'broken-yaml')!;
     apps.message = hostile;
     apps.reason = 'Build<Failed>';
     apps.conditions = [{ type: 'Ready', status: 'False', reason: 'Build|Failed', message: hostile }];
@@ -159,7 +247,7 @@ describe('renderSummary with hostile text from the cluster', () => {
         reason: '<b>x</b>',
         message: hostile,
         lastTimestamp: 'not a time <i>',
-        involvedObject: { kind: 'Kustomization', name: 'apps|x', namespace: 'flux-system' },
+        involvedObject: { kind: 'Kustomization', name: 'apps|x', namespace: KS },
       },
     ];
     return s;
@@ -185,7 +273,7 @@ describe('renderSummary with hostile text from the cluster', () => {
 describe('renderSummary truncation and limits', () => {
   it('cuts a long message in the cell and keeps the whole text in the details', () => {
     const s = SCENARIOS['kustomization-build-failed']!();
-    const apps = s.run.results.find((r) => r.name === 'apps')!;
+    const apps = s.run.results.find((r) => r.name === 'broken-yaml')!;
     const words = Array.from({ length: 400 }, (_, i) => `word${i}`).join(' ');
     apps.message = `${words} THE-END`;
     const html = renderSummary(s.ctx, s.run, s.health);
@@ -193,20 +281,20 @@ describe('renderSummary truncation and limits', () => {
     expect(cell.length).toBeLessThan(CELL_MESSAGE_CHARS + 80);
     expect(cell).not.toContain('THE-END');
     expect(cell).toContain('(full text in the details below)');
-    expect(visibleText(detailsOf(html, 'Kustomization flux-system/apps'))).toContain('word399 THE-END');
+    expect(visibleText(detailsOf(html, `Kustomization ${KS}/broken-yaml`))).toContain('word399 THE-END');
   });
 
   it('gives a Ready object with a long message a details block for the full text', () => {
     const s = SCENARIOS.success!();
     s.run.results[1]!.message = `${'x'.repeat(300)} TAIL`;
     const html = renderSummary(s.ctx, s.run, s.health);
-    expect(visibleText(detailsOf(html, 'Kustomization flux-system/infra'))).toContain('TAIL');
-    expect(visibleText(detailsOf(html, 'Kustomization flux-system/infra'))).not.toContain('flux logs');
+    expect(visibleText(detailsOf(html, `Kustomization ${KS}/ready`))).toContain('TAIL');
+    expect(visibleText(detailsOf(html, `Kustomization ${KS}/ready`))).not.toContain('flux logs');
   });
 
   it('stays under GitHub’s summary size limit when hundreds of objects fail with huge messages', () => {
     const s = SCENARIOS['kustomization-build-failed']!();
-    const template = s.run.results.find((r) => r.name === 'apps')!;
+    const template = s.run.results.find((r) => r.name === 'broken-yaml')!;
     s.run.results = Array.from({ length: 400 }, (_, i) =>
       resultFrom(structuredClone(template.last!), {
         ...template,
@@ -236,47 +324,32 @@ describe('renderSummary never shows kubeconfig credentials', () => {
 });
 
 describe('renderSummary with objects read after the run', () => {
-  it('shows the state of a source that was not part of the run and its events', () => {
+  it('shows the state of a source that was not part of the run, and its events', () => {
     const s = SCENARIOS['kustomization-build-failed']!();
     s.run.results = s.run.results.filter((r) => r.kind !== 'GitRepository');
-    const gitRef = { kind: 'GitRepository', namespace: 'flux-system', name: 'flux-system' };
+    // A real failed GitRepository, renamed into the place of this scenario's source.
+    const git = structuredClone(unreachableGit) as FluxObject;
+    git.metadata = { ...git.metadata, name: 'fixtures', namespace: KS };
+    const gitRef = { kind: 'GitRepository', namespace: KS, name: 'fixtures' };
     const related: RelatedObjects = new Map([
       [
-        'GitRepository/flux-system/flux-system',
+        `GitRepository/${KS}/fixtures`,
         {
           ref: gitRef,
-          object: {
-            metadata: { name: 'flux-system', namespace: 'flux-system' },
-            status: {
-              conditions: [
-                {
-                  type: 'Ready',
-                  status: 'False',
-                  reason: 'GitOperationFailed',
-                  message:
-                    "failed to checkout and determine revision: unable to clone 'http://127.0.0.1:1/x.git'",
-                },
-              ],
-            },
-          },
-          events: [
-            {
-              type: 'Warning',
-              reason: 'GitOperationFailed',
-              message: 'unable to clone',
-              lastTimestamp: '2026-03-14T09:30:00Z',
-              involvedObject: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' },
-            },
-          ],
+          object: git,
+          events: (unreachableEvents as unknown as CoreV1Event[]).map(toKubeEvent),
         },
       ],
     ]);
     const html = renderSummary({ ...s.ctx, related }, s.run, s.health);
-    const details = visibleText(detailsOf(html, 'Kustomization flux-system/apps'));
+    const details = visibleText(detailsOf(html, `Kustomization ${KS}/broken-yaml`));
     expect(details).toMatch(
-      /Source GitRepository flux-system\/flux-system: ❌ Not ready — GitOperationFailed: failed to checkout.* \(not in this run\)/,
+      new RegExp(
+        `Source GitRepository ${KS}/fixtures: ❌ Not ready — GitOperationFailed: failed to checkout and determine revision: unable to clone 'http://127\\.0\\.0\\.1:9/nothing-listens-here\\.git'.* \\(not in this run\\)`,
+      ),
     );
-    expect(details).toContain('flux get source git flux-system -n flux-system');
-    expect(details).toContain('unable to clone');
+    expect(details).toContain(`flux get source git fixtures -n ${KS}`);
+    expect(details).toContain(`flux events --for GitRepository/fixtures -n ${KS}`);
+    expect(details).toMatch(/GitRepository\/unreachable\s*⚠️ Warning\s*GitOperationFailed/);
   });
 });
