@@ -153,10 +153,8 @@ describe('renderSummary on the scenarios captured from the real controllers', ()
       .map((r) => r.map(visibleText))
       .filter((r) => r[4]!.includes('Last Helm logs:'));
     expect(withLogs.length).toBeGreaterThan(0);
-    for (const row of withLogs) {
-      expect(row[4]!.split('\n').length).toBeLessThanOrEqual(8);
-      expect(row[4]).toMatch(/…$/);
-    }
+    for (const row of withLogs) expect(row[4]!.split('\n').length).toBeLessThanOrEqual(8);
+    expect(withLogs.some((row) => row[4]!.endsWith('…'))).toBe(true);
   });
 
   it('dependency chain: the skipped child names the failed parent, its state and its commands', () => {
