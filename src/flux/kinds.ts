@@ -133,9 +133,9 @@ export const HELM_RELEASE: FluxKind = {
   },
   revisionCandidates(obj) {
     const latest = obj.status?.history?.[0];
+    // Not history[].digest: that is the checksum of Helm's release record, no revision of any source.
     return present([
       latest?.chartVersion,
-      latest?.digest,
       latest?.ociDigest,
       obj.status?.lastAttemptedRevision,
       obj.status?.lastAttemptedRevisionDigest,

@@ -34,7 +34,8 @@ export interface RunHooks {
 
 interface Step {
   planned: PlannedObject;
-  phase: 'blocked' | 'active' | 'done';
+  /** blocked: waits for its dependencies; requesting: our patch is in flight; active: judged on every change. */
+  phase: 'blocked' | 'requesting' | 'active' | 'done';
   token?: string;
   startedAt?: number;
   latest: FluxObject;
@@ -85,7 +86,7 @@ export async function runPlan(api: ClusterApi, plan: Plan, options: RunOptions):
 
   const activate = async (step: Step): Promise<void> => {
     const { planned } = step;
-    step.phase = 'active';
+    step.phase = 'requesting';
     step.startedAt = Date.now();
     const obj = step.latest;
     if (planned.kind.isStatic(obj)) {
@@ -114,7 +115,8 @@ export async function runPlan(api: ClusterApi, plan: Plan, options: RunOptions):
         finish(step, 'suspended', 'Suspended', 'suspended: Flux no longer reconciles it until it is resumed');
         return;
       }
-      if (options.command !== 'wait') {
+      if (options.command === 'wait') hooks.requested?.(planned, 'wait');
+      else {
         step.token = newRequestToken();
         const patch = reconcilePatch(planned.kind, step.token, {
           ...options,
@@ -131,6 +133,7 @@ export async function runPlan(api: ClusterApi, plan: Plan, options: RunOptions):
       finish(step, 'failed', 'RequestFailed', error instanceof Error ? error.message : String(error));
       return;
     }
+    step.phase = 'active';
     judge(step);
   };
 
@@ -181,7 +184,7 @@ export async function runPlan(api: ClusterApi, plan: Plan, options: RunOptions):
   );
   const heartbeat = setInterval(() => {
     const waiting = [...steps.values()]
-      .filter((s) => s.phase === 'active')
+      .filter((s) => s.phase === 'active' || s.phase === 'requesting')
       .map((s) => ({
         planned: s.planned,
         verdict: s.verdict,
