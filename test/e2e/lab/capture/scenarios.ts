@@ -282,6 +282,24 @@ export async function captureHelm(lab: LabClient, store: FixtureStore, say: (s: 
   await store.object('helmrelease-retries-exhausted', stalled);
   await store.events('helmrelease-retries-exhausted', 'HelmRelease', ns, 'app');
 
+  // Back to a good version, forced and with the failure counters reset (what `force`/`reset` inputs do).
+  await lab.patch('HelmRelease', ns, 'app', { spec: { chart: { spec: { version: '1.1.0' } } } });
+  const token = await lab.requestReconcile('HelmRelease', ns, 'app', { force: true, reset: true });
+  await store.object(
+    'helmrelease-forced-and-reset',
+    await lab.waitFor(
+      'HelmRelease',
+      ns,
+      'app',
+      (o) =>
+        o.status?.lastHandledForceAt === token &&
+        o.status?.lastHandledResetAt === token &&
+        isReady(o) &&
+        o.status?.history?.[0]?.chartVersion === '1.1.0',
+      { timeoutMs: 2 * MINUTES, what: 'forced upgrade back to 1.1.0 with counters reset' },
+    ),
+  );
+
   // Installing a chart that does not render fails differently (InstallFailed), once its HelmChart is ready.
   await lab.apply(helmRelease('broken-install', chart, '1.2.0'), { namespace: ns });
   let chartNotReady: KubeObject | undefined;
