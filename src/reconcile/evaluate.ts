@@ -3,7 +3,7 @@
 // controller has handled our request is the outcome of that attempt, not "in progress until the timeout".
 import { findCondition } from '../flux/conditions.js';
 import type { FluxKind } from '../flux/kinds.js';
-import type { FluxObject } from '../flux/types.js';
+import type { Condition, FluxObject } from '../flux/types.js';
 import { revisionMatches } from './revision.js';
 import type { Verdict } from './types.js';
 
@@ -23,6 +23,8 @@ const NOT_YET_REASONS = new Set([
   'HealthCheckCanceled',
   'Progressing',
   'ProgressingWithRetry',
+  // helm-controller: the HelmChart is being (re)built.
+  'SourceNotReady',
 ]);
 
 const DEPENDENCY_IN_MESSAGE = /dependency '([^']+)'/;
@@ -106,9 +108,7 @@ export function evaluate(input: VerdictInput): Verdict {
     return { state: 'ready', ...lastWords, revision };
   }
 
-  const reconciling = findCondition(obj, 'Reconciling');
-  const stillWorking = reconciling?.status === 'True' && reconciling.reason !== 'ProgressingWithRetry';
-  if (ready.status === 'Unknown' || stillWorking || NOT_YET_REASONS.has(ready.reason ?? '')) {
+  if (ready.status === 'Unknown' || attemptUnderWay(obj, ready) || NOT_YET_REASONS.has(ready.reason ?? '')) {
     return { state: 'pending', ...lastWords, revision };
   }
 
@@ -124,6 +124,19 @@ export function evaluate(input: VerdictInput): Verdict {
     };
   }
   return { state: input.failFast ? 'failed' : 'pending', ...lastWords, revision };
+}
+
+/**
+ * A new attempt started after the failure was written: Reconciling=True (not the retry mark) and newer than
+ * Ready. helm-controller leaves `Reconciling=True Progressing "Running 'upgrade' action"` behind a failed
+ * upgrade, older than (or as old as) the failure, so an older Reconciling says nothing about progress.
+ */
+function attemptUnderWay(obj: FluxObject, ready: Condition): boolean {
+  const reconciling = findCondition(obj, 'Reconciling');
+  if (reconciling?.status !== 'True' || reconciling.reason === 'ProgressingWithRetry') return false;
+  const started = Date.parse(reconciling.lastTransitionTime ?? '');
+  const failed = Date.parse(ready.lastTransitionTime ?? '');
+  return Number.isFinite(started) && Number.isFinite(failed) && started > failed;
 }
 
 function unmetRevision(candidates: readonly string[], expected: readonly string[]): string | undefined {

@@ -33,7 +33,8 @@ export class FakeCluster implements ClusterApi {
     if (!obj) throw new Error(`no ${kind} ${namespace}/${name}`);
     change(obj);
     obj.metadata.resourceVersion = String(++this.version);
-    for (const w of this.watchers) if (w.kind === kind && w.namespace === namespace) w.handler(structuredClone(obj));
+    for (const w of this.watchers)
+      if (w.kind === kind && w.namespace === namespace) w.handler(structuredClone(obj));
     return obj;
   }
 
@@ -117,10 +118,18 @@ export const handleAndSucceed =
         ...o.status,
         observedGeneration: o.metadata.generation,
         lastHandledReconcileAt: token,
-        conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${revision(o)}` }],
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'ReconciliationSucceeded',
+            message: `Applied revision: ${revision(o)}`,
+          },
+        ],
       };
       if (o.kind === 'Kustomization') o.status.lastAppliedRevision = revision(o);
-      else if (o.kind === 'HelmRelease') o.status.history = [{ chartVersion: revision(o), status: 'deployed' }];
+      else if (o.kind === 'HelmRelease')
+        o.status.history = [{ chartVersion: revision(o), status: 'deployed' }];
       else o.status.artifact = { revision: revision(o) };
     });
 

@@ -72,12 +72,12 @@ describe('HelmRelease', () => {
     await lab.helm.publish({ name: chart, version: '0.3.0', templates: { 'cm.yaml': BROKEN_TEMPLATE } });
     const step = await runStep(
       lab,
-      { resources: 'helmrelease/web', namespace: ns, 'with-source': 'true', timeout: '3m' },
+      { resources: 'helmrelease/web', namespace: ns, 'with-source': 'true', timeout: '1m' },
       { jobDir },
     );
     expect(step.exitCode).toBe(1);
     const web = resultsOf(step).find((r) => r.kind === 'HelmRelease')!;
-    expect(web.outcome).toBe('failed');
+    expect(web.outcome, step.log).toBe('failed');
     expect(web.message).toContain('values.missing is required');
     expect(step.summary).toContain('values.missing is required');
   });

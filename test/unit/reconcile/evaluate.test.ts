@@ -1,0 +1,284 @@
+// The verdict function on status payloads captured from the real controllers in the lab
+// (test/fixtures/status, written by scripts/capture-fixtures). Each row: an object as a controller left it,
+// what this run asked (token, expected revisions), and the verdict a person should get.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { kindOf } from '../../../src/flux/kinds.js';
+import type { FluxObject } from '../../../src/flux/types.js';
+import { evaluate, revisionApplies } from '../../../src/reconcile/evaluate.js';
+import type { VerdictState } from '../../../src/reconcile/types.js';
+
+function fixture(name: string): FluxObject {
+  return JSON.parse(readFileSync(new URL(`../../fixtures/status/${name}.json`, import.meta.url), 'utf8'));
+}
+
+/** The token the object's controller handled last, as if this run had written it. */
+const handledToken = (obj: FluxObject) => obj.status?.lastHandledReconcileAt;
+
+/** The same object as if this run had just written a new request token the controller has not handled. */
+function withHandled(obj: FluxObject, token = 'this-run'): FluxObject {
+  return { ...obj, status: { ...obj.status, lastHandledReconcileAt: token } };
+}
+
+/** The object with its Reconciling condition moved to `seconds` after its Ready condition's transition. */
+function reconcilingAfterReady(obj: FluxObject, seconds: number): FluxObject {
+  const conditions = obj.status!.conditions!;
+  const readyAt = Date.parse(conditions.find((c) => c.type === 'Ready')!.lastTransitionTime!);
+  const moved = conditions.map((c) =>
+    c.type === 'Reconciling'
+      ? { ...c, lastTransitionTime: new Date(readyAt + seconds * 1000).toISOString() }
+      : c,
+  );
+  return { ...obj, status: { ...obj.status, conditions: moved } };
+}
+
+// The commit the captured Kustomization applied (main@sha1:<sha>).
+const KS_SHA = fixture('kustomization-reconcile-handled').status!.lastAppliedRevision!.split(':').pop()!;
+
+interface Row {
+  name: string;
+  obj: FluxObject;
+  token?: string;
+  expected?: string[];
+  failFast?: boolean;
+  state: VerdictState;
+  reason: string;
+  message?: RegExp;
+  waitingOn?: RegExp;
+}
+
+const rows: Row[] = [
+  {
+    name: 'Kustomization handled our request, Ready at the pushed commit',
+    obj: fixture('kustomization-reconcile-handled'),
+    token: handledToken(fixture('kustomization-reconcile-handled')),
+    expected: [KS_SHA.slice(0, 7), `main@sha1:${KS_SHA}`],
+    state: 'ready',
+    reason: 'ReconciliationSucceeded',
+  },
+  {
+    name: 'Kustomization Ready, but our request is not handled yet',
+    obj: fixture('kustomization-reconcile-handled'),
+    token: 'a-newer-request',
+    state: 'pending',
+    reason: 'ReconciliationSucceeded',
+    waitingOn: /kustomize-controller to handle the reconcile request/,
+  },
+  {
+    name: 'Kustomization Ready at an older commit than the one expected',
+    obj: fixture('kustomization-before-request'),
+    expected: [KS_SHA],
+    state: 'pending',
+    reason: 'RevisionNotReached',
+    waitingOn: new RegExp(`revision ${KS_SHA}`),
+  },
+  {
+    name: 'Kustomization mid-reconcile (Ready=Unknown Progressing)',
+    obj: fixture('kustomization-reconciling'),
+    token: handledToken(fixture('kustomization-reconcile-handled')),
+    state: 'pending',
+    reason: 'Progressing',
+  },
+  {
+    name: 'Kustomization with an invalid YAML manifest: failed now, in the controller words',
+    obj: withHandled(fixture('kustomization-failed-invalid-yaml')),
+    token: 'this-run',
+    state: 'failed',
+    reason: 'BuildFailed',
+    message: /failed to decode Kubernetes YAML/,
+  },
+  {
+    name: 'Kustomization failing and retrying (ProgressingWithRetry): failed now',
+    obj: withHandled(fixture('kustomization-failed-retrying')),
+    token: 'this-run',
+    state: 'failed',
+    reason: 'BuildFailed',
+  },
+  {
+    name: 'the same with fail-fast off: keep waiting for a retry',
+    obj: withHandled(fixture('kustomization-failed-retrying')),
+    token: 'this-run',
+    failFast: false,
+    state: 'pending',
+    reason: 'BuildFailed',
+  },
+  {
+    name: 'Kustomization with a schema error',
+    obj: withHandled(fixture('kustomization-failed-schema')),
+    token: 'this-run',
+    state: 'failed',
+    reason: fixture('kustomization-failed-schema').status!.conditions!.find((c) => c.type === 'Ready')!
+      .reason!,
+  },
+  {
+    name: 'Kustomization waiting on a dependency: waiting, and on what',
+    obj: withHandled(fixture('kustomization-dependency-not-ready')),
+    token: 'this-run',
+    state: 'pending',
+    reason: 'DependencyNotReady',
+    waitingOn: /^dependency fixtures-\w+\/broken-yaml$/,
+  },
+  {
+    name: 'Kustomization whose source does not exist',
+    obj: withHandled(fixture('kustomization-source-not-found')),
+    token: 'this-run',
+    state: 'failed',
+    reason: 'ArtifactFailed',
+    message: /not found/,
+  },
+  {
+    name: 'suspended Kustomization: failed, with the fix',
+    obj: fixture('kustomization-suspended'),
+    state: 'failed',
+    reason: 'Suspended',
+    message: /command: resume/,
+  },
+  {
+    name: 'GitRepository handled our request and stored the commit',
+    obj: fixture('gitrepository-reconcile-handled'),
+    token: handledToken(fixture('gitrepository-reconcile-handled')),
+    expected: [KS_SHA],
+    state: 'ready',
+    reason: 'Succeeded',
+  },
+  {
+    name: 'GitRepository that cannot clone',
+    obj: withHandled(fixture('gitrepository-failed-bad-url')),
+    token: 'this-run',
+    state: 'failed',
+    reason: 'GitOperationFailed',
+    message: /unable to clone/,
+  },
+  {
+    name: 'GitRepository on a missing branch',
+    obj: withHandled(fixture('gitrepository-failed-missing-branch')),
+    token: 'this-run',
+    state: 'failed',
+    reason: 'GitOperationFailed',
+  },
+  {
+    name: 'HelmRelease upgraded to the chart version its HelmChart built',
+    obj: fixture('helmrelease-upgraded'),
+    expected: [fixture('helmrelease-upgraded').status!.history![0]!.chartVersion!],
+    state: 'ready',
+    reason: 'UpgradeSucceeded',
+  },
+  {
+    name: 'HelmRelease Ready: a git SHA says nothing about a chart from a Helm repository',
+    obj: fixture('helmrelease-upgraded'),
+    expected: [KS_SHA],
+    state: 'ready',
+    reason: 'UpgradeSucceeded',
+  },
+  {
+    name: 'HelmRelease upgrade failed on a template error, Reconciling left behind: failed now',
+    obj: withHandled(fixture('helmrelease-upgrade-failed')),
+    token: 'this-run',
+    state: 'failed',
+    reason: 'UpgradeFailed',
+    message: /values.missing is required/,
+  },
+  {
+    name: 'HelmRelease install failed',
+    obj: withHandled(fixture('helmrelease-install-failed')),
+    token: 'this-run',
+    state: 'failed',
+    reason: 'InstallFailed',
+  },
+  {
+    name: 'HelmRelease rolling back after a failed upgrade (a remediation started after the failure): wait for its end',
+    obj: withHandled(reconcilingAfterReady(fixture('helmrelease-upgrade-failed-release'), 1)),
+    token: 'this-run',
+    state: 'pending',
+    reason: 'UpgradeFailed',
+  },
+  {
+    name: 'HelmRelease failed in the same second its last action started: failed now',
+    obj: withHandled(reconcilingAfterReady(fixture('helmrelease-upgrade-failed-release'), 0)),
+    token: 'this-run',
+    state: 'failed',
+    reason: 'UpgradeFailed',
+  },
+  {
+    name: 'HelmRelease out of retries (Stalled): failed, even with fail-fast off',
+    obj: withHandled(fixture('helmrelease-retries-exhausted')),
+    token: 'this-run',
+    failFast: false,
+    state: 'failed',
+    reason: 'RetriesExceeded',
+  },
+  {
+    name: 'HelmRelease waiting for its HelmChart',
+    obj: withHandled(fixture('helmrelease-chart-not-ready')),
+    token: 'this-run',
+    state: 'pending',
+    reason: 'SourceNotReady',
+  },
+];
+
+describe('evaluate (captured controller payloads)', () => {
+  it.each(rows.map((row) => [row.name, row] as const))('%s', (_name, row) => {
+    const kind = kindOf(row.obj.kind!);
+    const verdict = evaluate({
+      obj: row.obj,
+      kind,
+      token: row.token,
+      expectedRevisions: row.expected ?? [],
+      failFast: row.failFast ?? true,
+    });
+    expect(verdict.state).toBe(row.state);
+    expect(verdict.reason).toBe(row.reason);
+    if (row.message) expect(verdict.message).toMatch(row.message);
+    if (row.waitingOn) expect(verdict.waitingOn).toMatch(row.waitingOn);
+    expect(verdict.revision).toBe(kind.revision(row.obj));
+  });
+
+  it('waits, in a gate, while the last failure is of an older revision than the one expected', () => {
+    const failedOld = fixture('kustomization-failed-retrying');
+    const verdict = evaluate({
+      obj: failedOld,
+      kind: kindOf('Kustomization'),
+      expectedRevisions: ['0123456789abcdef0123456789abcdef01234567'],
+      failFast: true,
+    });
+    expect(verdict.state).toBe('pending');
+    expect(verdict.waitingOn).toMatch(/the last attempt, .*, failed/);
+  });
+
+  it('judges a failure at the expected revision in a gate as failed', () => {
+    const failed = fixture('kustomization-failed-retrying');
+    const attempted = failed.status!.lastAttemptedRevision!;
+    const verdict = evaluate({
+      obj: failed,
+      kind: kindOf('Kustomization'),
+      expectedRevisions: [attempted.split(':').pop()!],
+      failFast: true,
+    });
+    expect(verdict.state).toBe('failed');
+  });
+
+  it('waits for the controller to observe a new generation before calling Ready', () => {
+    const obj = fixture('kustomization-reconcile-handled');
+    const bumped = { ...obj, metadata: { ...obj.metadata, generation: (obj.metadata.generation ?? 1) + 1 } };
+    const verdict = evaluate({
+      obj: bumped,
+      kind: kindOf('Kustomization'),
+      expectedRevisions: [],
+      failFast: true,
+    });
+    expect(verdict.state).toBe('pending');
+    expect(verdict.waitingOn).toMatch(/observe generation/);
+  });
+});
+
+describe('revisionApplies', () => {
+  it.each([
+    [['main@sha1:abc1234def'], 'abc1234', true],
+    [['6.0.3'], 'abc1234def', false],
+    [['6.0.3+abc1234def12'], 'abc1234def', true],
+    [['6.0.3'], '6.0.3', true],
+    [['latest@sha256:0123456789abcdef'], 'sha256:0123456789abcdef', true],
+  ])('%j with %s → %s', (candidates, expected, applies) => {
+    expect(revisionApplies(candidates, expected)).toBe(applies);
+  });
+});
