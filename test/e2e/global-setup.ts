@@ -20,6 +20,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const lab = await startLab({ binaries, onProgress: say });
   project.provide('lab', lab.info);
   return async () => {
-    await lab.stop();
+    // After a failure, keep the lab's logs for the person reading it (the path is printed).
+    await lab.stop({ keep: project.vitest.state.getCountOfFailedTests() > 0 });
   };
 }

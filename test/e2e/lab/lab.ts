@@ -38,16 +38,19 @@ export const DEFAULT_GIT_REPO = 'fleet';
 
 /** A running lab: the client surface plus stop(). */
 export class Lab extends LabClient {
-  private readonly stopAll: () => Promise<void>;
+  private readonly stopAll: (keepDir?: boolean) => Promise<void>;
 
-  constructor(info: LabInfo, control: LabControl, stopAll: () => Promise<void>) {
+  constructor(info: LabInfo, control: LabControl, stopAll: (keepDir?: boolean) => Promise<void>) {
     super(info, control);
     this.stopAll = stopAll;
   }
 
-  /** Stops every process and server it started (SIGTERM, then SIGKILL) and removes its temp dir. */
-  stop(): Promise<void> {
-    return this.stopAll();
+  /**
+   * Stops every process and server it started (SIGTERM, then SIGKILL) and removes its temp dir, unless
+   * `keep` (e.g. after a failed test: the logs stay, their path is printed; the next lab's start removes them).
+   */
+  stop(options: { keep?: boolean } = {}): Promise<void> {
+    return this.stopAll(options.keep || undefined);
   }
 }
 
@@ -227,7 +230,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       startMs: Math.round(performance.now() - started),
     };
     progress(`[lab] ready in ${info.startMs} ms: ${dir}`);
-    return new Lab(info, control, () => stopAll());
+    return new Lab(info, control, (keepDir) => stopAll(keepDir ?? keep));
   } catch (error) {
     // Keep the logs of a lab that failed to start: the path is in the message.
     await stopAll(true);
