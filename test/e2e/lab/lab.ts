@@ -59,8 +59,20 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const progress = options.onProgress ?? log;
   const binaries = options.binaries ?? (await ensureBinaries(progress));
-  const started = performance.now();
   sweepStaleLabs();
+  try {
+    return await startLabOnce(options, binaries, progress);
+  } catch (error) {
+    // A port picked as free can be taken before the process binds it (another lab, an outgoing
+    // connection); a second attempt picks new ports.
+    if (!/address already in use/i.test(String((error as Error).message))) throw error;
+    progress('[lab] a port was taken meanwhile; starting again on new ports');
+    return startLabOnce(options, binaries, progress);
+  }
+}
+
+async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress: (line: string) => void) {
+  const started = performance.now();
 
   const dir = mkdtempSync(join(tmpdir(), LAB_DIR_PREFIX));
   const logsDir = join(dir, 'logs');
