@@ -61,7 +61,11 @@ export async function runStep(
 /** Every secret value of the lab's kubeconfigs: absent from logs, summary, outputs and exported variables. */
 export function expectNoSecrets(lab: LabClient, step: Step): void {
   // `::add-mask::<value>` is how a secret is registered: the runner consumes that line and shows none of it.
-  const shown = (log: string) => log.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+  const shown = (log: string) =>
+    log
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n');
   const visible = [
     shown(step.stdout),
     step.stderr,
@@ -72,7 +76,9 @@ export function expectNoSecrets(lab: LabClient, step: Step): void {
     step.post.stderr,
   ].join('\n');
   for (const secret of lab.info.secrets) {
-    for (const line of secret.split('\n').filter((l) => l.trim().length >= 8 && !/^-----(BEGIN|END) /.test(l.trim()))) {
+    for (const line of secret
+      .split('\n')
+      .filter((l) => l.trim().length >= 8 && !/^-----(BEGIN|END) /.test(l.trim()))) {
       const at = visible.indexOf(line.trim());
       const where = at < 0 ? '' : visible.slice(Math.max(0, at - 80), at).replace(/\s+/g, ' ');
       expect(at, `a kubeconfig secret (${line.trim().length} characters) appeared after: ${where}`).toBe(-1);

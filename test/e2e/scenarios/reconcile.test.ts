@@ -142,7 +142,12 @@ describe('dependsOn', () => {
     // With the source too: the broken commit above was mended, and the source must fetch the mend first.
     const step = await runStep(
       lab,
-      { resources: 'ks/top, ks/left, ks/right, ks/base', namespace: ns, 'with-source': 'true', timeout: '3m' },
+      {
+        resources: 'ks/top, ks/left, ks/right, ks/base',
+        namespace: ns,
+        'with-source': 'true',
+        timeout: '3m',
+      },
       { jobDir },
     );
     expect(step.exitCode, step.log).toBe(0);
