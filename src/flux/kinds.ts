@@ -96,7 +96,10 @@ export const KUSTOMIZATION: FluxKind = {
   },
   dependsOn: dependsOnSameKind('Kustomization'),
   revision: (obj) => obj.status?.lastAppliedRevision,
-  revisionCandidates: (obj) => present([obj.status?.lastAppliedRevision]),
+  // An OCI artifact pushed by `flux push artifact` names the git commit it was built from: that origin
+  // revision is what `revision: ${{ github.sha }}` can match.
+  revisionCandidates: (obj) =>
+    present([obj.status?.lastAppliedRevision, obj.status?.lastAppliedOriginRevision]),
   forceAndReset: false,
 };
 
@@ -151,12 +154,19 @@ export const GIT_REPOSITORY = sourceKind(
   ['gitrepository', 'gitrepositories', 'git'],
   'source git',
 );
+/** The git commit an OCI artifact was built from (set by `flux push artifact --revision`). */
+const OCI_ORIGIN_REVISION = 'org.opencontainers.image.revision';
+
 export const OCI_REPOSITORY = sourceKind(
   SOURCE,
   'OCIRepository',
   'ocirepositories',
   ['ocirepository', 'ocirepositories', 'oci'],
   'source oci',
+  {
+    revisionCandidates: (obj) =>
+      present([artifactRevision(obj), obj.status?.artifact?.metadata?.[OCI_ORIGIN_REVISION]]),
+  },
 );
 export const BUCKET = sourceKind(SOURCE, 'Bucket', 'buckets', ['bucket', 'buckets'], 'source bucket');
 export const HELM_REPOSITORY = sourceKind(

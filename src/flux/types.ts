@@ -15,6 +15,8 @@ export interface Artifact {
   url?: string;
   lastUpdateTime?: string;
   size?: number;
+  /** OCI annotations of the artifact, e.g. org.opencontainers.image.revision. */
+  metadata?: Record<string, string>;
 }
 
 /** One HelmRelease history snapshot (helm.toolkit.fluxcd.io/v2), newest first in status.history. */
@@ -71,6 +73,7 @@ export interface FluxObject {
     lastHandledResetAt?: string;
     artifact?: Artifact;
     lastAppliedRevision?: string;
+    lastAppliedOriginRevision?: string;
     lastAttemptedRevision?: string;
     lastAttemptedRevisionDigest?: string;
     lastAttemptedReleaseAction?: string;

@@ -282,3 +282,25 @@ describe('revisionApplies', () => {
     expect(revisionApplies(candidates, expected)).toBe(applies);
   });
 });
+
+describe('OCI artifacts built from git', () => {
+  it('match the commit they were built from, through the Kustomization origin revision', () => {
+    const obj = fixture('kustomization-reconcile-handled');
+    const sha = '89abcdef0123456789abcdef0123456789abcdef';
+    const fromOci: FluxObject = {
+      ...obj,
+      status: {
+        ...obj.status,
+        lastAppliedRevision: `latest@sha256:${'d'.repeat(64)}`,
+        lastAppliedOriginRevision: `main@sha1:${sha}`,
+      },
+    };
+    const kind = kindOf('Kustomization');
+    expect(evaluate({ obj: fromOci, kind, expectedRevisions: [sha.slice(0, 8)], failFast: true }).state).toBe(
+      'ready',
+    );
+    expect(evaluate({ obj: fromOci, kind, expectedRevisions: ['0'.repeat(40)], failFast: true }).state).toBe(
+      'pending',
+    );
+  });
+});
