@@ -5,10 +5,12 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { type ActionRun, runAction } from '../helpers/action-runner.js';
 import type { LabClient } from './lab/client.js';
+import type { GitRepo } from './lab/git-repo.js';
 import type { LabUser } from './lab/info.js';
+import type { KubeObject } from './lab/kube.js';
 
 export interface Step extends ActionRun {
   post: ActionRun;
@@ -144,4 +146,42 @@ export function kustomization(
 export function configMap(name: string, data: Record<string, string>): string {
   const lines = Object.entries(data).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`);
   return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n${lines.join('\n')}\n`;
+}
+
+/** A test file's own corner of the lab: a namespace, a git repository and a job directory. */
+export interface Fleet {
+  ns: string;
+  repo: GitRepo;
+  jobDir: string;
+}
+
+/**
+ * Registers the hooks that give a test file its fleet: a new namespace and git repository named after
+ * `prefix`, the first commit of `files`, the `objects(ns, repo)` applied, and each of `readyKustomizations`
+ * Ready before the first test. The fields are filled in when the hooks run.
+ */
+export function useFleet(
+  lab: LabClient,
+  prefix: string,
+  setup: {
+    files: Record<string, string>;
+    objects: (ns: string, repo: GitRepo) => KubeObject[];
+    readyKustomizations?: string[];
+  },
+): Fleet {
+  const fleet = {} as Fleet;
+  beforeAll(async () => {
+    fleet.ns = await lab.namespace(prefix);
+    fleet.repo = await lab.createGitRepo(prefix);
+    fleet.jobDir = await newJobDir();
+    await fleet.repo.commit(setup.files, 'initial');
+    await lab.apply(setup.objects(fleet.ns, fleet.repo));
+    for (const name of setup.readyKustomizations ?? []) {
+      await lab.waitForReady('Kustomization', fleet.ns, name, { timeoutMs: 180_000 });
+    }
+  }, 600_000);
+  afterAll(async () => {
+    await removeJobDir(fleet.jobDir);
+  });
+  return fleet;
 }

@@ -1,7 +1,6 @@
 // Scenario 8: the API server restarts during a wait; a controller that is not running; a release mirror
 // that serves a wrong checksum.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GitRepo } from '../lab/git-repo.js';
+import { describe, expect, it } from 'vitest';
 import { useLab } from '../lab/use-lab.js';
 import {
   configMap,
@@ -11,31 +10,19 @@ import {
   removeJobDir,
   resultsOf,
   runStep,
+  useFleet,
 } from '../support.js';
 
 const lab = useLab();
-let ns = '';
-let repo: GitRepo;
-
-beforeAll(async () => {
-  ns = await lab.namespace('faults');
-  repo = await lab.createGitRepo('faults');
-  await repo.commit({ 'app/config.yaml': configMap('f-config', { v: '1' }) }, 'initial');
-  await lab.apply([gitSource(ns, 'fleet', repo.url), kustomization(ns, 'app', './app')]);
-  await lab.waitForReady('Kustomization', ns, 'app', { timeoutMs: 120_000 });
+const fleet = useFleet(lab, 'faults', {
+  files: { 'app/config.yaml': configMap('f-config', { v: '1' }) },
+  objects: (ns, repo) => [gitSource(ns, 'fleet', repo.url), kustomization(ns, 'app', './app')],
+  readyKustomizations: ['app'],
 });
 
 describe('faults', () => {
-  let jobDir = '';
-  beforeAll(async () => {
-    jobDir = await newJobDir();
-  });
-  afterAll(async () => {
-    await removeJobDir(jobDir);
-  });
-
   it('reaches the right verdict when the API server restarts during the wait', async () => {
-    const sha = await repo.commit({ 'app/config.yaml': configMap('f-config', { v: '2' }) }, 'v2');
+    const sha = await fleet.repo.commit({ 'app/config.yaml': configMap('f-config', { v: '2' }) }, 'v2');
     // kustomize-controller is stopped so that the wait is long enough to span the restart.
     await lab.stopController('kustomize-controller');
     const restart = (async () => {
@@ -46,11 +33,11 @@ describe('faults', () => {
     try {
       const step = await runStep(
         lab,
-        { resources: 'ks/app', namespace: ns, 'with-source': 'true', revision: sha, timeout: '3m' },
-        { jobDir },
+        { resources: 'ks/app', namespace: fleet.ns, 'with-source': 'true', revision: sha, timeout: '3m' },
+        fleet,
       );
       expect(step.exitCode, step.log).toBe(0);
-      expect(JSON.parse(step.outputs.revisions!)[`Kustomization/${ns}/app`]).toBe(`main@sha1:${sha}`);
+      expect(JSON.parse(step.outputs.revisions!)[`Kustomization/${fleet.ns}/app`]).toBe(`main@sha1:${sha}`);
     } finally {
       await restart;
     }
@@ -59,7 +46,7 @@ describe('faults', () => {
   it('times out saying the request was never handled when the controller is not running', async () => {
     await lab.stopController('kustomize-controller');
     try {
-      const step = await runStep(lab, { resources: 'ks/app', namespace: ns, timeout: '6s' }, { jobDir });
+      const step = await runStep(lab, { resources: 'ks/app', namespace: fleet.ns, timeout: '6s' }, fleet);
       expect(step.exitCode).toBe(1);
       const [app] = resultsOf(step);
       expect(app).toMatchObject({ outcome: 'timed-out' });

@@ -1,54 +1,40 @@
 // Scenario 2: `command: wait`, the verification gate. It requests nothing; it passes when Flux reaches the
 // pushed commit by itself, and times out with a clear message when the commit never arrives.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GitRepo } from '../lab/git-repo.js';
+import { describe, expect, it } from 'vitest';
 import { useLab } from '../lab/use-lab.js';
-import {
-  configMap,
-  gitSource,
-  kustomization,
-  newJobDir,
-  removeJobDir,
-  resultsOf,
-  runStep,
-} from '../support.js';
+import { configMap, gitSource, kustomization, resultsOf, runStep, useFleet } from '../support.js';
 
 const lab = useLab();
-let ns = '';
-let repo: GitRepo;
-let jobDir = '';
-
-beforeAll(async () => {
-  ns = await lab.namespace('gate');
-  repo = await lab.createGitRepo('gate');
-  jobDir = await newJobDir();
-  await repo.commit({ 'app/config.yaml': configMap('gate-config', { v: '1' }) }, 'initial');
-  await lab.apply([gitSource(ns, 'fleet', repo.url), kustomization(ns, 'app', './app')]);
-  await lab.waitForReady('Kustomization', ns, 'app', { timeoutMs: 120_000 });
-});
-
-afterAll(async () => {
-  await removeJobDir(jobDir);
+const fleet = useFleet(lab, 'gate', {
+  files: { 'app/config.yaml': configMap('gate-config', { v: '1' }) },
+  objects: (ns, repo) => [gitSource(ns, 'fleet', repo.url), kustomization(ns, 'app', './app')],
+  readyKustomizations: ['app'],
 });
 
 describe('command: wait', () => {
   it('passes once Flux applies the pushed commit, without requesting anything', async () => {
-    const sha = await repo.commit({ 'app/config.yaml': configMap('gate-config', { v: '2' }) }, 'v2');
-    const before = await lab.get('Kustomization', ns, 'app');
+    const sha = await fleet.repo.commit({ 'app/config.yaml': configMap('gate-config', { v: '2' }) }, 'v2');
+    const before = await lab.get('Kustomization', fleet.ns, 'app');
     // Flux gets there on its own a moment later (here: someone else's reconcile request).
     const nudge = setTimeout(() => {
-      void lab.requestReconcile('GitRepository', ns, 'fleet');
+      void lab.requestReconcile('GitRepository', fleet.ns, 'fleet');
     }, 3_000);
     try {
       const step = await runStep(
         lab,
-        { command: 'wait', resources: 'kustomization/app', namespace: ns, revision: sha, timeout: '2m' },
-        { jobDir },
+        {
+          command: 'wait',
+          resources: 'kustomization/app',
+          namespace: fleet.ns,
+          revision: sha,
+          timeout: '2m',
+        },
+        fleet,
       );
       expect(step.exitCode, step.log).toBe(0);
-      expect(JSON.parse(step.outputs.revisions!)[`Kustomization/${ns}/app`]).toBe(`main@sha1:${sha}`);
+      expect(JSON.parse(step.outputs.revisions!)[`Kustomization/${fleet.ns}/app`]).toBe(`main@sha1:${sha}`);
       expect(step.stdout).toContain('watching (nothing requested)');
-      const after = await lab.get('Kustomization', ns, 'app');
+      const after = await lab.get('Kustomization', fleet.ns, 'app');
       // The gate wrote nothing: the Kustomization's request annotation is the one it had.
       expect(after?.metadata.annotations?.['reconcile.fluxcd.io/requestedAt']).toBe(
         before?.metadata.annotations?.['reconcile.fluxcd.io/requestedAt'],
@@ -62,8 +48,14 @@ describe('command: wait', () => {
     const never = 'f'.repeat(40);
     const step = await runStep(
       lab,
-      { command: 'wait', resources: 'kustomization/app', namespace: ns, revision: never, timeout: '8s' },
-      { jobDir },
+      {
+        command: 'wait',
+        resources: 'kustomization/app',
+        namespace: fleet.ns,
+        revision: never,
+        timeout: '8s',
+      },
+      fleet,
     );
     expect(step.exitCode).toBe(1);
     const [app] = resultsOf(step);

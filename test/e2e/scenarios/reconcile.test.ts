@@ -1,38 +1,19 @@
 // Scenarios 1, 3 and 4: a pushed commit reconciled with its source and checked by revision; a broken
 // manifest reported in seconds with kustomize-controller's words (and the flux CLI on the same state);
 // dependsOn chains and diamonds reconciled in order.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GitRepo } from '../lab/git-repo.js';
+import { describe, expect, it } from 'vitest';
 import { useLab } from '../lab/use-lab.js';
-import {
-  configMap,
-  gitSource,
-  kustomization,
-  newJobDir,
-  removeJobDir,
-  resultsOf,
-  runStep,
-} from '../support.js';
+import { configMap, gitSource, kustomization, resultsOf, runStep, useFleet } from '../support.js';
 
 const lab = useLab();
-let ns = '';
-let repo: GitRepo;
-let jobDir = '';
-
-beforeAll(async () => {
-  ns = await lab.namespace('reconcile');
-  repo = await lab.createGitRepo('reconcile');
-  jobDir = await newJobDir();
-  await repo.commit(
-    {
-      'app/config.yaml': configMap('app-config', { greeting: 'hello' }),
-      'chain/a/cm.yaml': configMap('chain-a', { n: '1' }),
-      'chain/b/cm.yaml': configMap('chain-b', { n: '2' }),
-      'chain/c/cm.yaml': configMap('chain-c', { n: '3' }),
-    },
-    'initial',
-  );
-  await lab.apply([
+const fleet = useFleet(lab, 'reconcile', {
+  files: {
+    'app/config.yaml': configMap('app-config', { greeting: 'hello' }),
+    'chain/a/cm.yaml': configMap('chain-a', { n: '1' }),
+    'chain/b/cm.yaml': configMap('chain-b', { n: '2' }),
+    'chain/c/cm.yaml': configMap('chain-c', { n: '3' }),
+  },
+  objects: (ns, repo) => [
     gitSource(ns, 'fleet', repo.url),
     kustomization(ns, 'app', './app'),
     kustomization(ns, 'a', './chain/a'),
@@ -42,40 +23,42 @@ beforeAll(async () => {
     kustomization(ns, 'left', './chain/b', { dependsOn: ['base'] }),
     kustomization(ns, 'right', './chain/c', { dependsOn: ['base'] }),
     kustomization(ns, 'top', './app', { dependsOn: ['left', 'right'] }),
-  ]);
-  await lab.waitForReady('Kustomization', ns, 'app', { timeoutMs: 120_000 });
-});
-
-afterAll(async () => {
-  await removeJobDir(jobDir);
+  ],
+  readyKustomizations: ['app'],
 });
 
 describe('reconcile with source at a pushed commit', () => {
   it('applies the commit and reports its SHA', async () => {
-    const sha = await repo.commit(
+    const sha = await fleet.repo.commit(
       { 'app/config.yaml': configMap('app-config', { greeting: 'hello, world' }) },
       'change greeting',
     );
     const step = await runStep(
       lab,
-      { resources: 'kustomization/app', namespace: ns, 'with-source': 'true', revision: sha, timeout: '2m' },
-      { jobDir },
+      {
+        resources: 'kustomization/app',
+        namespace: fleet.ns,
+        'with-source': 'true',
+        revision: sha,
+        timeout: '2m',
+      },
+      fleet,
     );
     expect(step.exitCode, step.log).toBe(0);
     expect(step.outputs.ready).toBe('true');
     const revisions = JSON.parse(step.outputs.revisions!);
-    expect(revisions[`Kustomization/${ns}/app`]).toBe(`main@sha1:${sha}`);
-    expect(revisions[`GitRepository/${ns}/fleet`]).toBe(`main@sha1:${sha}`);
-    const cm = await lab.get('ConfigMap', ns, 'app-config');
+    expect(revisions[`Kustomization/${fleet.ns}/app`]).toBe(`main@sha1:${sha}`);
+    expect(revisions[`GitRepository/${fleet.ns}/fleet`]).toBe(`main@sha1:${sha}`);
+    const cm = await lab.get('ConfigMap', fleet.ns, 'app-config');
     expect(cm?.data).toEqual({ greeting: 'hello, world' });
-    expect(step.summary).toContain(`${ns}/app`);
+    expect(step.summary).toContain(`${fleet.ns}/app`);
     expect(step.outputs['flux-version']).toBe(lab.info.mirror.version);
   });
 });
 
 describe('a broken manifest', () => {
   it('fails in seconds with the controller message, where flux reconcile waits for its timeout', async () => {
-    const sha = await repo.commit(
+    const sha = await fleet.repo.commit(
       {
         'app/config.yaml':
           'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\ndata: [this is not a map\n',
@@ -84,8 +67,8 @@ describe('a broken manifest', () => {
     );
     const step = await runStep(
       lab,
-      { resources: 'ks/app', namespace: ns, 'with-source': 'true', revision: sha, timeout: '3m' },
-      { jobDir },
+      { resources: 'ks/app', namespace: fleet.ns, 'with-source': 'true', revision: sha, timeout: '3m' },
+      fleet,
     );
     expect(step.exitCode).toBe(1);
     const [source, app] = resultsOf(step);
@@ -94,16 +77,25 @@ describe('a broken manifest', () => {
     // The controller's own words, in the outputs, the log, the annotation and the summary.
     expect(app!.message).toMatch(/yaml|json|unmarshal|convert/i);
     const firstWords = app!.message.slice(0, 40);
-    expect(step.stdout).toContain(`::error title=Kustomization ${ns}/app`);
+    expect(step.stdout).toContain(`::error title=Kustomization ${fleet.ns}/app`);
     expect(step.stdout).toContain(firstWords.replace(/\n.*/s, ''));
-    expect(step.summary).toContain(`${ns}/app`);
-    expect(JSON.parse(step.outputs.failed!)).toEqual([`Kustomization/${ns}/app`]);
+    expect(step.summary).toContain(`${fleet.ns}/app`);
+    expect(JSON.parse(step.outputs.failed!)).toEqual([`Kustomization/${fleet.ns}/app`]);
     console.info(
       `[figure] action: broken manifest reported after ${app!.durationMs} ms (step ${step.durationMs} ms)`,
     );
 
     const started = performance.now();
-    const cli = await lab.flux(['reconcile', 'ks', 'app', '-n', ns, '--with-source', '--timeout', '30s']);
+    const cli = await lab.flux([
+      'reconcile',
+      'ks',
+      'app',
+      '-n',
+      fleet.ns,
+      '--with-source',
+      '--timeout',
+      '30s',
+    ]);
     const cliMs = Math.round(performance.now() - started);
     expect(cli.code).not.toBe(0);
     console.info(
@@ -114,7 +106,7 @@ describe('a broken manifest', () => {
     );
 
     // Mend it for the next scenarios.
-    await repo.commit({ 'app/config.yaml': configMap('app-config', { greeting: 'mended' }) }, 'mend');
+    await fleet.repo.commit({ 'app/config.yaml': configMap('app-config', { greeting: 'mended' }) }, 'mend');
   });
 });
 
@@ -122,12 +114,12 @@ describe('dependsOn', () => {
   it('reconciles a chain in order and every link ends Ready', async () => {
     const step = await runStep(
       lab,
-      { resources: `ks/c\nks/b\nks/a`, namespace: ns, timeout: '3m' },
-      { jobDir },
+      { resources: `ks/c\nks/b\nks/a`, namespace: fleet.ns, timeout: '3m' },
+      fleet,
     );
     expect(step.exitCode, step.log).toBe(0);
-    const order = ['a', 'b', 'c'].map((n) => step.stdout.indexOf(`► Kustomization ${ns}/${n}:`));
-    const done = ['a', 'b'].map((n) => step.stdout.indexOf(`✔ Kustomization ${ns}/${n}:`));
+    const order = ['a', 'b', 'c'].map((n) => step.stdout.indexOf(`► Kustomization ${fleet.ns}/${n}:`));
+    const done = ['a', 'b'].map((n) => step.stdout.indexOf(`✔ Kustomization ${fleet.ns}/${n}:`));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect(order[1]).toBeGreaterThan(done[0]!);
     expect(order[2]).toBeGreaterThan(done[1]!);
@@ -144,15 +136,15 @@ describe('dependsOn', () => {
       lab,
       {
         resources: 'ks/top, ks/left, ks/right, ks/base',
-        namespace: ns,
+        namespace: fleet.ns,
         'with-source': 'true',
         timeout: '3m',
       },
-      { jobDir },
+      fleet,
     );
     expect(step.exitCode, step.log).toBe(0);
-    const requested = (n: string) => step.stdout.indexOf(`► Kustomization ${ns}/${n}:`);
-    const ready = (n: string) => step.stdout.indexOf(`✔ Kustomization ${ns}/${n}:`);
+    const requested = (n: string) => step.stdout.indexOf(`► Kustomization ${fleet.ns}/${n}:`);
+    const ready = (n: string) => step.stdout.indexOf(`✔ Kustomization ${fleet.ns}/${n}:`);
     expect(requested('left')).toBeGreaterThan(ready('base'));
     expect(requested('right')).toBeGreaterThan(ready('base'));
     // The two sides are requested before either has finished: they run at once.
@@ -163,12 +155,12 @@ describe('dependsOn', () => {
   });
 
   it('does not request the dependents of a failed object', async () => {
-    await lab.patch('Kustomization', ns, 'a', { spec: { path: './does-not-exist' } });
+    await lab.patch('Kustomization', fleet.ns, 'a', { spec: { path: './does-not-exist' } });
     try {
       const step = await runStep(
         lab,
-        { resources: 'ks/a, ks/b, ks/c', namespace: ns, timeout: '2m' },
-        { jobDir },
+        { resources: 'ks/a, ks/b, ks/c', namespace: fleet.ns, timeout: '2m' },
+        fleet,
       );
       expect(step.exitCode).toBe(1);
       expect(resultsOf(step).map((r) => [r.name, r.outcome])).toEqual([
@@ -177,9 +169,9 @@ describe('dependsOn', () => {
         ['c', 'skipped'],
       ]);
       expect(resultsOf(step)[0]!.message).toMatch(/does-not-exist/);
-      expect(step.stdout).not.toContain(`► Kustomization ${ns}/b:`);
+      expect(step.stdout).not.toContain(`► Kustomization ${fleet.ns}/b:`);
     } finally {
-      await lab.patch('Kustomization', ns, 'a', { spec: { path: './chain/a' } });
+      await lab.patch('Kustomization', fleet.ns, 'a', { spec: { path: './chain/a' } });
     }
   });
 });
