@@ -6,12 +6,16 @@ import {
   MAX_ANNOTATIONS_PER_LEVEL,
 } from '../../../src/report/annotations.js';
 import {
+  conditionOf,
   FIRST_COMMIT,
   HELM_NAMESPACE as HELM,
   KS_NAMESPACE as KS,
   PUSHED_COMMIT,
-  SCENARIOS,
-} from '../../fixtures/report/scenarios.js';
+  short,
+} from '../../fixtures/report/captured.js';
+import { SCENARIOS } from '../../fixtures/report/scenarios.js';
+import stalled from '../../fixtures/status/helmrelease-retries-exhausted.json' with { type: 'json' };
+import brokenYaml from '../../fixtures/status/kustomization-failed-invalid-yaml.json' with { type: 'json' };
 
 const brief = (a: Annotation[]) => a.map(({ level, title }) => `${level} ${title}`);
 
@@ -22,12 +26,12 @@ describe('annotationsFor', () => {
 
   it('one error per failed object, titled Kind namespace/name, in the controller’s words', () => {
     const annotations = annotationsFor(SCENARIOS['kustomization-build-failed']!().run);
+    expect(conditionOf(brokenYaml, 'Ready').message).toMatch(/^failed to decode Kubernetes YAML from /);
     expect(annotations).toEqual([
       {
         level: 'error',
         title: `Kustomization ${KS}/broken-yaml`,
-        message:
-          "BuildFailed: failed to decode Kubernetes YAML from /tmp/kustomization-1043955464/broken-yaml/configmap.yaml: MalformedYAMLError: yaml: line 5: did not find expected ',' or ']'",
+        message: `BuildFailed: ${conditionOf(brokenYaml, 'Ready').message}`,
       },
     ]);
   });
@@ -41,11 +45,12 @@ describe('annotationsFor', () => {
   it('a stalled HelmRelease shows the Helm error first, then the rollback and the stall', () => {
     const [error] = annotationsFor(SCENARIOS['helm-upgrade-failed']!().run);
     expect(error!.title).toBe(`HelmRelease ${HELM}/app`);
+    expect(conditionOf(stalled, 'Ready').message).toMatch(/^Helm rollback to previous release .* succeeded$/);
     expect(error!.message.split('\n')).toEqual([
       expect.stringMatching(
         /^RetriesExceeded: UpgradeFailed: Helm upgrade failed .*ConfigMap "app_Not_A_Valid_Name" is invalid/,
       ),
-      `RollbackSucceeded: Helm rollback to previous release ${HELM}/app.v4 with chart fixture-9ca790@1.1.0 succeeded`,
+      `RollbackSucceeded: ${conditionOf(stalled, 'Ready').message}`,
       'Failed to upgrade after 2 attempt(s)',
     ]);
   });
@@ -67,7 +72,7 @@ describe('annotationsFor', () => {
       `error Kustomization ${KS}/ready`,
       `error Kustomization ${KS}/broken-schema`,
       // ready is working on the pushed commit (its last attempt); broken-schema never tried it.
-      `warning Kustomization ${KS}/broken-schema: revision 86aa1858`,
+      `warning Kustomization ${KS}/broken-schema: revision ${short(PUSHED_COMMIT)}`,
     ]);
     expect(annotations[1]!.message).toContain(
       `Waited on: revision ${PUSHED_COMMIT} (the last attempt, main@sha1:${FIRST_COMMIT}, failed)`,

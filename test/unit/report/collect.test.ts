@@ -3,7 +3,8 @@ import type { FluxKind } from '../../../src/flux/kinds.js';
 import type { ObjectRef } from '../../../src/flux/refs.js';
 import type { FluxObject, KubeEvent } from '../../../src/flux/types.js';
 import { collectRelated, relatedReads } from '../../../src/report/collect.js';
-import { KS_NAMESPACE as KS, SCENARIOS } from '../../fixtures/report/scenarios.js';
+import { KS_NAMESPACE as KS } from '../../fixtures/report/captured.js';
+import { SCENARIOS } from '../../fixtures/report/scenarios.js';
 import unreachableGit from '../../fixtures/status/gitrepository-failed-unreachable.json' with {
   type: 'json',
 };

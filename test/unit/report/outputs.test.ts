@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildOutputs, writeOutputs } from '../../../src/report/outputs.js';
 import {
+  APP_HELM_CHART,
   FIRST_COMMIT,
   HELM_NAMESPACE as HELM,
   KS_NAMESPACE as KS,
   PUSHED_COMMIT,
-  SCENARIOS,
-} from '../../fixtures/report/scenarios.js';
+} from '../../fixtures/report/captured.js';
+import { SCENARIOS } from '../../fixtures/report/scenarios.js';
 
 describe('buildOutputs', () => {
   it('success: ready true, one record per object with full revisions, nothing failed', () => {
@@ -39,7 +40,7 @@ describe('buildOutputs', () => {
     expect(JSON.parse(out.revisions)).toEqual({
       [`GitRepository/${KS}/fixtures`]: `main@sha1:${PUSHED_COMMIT}`,
       [`Kustomization/${KS}/ready`]: `main@sha1:${PUSHED_COMMIT}`,
-      [`HelmChart/${HELM}/${HELM}-app`]: '1.1.0',
+      [`HelmChart/${APP_HELM_CHART}`]: '1.1.0',
       [`HelmRelease/${HELM}/app`]: '1.1.0',
     });
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writePreviews } from '../../../scripts/preview/render.js';
+import { HELM_NAMESPACE } from '../../fixtures/report/captured.js';
 import { SCENARIOS } from '../../fixtures/report/scenarios.js';
 
 describe('npm run preview pages', () => {
@@ -19,6 +20,6 @@ describe('npm run preview pages', () => {
     const page = readFileSync(join(dir, 'helm-upgrade-failed.html'), 'utf8');
     expect(page).toMatch(/^<!doctype html>/);
     expect(page).toContain('<h2>❌ Flux reconcile: the object is not Ready</h2>');
-    expect(page).toContain('<b>error: HelmRelease fixtures-helm-9ca790/app</b>');
+    expect(page).toContain(`<b>error: HelmRelease ${HELM_NAMESPACE}/app</b>`);
   });
 });

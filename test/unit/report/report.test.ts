@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { parse } from 'yaml';
 import type { ReportContext } from '../../../src/report/context.js';
 import { report } from '../../../src/report/report.js';
-import { KS_NAMESPACE as KS, SCENARIOS } from '../../fixtures/report/scenarios.js';
+import { KS_NAMESPACE as KS } from '../../fixtures/report/captured.js';
+import { SCENARIOS } from '../../fixtures/report/scenarios.js';
 import { b64, kubeconfigYaml } from '../kube/helpers/kubeconfigs.js';
 
 // core.summary remembers the summary file's path after its first write, so one directory serves the file.

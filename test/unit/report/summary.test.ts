@@ -7,17 +7,30 @@ import { CELL_MESSAGE_CHARS, renderSummary, SUMMARY_BUDGET_BYTES } from '../../.
 import unreachableEvents from '../../fixtures/events/gitrepository-failed-unreachable.json' with {
   type: 'json',
 };
+import brokenYamlEvents from '../../fixtures/events/kustomization-failed-invalid-yaml.json' with {
+  type: 'json',
+};
 import {
+  APP_HELM_CHART,
+  CHART,
+  conditionOf,
   FIRST_COMMIT,
   HELM_NAMESPACE as HELM,
   KS_NAMESPACE as KS,
+  lastSeen,
   PUSHED_COMMIT,
-  resultFrom,
-  SCENARIOS,
-} from '../../fixtures/report/scenarios.js';
+  releasesOf,
+  short,
+} from '../../fixtures/report/captured.js';
+import { resultFrom, SCENARIOS } from '../../fixtures/report/scenarios.js';
 import unreachableGit from '../../fixtures/status/gitrepository-failed-unreachable.json' with {
   type: 'json',
 };
+import stalled from '../../fixtures/status/helmrelease-retries-exhausted.json' with { type: 'json' };
+import upgraded from '../../fixtures/status/helmrelease-upgraded.json' with { type: 'json' };
+import dependent from '../../fixtures/status/kustomization-dependency-not-ready.json' with { type: 'json' };
+import brokenYaml from '../../fixtures/status/kustomization-failed-invalid-yaml.json' with { type: 'json' };
+import readyReconciling from '../../fixtures/status/kustomization-reconciling.json' with { type: 'json' };
 import { htmlProblems, tableRows, visibleText } from './html-check.js';
 
 const scenario = (name: string) => SCENARIOS[name]!();
@@ -25,6 +38,10 @@ const render = (name: string) => {
   const s = scenario(name);
   return renderSummary(s.ctx, s.run, s.health);
 };
+/** Text taken literally inside a regular expression (captured names and revisions carry `.`). */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** As much of a text as a prefix is long: a readable diff where a regular expression gives none. */
+const startOf = (text: string | undefined, prefix: string) => text?.slice(0, prefix.length);
 /** The details block of one object, by its `Kind namespace/name`. */
 function detailsOf(html: string, ref: string): string {
   const start = html.indexOf(`<summary>`, html.indexOf(`<b>${ref}</b>`) - 40);
@@ -45,30 +62,30 @@ describe('renderSummary on the scenarios captured from the real controllers', ()
       [
         '✅\u00a0Ready',
         `GitRepository (source)\n${KS}/fixtures`,
-        'main@sha1:32f204bc\n→ main@sha1:86aa1858',
+        `main@sha1:${short(FIRST_COMMIT)}\n→ main@sha1:${short(PUSHED_COMMIT)}`,
         '1.3s',
-        "Succeeded: stored artifact for revision 'main@sha1:86aa1858'",
+        `Succeeded: stored artifact for revision 'main@sha1:${short(PUSHED_COMMIT)}'`,
       ],
       [
         '✅\u00a0Ready',
         `Kustomization\n${KS}/ready`,
-        'main@sha1:32f204bc\n→ main@sha1:86aa1858',
+        `main@sha1:${short(FIRST_COMMIT)}\n→ main@sha1:${short(PUSHED_COMMIT)}`,
         '2.9s',
-        'ReconciliationSucceeded: Applied revision: main@sha1:86aa1858',
+        `ReconciliationSucceeded: Applied revision: main@sha1:${short(PUSHED_COMMIT)}`,
       ],
       [
         '✅\u00a0Ready',
-        `HelmChart (source)\n${HELM}/${HELM}-app`,
+        `HelmChart (source)\n${APP_HELM_CHART}`,
         '1.0.0 → 1.1.0',
         '1.1s',
-        "ChartPullSucceeded: pulled 'fixture-9ca790' chart with version '1.1.0'",
+        `ChartPullSucceeded: pulled '${CHART}' chart with version '1.1.0'`,
       ],
       [
         '✅\u00a0Ready',
         `HelmRelease\n${HELM}/app`,
         '1.0.0 → 1.1.0',
         '4.9s',
-        `UpgradeSucceeded: Helm upgrade succeeded for release ${HELM}/app.v2 with chart fixture-9ca790@1.1.0`,
+        `UpgradeSucceeded: Helm upgrade succeeded for release ${HELM}/app.v${releasesOf(upgraded)[0]!.version} with chart ${CHART}@1.1.0`,
       ],
     ]);
     expect(html).not.toContain('<details>');
@@ -93,20 +110,30 @@ describe('renderSummary on the scenarios captured from the real controllers', ()
     const html = render('kustomization-build-failed');
     expect(html).toMatch(/^<h2>❌ Flux reconcile: 1 of 3 objects not Ready<\/h2>/);
     const [failed] = tableRows(html).map((r) => r.map(visibleText));
+    // kustomize-controller names the temporary directory it built in: the words are the captured ones.
+    const buildFailed = conditionOf(brokenYaml, 'Ready').message;
+    expect(buildFailed).toMatch(/^failed to decode Kubernetes YAML from .*MalformedYAMLError: yaml: line 5:/);
     expect(failed).toEqual([
       '❌\u00a0Failed',
       `Kustomization\n${KS}/broken-yaml`,
-      '–\nexpected 32f204bc',
+      `–\nexpected ${short(FIRST_COMMIT)}`,
       '2.0s',
-      "BuildFailed: failed to decode Kubernetes YAML from /tmp/kustomization-1043955464/broken-yaml/configmap.yaml: MalformedYAMLError: yaml: line 5: did not find expected ',' or ']'",
+      `BuildFailed: ${buildFailed}`,
     ]);
     const details = visibleText(detailsOf(html, `Kustomization ${KS}/broken-yaml`));
-    expect(details).toContain(`Source GitRepository ${KS}/fixtures: ✅ Ready at main@sha1:32f204bc`);
+    expect(details).toContain(
+      `Source GitRepository ${KS}/fixtures: ✅ Ready at main@sha1:${short(FIRST_COMMIT)}`,
+    );
     expect(details).toMatch(
-      /Reconciling\s*True\s*ProgressingWithRetry\s*Building manifests for revision main@sha1:32f204b/,
+      new RegExp(
+        `Reconciling\\s*True\\s*ProgressingWithRetry\\s*Building manifests for revision main@sha1:${FIRST_COMMIT}`,
+      ),
     );
     expect(details).toMatch(/Ready\s*False\s*BuildFailed\s*the message above/);
-    expect(details).toMatch(/2026-11-22\s*02:13:54\s*Kustomization\/broken-yaml\s*⚠️ Warning\s*BuildFailed/);
+    const seen = lastSeen(brokenYamlEvents, 'BuildFailed');
+    expect(details).toMatch(
+      new RegExp(`${seen.day}\\s*${seen.time}\\s*Kustomization/broken-yaml\\s*⚠️ Warning\\s*BuildFailed`),
+    );
     for (const command of [
       `flux get kustomization broken-yaml -n ${KS}`,
       `flux events --for Kustomization/broken-yaml -n ${KS}`,
@@ -122,32 +149,40 @@ describe('renderSummary on the scenarios captured from the real controllers', ()
     expect(html).toMatch(/^<h2>❌ Flux reconcile: the object is not Ready<\/h2>/);
     const [failed] = tableRows(html).map((r) => r.map(visibleText));
     expect(failed![2]).toBe('1.1.0 (unchanged)');
-    expect(failed![4]).toMatch(
-      new RegExp(
-        `^RetriesExceeded: UpgradeFailed: Helm upgrade failed for release ${HELM}/app with chart fixture-9ca790@1\\.3\\.0`,
-      ),
+    const upgradeFailed = `UpgradeFailed: Helm upgrade failed for release ${HELM}/app with chart ${CHART}@1.3.0`;
+    expect(startOf(failed![4], `RetriesExceeded: ${upgradeFailed}`)).toBe(
+      `RetriesExceeded: ${upgradeFailed}`,
     );
     const details = detailsOf(html, `HelmRelease ${HELM}/app`);
     const text = visibleText(details);
     expect(text).toContain('ConfigMap "app_Not_A_Valid_Name" is invalid');
-    expect(text).toContain(
-      `RollbackSucceeded: Helm rollback to previous release ${HELM}/app.v4 with chart fixture-9ca790@1.1.0 succeeded`,
+    // The release rolled back to is numbered by that run of Helm: the controller's captured words name it.
+    const rollback = conditionOf(stalled, 'Ready').message;
+    expect(rollback).toMatch(
+      new RegExp(
+        `^Helm rollback to previous release ${literal(HELM)}/app\\.v\\d+ with chart ${literal(CHART)}@1\\.1\\.0 succeeded$`,
+      ),
     );
+    expect(text).toContain(`RollbackSucceeded: ${rollback}`);
     expect(text).toContain('Failed to upgrade after 2 attempt(s)');
     const history = tableRows(details, 'Helm release history').map((r) => r.map(visibleText));
     // status.history lists the rollback before the failed upgrade it undid; the release numbers tell the order.
+    const [rolledBack, failedUpgrade, earlierRollback, install] = releasesOf(stalled).map(
+      (r) => `${r.version}`,
+    );
     expect(history.map((r) => r.slice(0, 5))).toEqual([
-      ['6', 'fixture-9ca790 1.1.0', '1.1.0', 'deployed', 'rollback'],
-      ['5', 'fixture-9ca790 1.3.0', '1.3.0', 'failed', 'upgrade'],
-      ['4', 'fixture-9ca790 1.1.0', '1.1.0', 'superseded', 'rollback'],
-      ['1', 'fixture-9ca790 1.0.0', '1.0.0', 'superseded', ''],
+      [rolledBack, `${CHART} 1.1.0`, '1.1.0', 'deployed', 'rollback'],
+      [failedUpgrade, `${CHART} 1.3.0`, '1.3.0', 'failed', 'upgrade'],
+      [earlierRollback, `${CHART} 1.1.0`, '1.1.0', 'superseded', 'rollback'],
+      [install, `${CHART} 1.0.0`, '1.0.0', 'superseded', ''],
     ]);
+    const { failures, upgradeFailures } = (stalled as { status: Record<string, unknown> }).status;
     expect(text).toContain(
-      'Failure counters: failures 2 · upgrade failures 2 · last attempted action upgrade · last attempted chart 1.3.0',
+      `Failure counters: failures ${failures} · upgrade failures ${upgradeFailures} · last attempted action upgrade · last attempted chart 1.3.0`,
     );
     expect(text).toContain(`flux debug hr app -n ${HELM} --show-history`);
     // The source is the HelmChart helm-controller generated: named even though the run did not read it.
-    expect(text).toContain(`Source HelmChart ${HELM}/${HELM}-app: ❔ Unknown`);
+    expect(text).toContain(`Source HelmChart ${APP_HELM_CHART}: ❔ Unknown`);
     // Helm's events carry its logs: shown, but cut to a few lines.
     const withLogs = tableRows(details, 'Recent events')
       .map((r) => r.map(visibleText))
@@ -170,8 +205,11 @@ describe('renderSummary on the scenarios captured from the real controllers', ()
     expect(child).toContain(
       `Depends on Kustomization ${KS}/broken-yaml: ❌ Failed — BuildFailed: failed to decode Kubernetes YAML`,
     );
+    expect(conditionOf(dependent, 'Ready').message).toBe(`dependency '${KS}/broken-yaml' is not ready`);
     expect(child).toMatch(
-      /Ready\s*False\s*DependencyNotReady\s*dependency 'fixtures-ad8f7c\/broken-yaml' is not ready/,
+      new RegExp(
+        `Ready\\s*False\\s*DependencyNotReady\\s*dependency '${literal(KS)}/broken-yaml' is not ready`,
+      ),
     );
     expect(child).toContain(`flux get kustomization broken-yaml -n ${KS}`);
     expect(child).toContain(`flux events --for Kustomization/broken-yaml -n ${KS}`);
@@ -186,13 +224,16 @@ describe('renderSummary on the scenarios captured from the real controllers', ()
       '⏱️\u00a0Timed\u00a0out',
       '✅\u00a0Ready',
     ]);
-    expect(rows[0]![2]).toBe('main@sha1:32f204bc (unchanged)\nexpected 86aa1858');
+    expect(rows[0]![2]).toBe(
+      `main@sha1:${short(FIRST_COMMIT)} (unchanged)\nexpected ${short(PUSHED_COMMIT)}`,
+    );
+    // Caught mid-flight: the controller's words at that moment are whatever the capture saw.
+    const inProgress = conditionOf(readyReconciling, 'Ready');
     expect(rows[0]![4]).toBe(
-      'Progressing: Timed out after 120s waiting for Ready. Last status: Progressing: Reconciliation in progress.',
+      `Progressing: Timed out after 120s waiting for Ready. Last status: ${inProgress.reason}: ${inProgress.message}.`,
     );
-    expect(rows[1]![4]).toMatch(
-      /^ReconciliationFailed: Timed out after 120s waiting for revision 86aa1858 \(the last attempt, main@sha1:32f204bc, failed\)/,
-    );
+    const waited = `ReconciliationFailed: Timed out after 120s waiting for revision ${short(PUSHED_COMMIT)} (the last attempt, main@sha1:${short(FIRST_COMMIT)}, failed)`;
+    expect(startOf(rows[1]![4], waited)).toBe(waited);
     const schema = visibleText(detailsOf(html, `Kustomization ${KS}/broken-schema`));
     expect(schema).toContain(
       `Waited on: revision ${PUSHED_COMMIT} (the last attempt, main@sha1:${FIRST_COMMIT}, failed)`,
