@@ -60,6 +60,11 @@ export function evaluate(input: VerdictInput): Verdict {
     };
   }
   if (token !== undefined && obj.status?.lastHandledReconcileAt !== token) {
+    // The controller may get to the expected revision before it picks up our request (a source change
+    // triggers its dependents at once). An outcome at that revision is the answer: no need to wait for
+    // our request to come out of a busy controller's queue.
+    const settled = outcomeAtExpectedRevision(input, ready);
+    if (settled) return { ...settled, revision };
     return {
       state: 'pending',
       ...lastWords,
@@ -124,6 +129,35 @@ export function evaluate(input: VerdictInput): Verdict {
     };
   }
   return { state: input.failFast ? 'failed' : 'pending', ...lastWords, revision };
+}
+
+/**
+ * Ready, or failed, at every expected revision (at least one of which applies to this object), whatever
+ * request the controller last handled; undefined when the object's state says nothing about them.
+ */
+function outcomeAtExpectedRevision(
+  input: VerdictInput,
+  ready: Condition | undefined,
+): Omit<Verdict, 'revision'> | undefined {
+  const { obj, kind, expectedRevisions } = input;
+  if (!ready || findCondition(obj, 'Stalled')?.status === 'True') return undefined;
+  const words = { reason: ready.reason ?? 'Unknown', message: ready.message ?? '' };
+  if (ready.status === 'True') {
+    const candidates = kind.revisionCandidates(obj);
+    const applies = expectedRevisions.some((want) => revisionApplies(candidates, want));
+    const observed =
+      obj.metadata.generation === undefined || obj.status?.observedGeneration === obj.metadata.generation;
+    if (applies && observed && unmetRevision(candidates, expectedRevisions) === undefined)
+      return { state: 'ready', ...words };
+    return undefined;
+  }
+  const attempted = obj.status?.lastAttemptedRevision;
+  if (ready.status !== 'False' || !attempted || !input.failFast) return undefined;
+  if (NOT_YET_REASONS.has(ready.reason ?? '') || attemptUnderWay(obj, ready)) return undefined;
+  const applies = expectedRevisions.some((want) => revisionApplies([attempted], want));
+  if (applies && unmetRevision([attempted], expectedRevisions) === undefined)
+    return { state: 'failed', ...words };
+  return undefined;
 }
 
 /**

@@ -304,3 +304,50 @@ describe('OCI artifacts built from git', () => {
     );
   });
 });
+
+describe('an outcome at the expected revision before our request is handled', () => {
+  const kind = kindOf('Kustomization');
+
+  it('is Ready: a source change made the controller apply the commit first', () => {
+    const obj = fixture('kustomization-reconcile-handled');
+    const verdict = evaluate({
+      obj,
+      kind,
+      token: 'not-handled-yet',
+      expectedRevisions: [KS_SHA],
+      failFast: true,
+    });
+    expect(verdict.state).toBe('ready');
+  });
+
+  it('is a failure when the controller already tried that revision and failed', () => {
+    const obj = fixture('kustomization-failed-retrying');
+    const attempted = obj.status!.lastAttemptedRevision!;
+    const verdict = evaluate({
+      obj,
+      kind,
+      token: 'not-handled-yet',
+      expectedRevisions: [attempted],
+      failFast: true,
+    });
+    expect(verdict.state).toBe('failed');
+    expect(verdict.reason).toBe('BuildFailed');
+  });
+
+  it('says nothing when the state is of another revision: wait for our request', () => {
+    const failed = fixture('kustomization-failed-retrying');
+    const other = '0123456789abcdef0123456789abcdef01234567';
+    expect(
+      evaluate({ obj: failed, kind, token: 't', expectedRevisions: [other], failFast: true }).state,
+    ).toBe('pending');
+    const ready = fixture('kustomization-reconcile-handled');
+    expect(
+      evaluate({ obj: ready, kind, token: 't', expectedRevisions: [other], failFast: true }).waitingOn,
+    ).toMatch(/to handle the reconcile request/);
+  });
+
+  it('says nothing without an expected revision', () => {
+    const obj = fixture('kustomization-reconcile-handled');
+    expect(evaluate({ obj, kind, token: 't', expectedRevisions: [], failFast: true }).state).toBe('pending');
+  });
+});
