@@ -136,13 +136,9 @@ export const HELM_RELEASE: FluxKind = {
   },
   revisionCandidates(obj) {
     const latest = obj.status?.history?.[0];
-    // Not history[].digest: that is the checksum of Helm's release record, no revision of any source.
-    return present([
-      latest?.chartVersion,
-      latest?.ociDigest,
-      obj.status?.lastAttemptedRevision,
-      obj.status?.lastAttemptedRevisionDigest,
-    ]);
+    // What is deployed, not what was attempted (lastAttemptedRevision names a failed upgrade's chart too),
+    // and not history[].digest: that is the checksum of Helm's release record, no revision of any source.
+    return present([latest?.chartVersion, latest?.ociDigest]);
   },
   forceAndReset: true,
 };

@@ -15,6 +15,11 @@ export interface VerdictInput {
   /** Revisions the object must have reached, each as a person or a source wrote it. All must match. */
   expectedRevisions: readonly string[];
   failFast: boolean;
+  /**
+   * Whether an outcome at the expected revision counts before our request is handled. Not when the request
+   * itself is the point (a forced or reset HelmRelease).
+   */
+  mustHandleRequest?: boolean;
 }
 
 /** Ready=False reasons that say "not yet", not "failed". */
@@ -63,7 +68,7 @@ export function evaluate(input: VerdictInput): Verdict {
     // The controller may get to the expected revision before it picks up our request (a source change
     // triggers its dependents at once). An outcome at that revision is the answer: no need to wait for
     // our request to come out of a busy controller's queue.
-    const settled = outcomeAtExpectedRevision(input, ready);
+    const settled = input.mustHandleRequest ? undefined : outcomeAtExpectedRevision(input, ready);
     if (settled) return { ...settled, revision };
     return {
       state: 'pending',

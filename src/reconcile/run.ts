@@ -74,6 +74,7 @@ export async function runPlan(api: ClusterApi, plan: Plan, options: RunOptions):
       token: step.token,
       expectedRevisions: expectedRevisions(step, steps, options),
       failFast: options.failFast,
+      mustHandleRequest: step.planned.kind.forceAndReset && (options.force || options.reset),
     });
     step.verdict = verdict;
     // What the object waited on, for the report: a dependency or a revision, not the controller's pickup.
