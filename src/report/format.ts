@@ -19,19 +19,7 @@ export function shortRevisionsIn(text: string): string {
     .replace(BARE_DIGEST, (digest: string) => digest.slice(0, 12));
 }
 
-/** `850ms`, `4.2s`, `1m 05s`, `1h 02m`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '–';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const totalSeconds = ms / 1000;
-  if (totalSeconds < 60) return `${totalSeconds < 10 ? totalSeconds.toFixed(1) : Math.round(totalSeconds)}s`;
-  const seconds = Math.round(totalSeconds);
-  const hours = Math.floor(seconds / 3600);
-  const minutes = Math.floor((seconds % 3600) / 60);
-  const rest = seconds % 60;
-  if (hours > 0) return `${hours}h ${String(minutes).padStart(2, '0')}m`;
-  return `${minutes}m ${String(rest).padStart(2, '0')}s`;
-}
+export { formatDuration } from '../duration.js';
 
 /** An RFC 3339 time as `2025-01-31 14:02:07 UTC`; anything unparseable is shown as given. */
 export function formatTime(time: string | undefined): string {

@@ -66,7 +66,7 @@ describe('live log lines', () => {
       "◎ Kustomization flux-system/apps: waiting 45s at main@sha1:c2a6b03f — DependencyNotReady: dependency 'flux-system/infra' is not ready (waits on dependency flux-system/infra)",
     );
     expect(heartbeatLine(apps, undefined, 3000)).toBe(
-      '◎ Kustomization flux-system/apps: waiting 3.0s — no status seen yet',
+      '◎ Kustomization flux-system/apps: waiting 3s — no status seen yet',
     );
     const long = heartbeatLine(
       apps,

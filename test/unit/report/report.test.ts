@@ -52,7 +52,7 @@ describe('report', () => {
       `::error title=Kustomization ${KS}/broken-yaml::BuildFailed: failed to decode Kubernetes YAML`,
     );
     expect(printed).toContain('::group::Results: 2 of 3 ok');
-    expect(printed).toContain(`✗ Kustomization ${KS}/broken-yaml: Failed after 2.0s`);
+    expect(printed).toContain(`✗ Kustomization ${KS}/broken-yaml: Failed after 2s`);
   });
 
   it('writes no summary when the summary input is false', async () => {

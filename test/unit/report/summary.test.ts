@@ -117,7 +117,7 @@ describe('renderSummary on the scenarios captured from the real controllers', ()
       '❌\u00a0Failed',
       `Kustomization\n${KS}/broken-yaml`,
       `–\nexpected ${short(FIRST_COMMIT)}`,
-      '2.0s',
+      '2s',
       `BuildFailed: ${buildFailed}`,
     ]);
     const details = visibleText(detailsOf(html, `Kustomization ${KS}/broken-yaml`));
