@@ -1,17 +1,11 @@
 // Transient API errors (network, 5xx, 429) are retried with backoff until the run's deadline; an error the
 // user must fix (403, 404, 422) is returned at once.
+import { httpStatusOf } from '../kube/errors.js';
 
 const PERMANENT = new Set([400, 401, 403, 404, 405, 422]);
 
-function statusOf(error: unknown): number | undefined {
-  const code =
-    (error as { code?: unknown; statusCode?: unknown })?.code ??
-    (error as { statusCode?: unknown })?.statusCode;
-  return typeof code === 'number' ? code : undefined;
-}
-
 export function isTransient(error: unknown): boolean {
-  const status = statusOf(error);
+  const status = httpStatusOf(error);
   return status === undefined || !PERMANENT.has(status);
 }
 
