@@ -85,8 +85,15 @@ export async function runPlan(api: ClusterApi, plan: Plan, options: RunOptions):
     }
   };
 
+  const failedScopes = new Map<string, string>();
+
   const activate = async (step: Step): Promise<void> => {
     const { planned } = step;
+    const watchFailure = failedScopes.get(`${planned.kind.kind}/${planned.ref.namespace}`);
+    if (watchFailure) {
+      finish(step, 'failed', 'WatchFailed', watchFailure);
+      return;
+    }
     step.phase = 'requesting';
     step.startedAt = Date.now();
     const obj = step.latest;
@@ -134,6 +141,8 @@ export async function runPlan(api: ClusterApi, plan: Plan, options: RunOptions):
       finish(step, 'failed', 'RequestFailed', error instanceof Error ? error.message : String(error));
       return;
     }
+    // The run may have ended this object while the request was in flight (its watch failed, the deadline).
+    if (step.phase === 'done') return;
     step.phase = 'active';
     judge(step);
   };
@@ -166,14 +175,30 @@ export async function runPlan(api: ClusterApi, plan: Plan, options: RunOptions):
     judge(step);
   };
 
+  // A watch ends in error only for what retrying cannot mend (a 403, say): its objects fail with that error.
   const watches = distinctScopes(plan).map(({ kind, namespace }) =>
-    api.watch(
-      kind,
-      namespace,
-      (obj) => onObject(obj, kind.kind),
-      watching.signal,
-      (error) => hooks.debug?.(`watch ${kind.plural} in ${namespace}: ${error.message}`),
-    ),
+    api
+      .watch(
+        kind,
+        namespace,
+        (obj) => onObject(obj, kind.kind),
+        watching.signal,
+        (error) => hooks.debug?.(`watch ${kind.plural} in ${namespace}: ${error.message}`),
+      )
+      .catch((error: unknown) => {
+        const message = `could not watch ${kind.plural} in ${namespace}: ${error instanceof Error ? error.message : String(error)}`;
+        // Objects still waiting on their dependencies fail when they start.
+        failedScopes.set(`${kind.kind}/${namespace}`, message);
+        for (const step of steps.values()) {
+          if (
+            step.planned.kind === kind &&
+            step.planned.ref.namespace === namespace &&
+            step.phase !== 'blocked'
+          ) {
+            finish(step, 'failed', 'WatchFailed', message);
+          }
+        }
+      }),
   );
 
   const timer = setTimeout(

@@ -65,8 +65,13 @@ export class FakeCluster implements ClusterApi {
     return structuredClone(updated);
   }
 
+  /** Makes every watch of this kind fail as a permanent error (a 403, say) would. */
+  failWatches = new Map<string, Error>();
+
   async watch(kind: FluxKind, namespace: string, onObject: WatchHandler, signal: AbortSignal): Promise<void> {
     this.requests++;
+    const failure = this.failWatches.get(kind.kind);
+    if (failure) throw failure;
     const watcher = { kind: kind.kind, namespace, handler: onObject };
     this.watchers.add(watcher);
     for (const item of (await this.list(kind, namespace)).items) onObject(item);

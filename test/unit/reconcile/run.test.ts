@@ -158,4 +158,17 @@ describe('runPlan', () => {
     // get ×3, one watch (+ its list), patch ×3
     expect(c.requestCount()).toBe(8);
   });
+
+  it('fails the objects of a watch that cannot be opened, with its error, instead of waiting out the deadline', async () => {
+    const c = cluster();
+    c.failWatches.set('Kustomization', new Error('HTTP 403 Forbidden: kustomizations is forbidden'));
+    const result = await run(c, ['a', 'b'], options({ timeoutMs: 60_000 }));
+    expect(result.results.map((r) => [r.name, r.outcome])).toEqual([
+      ['a', 'failed'],
+      ['b', 'skipped'],
+    ]);
+    expect(result.results[0]!.message).toContain(
+      'could not watch kustomizations in flux-system: HTTP 403 Forbidden',
+    );
+  });
 });
