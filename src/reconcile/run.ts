@@ -142,7 +142,7 @@ export async function runPlan(api: ClusterApi, plan: Plan, options: RunOptions):
       return;
     }
     // The run may have ended this object while the request was in flight (its watch failed, the deadline).
-    if (step.phase === 'done') return;
+    if ((step.phase as Step['phase']) === 'done') return;
     step.phase = 'active';
     judge(step);
   };
