@@ -18,15 +18,20 @@ import {
   collectRelated,
   heartbeatLine,
   report,
+  reportStopped,
   requestedLine,
   verdictLine,
 } from './report/index.js';
 
 export async function run(): Promise<void> {
+  let summary = true;
   try {
     const config = readConfig();
+    summary = config.summary;
     const flux = await installStep(config.install);
     if (config.reconcile.resources.length === 0 && !config.reconcile.all) {
+      // Install only; a kubeconfig given with it is still set up (masked, written, exported) for later steps.
+      if (config.cluster.kubeconfig.trim() !== '') await prepareKubeconfig(config.cluster);
       core.info('No resources given: the flux CLI is installed, nothing to reconcile.');
       return;
     }
@@ -40,9 +45,11 @@ export async function run(): Promise<void> {
       );
     }
   } catch (error) {
-    // Outputs a later step may test, even when the run never started.
+    // Outputs a later step may test, and a summary a person reads, even when the run never started.
+    const message = error instanceof Error ? error.message : String(error);
     core.setOutput('ready', 'false');
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    if (summary) await reportStopped(message);
+    core.setFailed(message);
   }
 }
 

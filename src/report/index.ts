@@ -8,5 +8,5 @@ export type { NamespaceHealth } from './health.js';
 export { namespaceHealth } from './health.js';
 export { heartbeatLine, requestedLine, verdictLine } from './log.js';
 export { buildOutputs, writeOutputs } from './outputs.js';
-export { type ReportOptions, report } from './report.js';
+export { type ReportOptions, report, reportStopped } from './report.js';
 export { renderSummary } from './summary.js';

@@ -7,6 +7,7 @@ import type { NamespaceHealth } from './health.js';
 import { verdictLine } from './log.js';
 import { writeOutputs } from './outputs.js';
 import { renderSummary } from './summary.js';
+import { escapePre } from './text.js';
 
 export interface ReportOptions {
   /** The `summary` input: write a job summary. */
@@ -33,6 +34,24 @@ export async function report(
   if (!opts.summary) return;
   try {
     await core.summary.addRaw(renderSummary(ctx, run, health)).write();
+  } catch (error) {
+    core.warning(
+      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  } finally {
+    core.summary.emptyBuffer();
+  }
+}
+
+/** The summary of a run that stopped before any object was judged: what stopped it, in one block. */
+export function renderStoppedSummary(message: string): string {
+  return `<h2>❌ Flux reconcile: stopped before reconciling</h2>\n<pre>${escapePre(message)}</pre>\n`;
+}
+
+/** Writes that summary; a failure to write it is only a warning. */
+export async function reportStopped(message: string): Promise<void> {
+  try {
+    await core.summary.addRaw(renderStoppedSummary(message)).write();
   } catch (error) {
     core.warning(
       `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,

@@ -30,6 +30,16 @@ describe('access problems, as the action reports them', () => {
       new RegExp(`::error::.*patch.*kustomizations\\.kustomize\\.toolkit\\.fluxcd\\.io.*${ns}`),
     );
     expect(step.outputs.ready).toBe('false');
+    // The summary says what stopped the run, in the same words.
+    expect(step.summary).toContain('stopped before reconciling');
+    expect(step.summary).toMatch(new RegExp(`patch.*kustomizations.*${ns}`));
+  });
+
+  it('sets up a kubeconfig given with an install-only run, for later steps', async () => {
+    const step = await runStep(lab, { resources: '' }, { jobDir });
+    expect(step.exitCode, step.log).toBe(0);
+    expect(step.exportedEnv.KUBECONFIG).toBe(step.state.kubeconfigPath);
+    expect(step.exportedEnv.KUBECONFIG).toMatch(/flux-reconcile-kubeconfig-/);
   });
 
   it('lets the same user run the read-only gate', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import type { ReportContext } from '../../../src/report/context.js';
-import { report } from '../../../src/report/report.js';
+import { renderStoppedSummary, report } from '../../../src/report/report.js';
 import { KS_NAMESPACE as KS } from '../../fixtures/report/captured.js';
 import { SCENARIOS } from '../../fixtures/report/scenarios.js';
 import { b64, kubeconfigYaml } from '../kube/helpers/kubeconfigs.js';
@@ -110,5 +110,17 @@ describe('report never leaks kubeconfig credentials', () => {
         expect(text).not.toContain(secret);
       }
     }
+  });
+});
+
+describe('renderStoppedSummary', () => {
+  it('shows what stopped the run, escaped, with no blank line', () => {
+    const html = renderStoppedSummary(
+      'Kustomization a/b: not allowed to patch\n\n<script>alert(1)</script> | x',
+    );
+    expect(html).toContain('stopped before reconciling');
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).not.toContain('<script>');
+    expect(html).not.toMatch(/\n\s*\n/);
   });
 });
