@@ -1,32 +1,20 @@
-// Preflight against a real HTTPS server: one round of checks, every problem in one error.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HELM_RELEASE, KUSTOMIZATION } from '../../../src/flux/kinds.js';
 import { createClusterApi, type KubeClusterApi } from '../../../src/kube/client.js';
 import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
 import { preflight, type Verb } from '../../../src/kube/preflight.js';
 import { FakeApiServer } from './helpers/fake-apiserver.js';
 import { b64, kubeconfigYaml } from './helpers/kubeconfigs.js';
-import { makePki, type TestPki } from './helpers/pki.js';
+import { useTestPki } from './helpers/pki.js';
 import { fakeRunner, type RunnerEnv } from './helpers/runner-env.js';
 
 const TOKEN = 'preflight-token-4411';
 const ALL: Verb[] = ['get', 'list', 'watch', 'patch'];
 
-let pkiDir: string;
-let pki: TestPki;
+const pki = useTestPki();
 let server: FakeApiServer;
 let runner: RunnerEnv;
 
-beforeAll(async () => {
-  pkiDir = await mkdtemp(join(tmpdir(), 'kube-pki-'));
-  pki = await makePki(pkiDir);
-});
-afterAll(async () => {
-  await rm(pkiDir, { recursive: true, force: true });
-});
 beforeEach(async () => {
   runner = await fakeRunner();
   server = await new FakeApiServer({

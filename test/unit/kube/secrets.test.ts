@@ -1,26 +1,17 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { describeError } from '../../../src/kube/errors.js';
 import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
 import { redact } from '../../../src/kube/secrets.js';
 import { b64 } from './helpers/kubeconfigs.js';
-import { makePki, type TestPki } from './helpers/pki.js';
+import { useTestPki } from './helpers/pki.js';
 import { fakeRunner, type RunnerEnv } from './helpers/runner-env.js';
 
 let runner: RunnerEnv;
-let pki: TestPki;
-let pkiDir: string;
+const pki = useTestPki();
 
-beforeAll(async () => {
-  pkiDir = await mkdtemp(join(tmpdir(), 'kube-pki-'));
-  pki = await makePki(pkiDir);
-});
-afterAll(async () => {
-  await rm(pkiDir, { recursive: true, force: true });
-});
 beforeEach(async () => {
   runner = await fakeRunner();
 });

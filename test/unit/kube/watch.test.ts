@@ -1,9 +1,4 @@
-// The watch against a real HTTPS server: list, then watch; survive a dropped connection and `410 Gone`
-// by listing again; resume a cleanly ended stream from the last resourceVersion; stop on abort.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KUSTOMIZATION } from '../../../src/flux/kinds.js';
 import type { FluxObject } from '../../../src/flux/types.js';
 import type { WatchEventType } from '../../../src/kube/api.js';
@@ -11,15 +6,14 @@ import { type ClusterApiOptions, createClusterApi, type KubeClusterApi } from '.
 import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
 import { FakeApiServer } from './helpers/fake-apiserver.js';
 import { b64, kubeconfigYaml } from './helpers/kubeconfigs.js';
-import { makePki, type TestPki } from './helpers/pki.js';
+import { useTestPki } from './helpers/pki.js';
 import { fakeRunner, type RunnerEnv } from './helpers/runner-env.js';
 
 const TOKEN = 'watch-token-91c0';
 const PREFIX = 'kustomize.toolkit.fluxcd.io/v1/flux-system/kustomizations';
 const ELSEWHERE = 'kustomize.toolkit.fluxcd.io/v1/other/kustomizations';
 
-let pkiDir: string;
-let pki: TestPki;
+const pki = useTestPki();
 let server: FakeApiServer;
 let runner: RunnerEnv;
 
@@ -28,14 +22,6 @@ const ks = (name: string, revision = 'r1'): FluxObject => ({
   kind: 'Kustomization',
   metadata: { name, namespace: 'flux-system' },
   status: { lastAppliedRevision: revision },
-});
-
-beforeAll(async () => {
-  pkiDir = await mkdtemp(join(tmpdir(), 'kube-pki-'));
-  pki = await makePki(pkiDir);
-});
-afterAll(async () => {
-  await rm(pkiDir, { recursive: true, force: true });
 });
 
 beforeEach(async () => {

@@ -1,9 +1,11 @@
 // A throw-away certificate authority for the tests' HTTPS servers, made with the openssl CLI.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
 
 const run = promisify(execFile);
 
@@ -104,4 +106,21 @@ export async function makePki(dir: string): Promise<TestPki> {
     ]),
   ]);
   return { ca, server, namedServer, client, otherCa };
+}
+
+/**
+ * One test PKI for a test file: made in a temp dir before its tests, removed after them. The returned object
+ * is filled in when the hook runs, so tests read it as they would a `makePki` result.
+ */
+export function useTestPki(): TestPki {
+  const pki = {} as TestPki;
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kube-pki-'));
+    Object.assign(pki, await makePki(dir));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  return pki;
 }
