@@ -42,6 +42,9 @@ interface Step {
   verdict?: Verdict;
   waitedOn?: string;
   result?: ObjectResult;
+  /** Requests repeated for a source that fetched another commit than the expected one. */
+  retries?: number;
+  retryTimer?: ReturnType<typeof setTimeout>;
 }
 
 export async function runPlan(api: ClusterApi, plan: Plan, options: RunOptions): Promise<RunResult> {
@@ -82,10 +85,47 @@ export async function runPlan(api: ClusterApi, plan: Plan, options: RunOptions):
     if (verdict.state === 'ready') finish(step, 'ready', verdict.reason, verdict.message);
     else if (verdict.state === 'failed') {
       finish(step, verdict.reason === 'Suspended' ? 'suspended' : 'failed', verdict.reason, verdict.message);
-    }
+    } else if (verdict.reason === 'RevisionNotReached') askSourceAgain(step);
+  };
+
+  // A source that handled our request but fetched another commit than `revision` may have been asked a
+  // moment before the commit reached its remote: ask again, less and less often, until the deadline.
+  const askSourceAgain = (step: Step): void => {
+    const handled = step.token !== undefined && step.latest.status?.lastHandledReconcileAt === step.token;
+    if (!handled || step.retryTimer || step.planned.kind.category !== 'sources') return;
+    step.retries = (step.retries ?? 0) + 1;
+    const delay = Math.min(2_000 * 2 ** (step.retries - 1), 30_000);
+    step.retryTimer = setTimeout(() => {
+      if (step.phase !== 'active') return;
+      void requestReconcile(step, 'reconcile again (revision not fetched yet)')
+        .catch((error: unknown) =>
+          hooks.debug?.(`asking ${describeRef(step.planned.ref)} again: ${String(error)}`),
+        )
+        .finally(() => {
+          step.retryTimer = undefined;
+          judge(step);
+        });
+    }, delay);
   };
 
   const failedScopes = new Map<string, string>();
+
+  /** Writes a new request token (resuming too, when asked) and keeps the patched object. */
+  const requestReconcile = async (step: Step, what: string, resuming = false): Promise<void> => {
+    const { planned } = step;
+    const token = newRequestToken();
+    const patch = reconcilePatch(planned.kind, token, {
+      ...options,
+      command: resuming ? 'resume' : options.command,
+    });
+    const patched = await withRetry(
+      () => api.mergePatch(planned.kind, planned.ref.namespace, planned.ref.name, patch),
+      deadline,
+    );
+    step.token = token;
+    hooks.requested?.(planned, what);
+    step.latest = newest(step.latest, patched);
+  };
 
   const activate = async (step: Step): Promise<void> => {
     const { planned } = step;
@@ -124,19 +164,7 @@ export async function runPlan(api: ClusterApi, plan: Plan, options: RunOptions):
         return;
       }
       if (options.command === 'wait') hooks.requested?.(planned, 'wait');
-      else {
-        step.token = newRequestToken();
-        const patch = reconcilePatch(planned.kind, step.token, {
-          ...options,
-          command: resuming ? 'resume' : options.command,
-        });
-        const patched = await withRetry(
-          () => api.mergePatch(planned.kind, planned.ref.namespace, planned.ref.name, patch),
-          deadline,
-        );
-        hooks.requested?.(planned, resuming ? 'resume and reconcile' : 'reconcile');
-        step.latest = newest(step.latest, patched);
-      }
+      else await requestReconcile(step, resuming ? 'resume and reconcile' : 'reconcile', resuming);
     } catch (error) {
       finish(step, 'failed', 'RequestFailed', error instanceof Error ? error.message : String(error));
       return;
@@ -224,6 +252,7 @@ export async function runPlan(api: ClusterApi, plan: Plan, options: RunOptions):
   await finishedAll;
   clearTimeout(timer);
   clearInterval(heartbeat);
+  for (const step of steps.values()) clearTimeout(step.retryTimer);
   watching.abort();
   await Promise.allSettled(watches);
 

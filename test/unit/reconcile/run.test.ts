@@ -171,4 +171,37 @@ describe('runPlan', () => {
       'could not watch kustomizations in flux-system: HTTP 403 Forbidden',
     );
   });
+
+  it('asks a source again when it fetched another commit than the expected one', async () => {
+    const c = cluster();
+    let fetches = 0;
+    // The first fetch still sees the previous commit (the push had not reached the remote yet).
+    c.controllers.set('GitRepository', (obj, cl) => {
+      fetches++;
+      handleAndSucceed(() => `main@sha1:${fetches === 1 ? 'a'.repeat(40) : SHA}`)(obj, cl);
+    });
+    c.controllers.set(
+      'Kustomization',
+      handleAndSucceed(() => `main@sha1:${SHA}`),
+    );
+    const requested: string[] = [];
+    const plan = await buildPlan(c, {
+      selectors: [{ kind: 'Kustomization', namespace: 'flux-system', name: 'a' }],
+      all: false,
+      namespace: 'flux-system',
+      labelSelector: '',
+      withSource: true,
+    });
+    const result = await runPlan(c, plan, {
+      ...options({ revision: SHA, timeoutMs: 20_000 }),
+      hooks: { requested: (p, what) => requested.push(`${p.ref.kind}: ${what}`) },
+    });
+    expect(result.ready).toBe(true);
+    expect(fetches).toBe(2);
+    expect(requested).toEqual([
+      'GitRepository: reconcile',
+      'GitRepository: reconcile again (revision not fetched yet)',
+      'Kustomization: reconcile',
+    ]);
+  });
 });
