@@ -1,7 +1,7 @@
 // Run: request each planned object when what it waits for is Ready, judge it on every change the watch
 // streams bring, and end each one with a result. One deadline for the whole run.
 import { formatDuration } from '../duration.js';
-import { describeRef } from '../flux/refs.js';
+import { describeRef, refKey } from '../flux/refs.js';
 import type { FluxObject } from '../flux/types.js';
 import type { ClusterApi } from '../kube/api.js';
 import { evaluate } from './evaluate.js';
@@ -110,21 +110,20 @@ export async function runPlan(api: ClusterApi, plan: Plan, options: RunOptions):
 
   const failedScopes = new Map<string, string>();
 
-  /** Writes a new request token (resuming too, when asked) and keeps the patched object. */
-  const requestReconcile = async (step: Step, what: string, resuming = false): Promise<void> => {
-    const { planned } = step;
-    const token = newRequestToken();
-    const patch = reconcilePatch(planned.kind, token, {
-      ...options,
-      command: resuming ? 'resume' : options.command,
-    });
-    const patched = await withRetry(
-      () => api.mergePatch(planned.kind, planned.ref.namespace, planned.ref.name, patch),
-      deadline,
-    );
-    step.token = token;
-    hooks.requested?.(planned, what);
+  /** Merge-patches the object (transient errors retried until the deadline) and keeps the result. */
+  const patchObject = async (step: Step, patch: object, what: string): Promise<void> => {
+    const { kind, ref } = step.planned;
+    const patched = await withRetry(() => api.mergePatch(kind, ref.namespace, ref.name, patch), deadline);
+    hooks.requested?.(step.planned, what);
     step.latest = newest(step.latest, patched);
+  };
+
+  /** Writes a new request token (resuming too, when asked). */
+  const requestReconcile = async (step: Step, what: string, resuming = false): Promise<void> => {
+    const token = newRequestToken();
+    const command = resuming ? 'resume' : options.command;
+    await patchObject(step, reconcilePatch(step.planned.kind, token, { ...options, command }), what);
+    step.token = token;
   };
 
   const activate = async (step: Step): Promise<void> => {
@@ -154,12 +153,7 @@ export async function runPlan(api: ClusterApi, plan: Plan, options: RunOptions):
     }
     try {
       if (options.command === 'suspend') {
-        const patched = await withRetry(
-          () => api.mergePatch(planned.kind, planned.ref.namespace, planned.ref.name, SUSPEND_PATCH),
-          deadline,
-        );
-        hooks.requested?.(planned, 'suspend');
-        step.latest = patched;
+        await patchObject(step, SUSPEND_PATCH, 'suspend');
         finish(step, 'suspended', 'Suspended', 'suspended: Flux no longer reconciles it until it is resumed');
         return;
       }
@@ -195,9 +189,10 @@ export async function runPlan(api: ClusterApi, plan: Plan, options: RunOptions):
     }
   };
 
-  const onObject = (obj: FluxObject, kindName: string): void => {
-    const key = `${kindName}/${obj.metadata.namespace}/${obj.metadata.name}`;
-    const step = steps.get(key);
+  const onObject = (obj: FluxObject, kind: string): void => {
+    const step = steps.get(
+      refKey({ kind, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name }),
+    );
     if (!step) return;
     step.latest = newest(step.latest, obj);
     judge(step);
