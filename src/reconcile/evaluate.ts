@@ -97,7 +97,7 @@ export function evaluate(input: VerdictInput): Verdict {
   }
 
   if (ready.status === 'True') {
-    if (obj.metadata.generation !== undefined && obj.status?.observedGeneration !== obj.metadata.generation) {
+    if (!generationObserved(obj)) {
       return {
         state: 'pending',
         ...lastWords,
@@ -148,21 +148,24 @@ function outcomeAtExpectedRevision(
   if (!ready || findCondition(obj, 'Stalled')?.status === 'True') return undefined;
   const words = { reason: ready.reason ?? 'Unknown', message: ready.message ?? '' };
   if (ready.status === 'True') {
-    const candidates = kind.revisionCandidates(obj);
-    const applies = expectedRevisions.some((want) => revisionApplies(candidates, want));
-    const observed =
-      obj.metadata.generation === undefined || obj.status?.observedGeneration === obj.metadata.generation;
-    if (applies && observed && unmetRevision(candidates, expectedRevisions) === undefined)
-      return { state: 'ready', ...words };
-    return undefined;
+    const reached = generationObserved(obj) && reachesEvery(kind.revisionCandidates(obj), expectedRevisions);
+    return reached ? { state: 'ready', ...words } : undefined;
   }
   const attempted = obj.status?.lastAttemptedRevision;
   if (ready.status !== 'False' || !attempted || !input.failFast) return undefined;
   if (NOT_YET_REASONS.has(ready.reason ?? '') || attemptUnderWay(obj, ready)) return undefined;
-  const applies = expectedRevisions.some((want) => revisionApplies([attempted], want));
-  if (applies && unmetRevision([attempted], expectedRevisions) === undefined)
-    return { state: 'failed', ...words };
-  return undefined;
+  return reachesEvery([attempted], expectedRevisions) ? { state: 'failed', ...words } : undefined;
+}
+
+/** The controller has seen the object's latest spec. */
+function generationObserved(obj: FluxObject): boolean {
+  return obj.metadata.generation === undefined || obj.status?.observedGeneration === obj.metadata.generation;
+}
+
+/** Every expected revision is met, and at least one of them says something about these revisions. */
+function reachesEvery(candidates: readonly string[], expected: readonly string[]): boolean {
+  const applies = expected.some((want) => revisionApplies(candidates, want));
+  return applies && unmetRevision(candidates, expected) === undefined;
 }
 
 /**
