@@ -2,7 +2,9 @@
 # Builds the lab's third-party programs from the Go module proxy at the versions pinned in versions.env,
 # once per version set and Go version, into a cache outside the repository.
 # Prints the bin directory on the last line of stdout. Progress goes to stderr.
-# Concurrent-safe (flock) and atomic (each binary is built to a temp name, then renamed).
+# Each binary is cached under its own key (its name, the pins it is built from, the Go version), so adding a
+# program to the lab or bumping one pin rebuilds only what changed. A bin directory per version set holds
+# links to them. Concurrent-safe (flock) and atomic (each binary is built to a temp name, then renamed).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,9 +16,10 @@ key=$( { cat "$here/versions.env"; echo "$go_version"; } | sha256sum | cut -c1-1
 cache_root=${FLUX_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/flux-reconcile-lab}
 bin_dir="$cache_root/$key/bin"
 work_root="$cache_root/$key/work"
-mkdir -p "$bin_dir" "$work_root"
+store="$cache_root/store"
+mkdir -p "$bin_dir" "$work_root" "$store"
 
-exec 9>"$cache_root/$key/lock"
+exec 9>"$cache_root/store.lock"
 flock 9
 
 export GOFLAGS=-buildvcs=false CGO_ENABLED=0 GOTOOLCHAIN=local
@@ -34,15 +37,24 @@ module_copy() {
   chmod -R u+w "$dest"
 }
 
-# build NAME FUNCTION: runs FUNCTION (which writes $out) unless NAME is already cached.
+# build NAME FUNCTION PIN...: runs FUNCTION (which writes $out) unless NAME is already cached for the values
+# of the named pins (variables of versions.env) and this Go version; links it into $bin_dir either way.
 # A failure is recorded and the other binaries are still built; the script fails at the end.
 failed=()
 build() {
-  local name=$1 fn=$2
-  if [ -x "$bin_dir/$name" ]; then log "$name: cached"; return; fi
+  local name=$1 fn=$2; shift 2
+  local pins="" pin
+  for pin in "$@"; do pins="$pins $pin=${!pin:-}"; done
+  local stored
+  stored="$store/$name-$(echo "$name$pins $go_version $(declare -f "$fn")" | sha256sum | cut -c1-16)"
+  if [ -x "$stored" ]; then
+    log "$name: cached"
+    ln -sfn "$stored" "$bin_dir/$name"
+    return
+  fi
   local start=$SECONDS status
   log "$name: building..."
-  out="$bin_dir/.$name.tmp.$$"
+  out="$store/.$name.tmp.$$"
   set +e
   ( set -e; "$fn" )
   status=$?
@@ -53,8 +65,9 @@ build() {
     failed+=("$name")
     return
   fi
-  mv -f "$out" "$bin_dir/$name"
-  log "$name: built in $((SECONDS - start)) s ($(du -h "$bin_dir/$name" | cut -f1))"
+  mv -f "$out" "$stored"
+  ln -sfn "$stored" "$bin_dir/$name"
+  log "$name: built in $((SECONDS - start)) s ($(du -h "$stored" | cut -f1))"
 }
 
 build_etcd() {
@@ -143,12 +156,12 @@ collect_crds() {
 }
 
 total_start=$SECONDS
-build etcd build_etcd
-build kube-apiserver build_kube_apiserver
-build source-controller build_source_controller
-build kustomize-controller build_kustomize_controller
-build helm-controller build_helm_controller
-build flux build_flux
+build etcd build_etcd ETCD_VERSION
+build kube-apiserver build_kube_apiserver KUBERNETES_VERSION
+build source-controller build_source_controller SOURCE_CONTROLLER_VERSION SOURCE_CONTROLLER_GO_REPLACES
+build kustomize-controller build_kustomize_controller KUSTOMIZE_CONTROLLER_VERSION
+build helm-controller build_helm_controller HELM_CONTROLLER_VERSION
+build flux build_flux FLUX_VERSION
 collect_crds
 if [ "${#failed[@]}" -gt 0 ]; then
   log "could not build: ${failed[*]} (work dirs kept in $work_root)"
