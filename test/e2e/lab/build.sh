@@ -19,7 +19,9 @@ work_root="$cache_root/$key/work"
 store="$cache_root/store"
 mkdir -p "$bin_dir" "$work_root" "$store"
 
-exec 9>"$cache_root/store.lock"
+# One lock per binary (taken in build): a run that needs only cached binaries never waits for another run
+# that is building a new one.
+exec 9>"$cache_root/$key/lock"
 flock 9
 
 export GOFLAGS=-buildvcs=false CGO_ENABLED=0 GOTOOLCHAIN=local
@@ -47,7 +49,11 @@ build() {
   for pin in "$@"; do pins="$pins $pin=${!pin:-}"; done
   local stored
   stored="$store/$name-$(echo "$name$pins $go_version $(declare -f "$fn")" | sha256sum | cut -c1-16)"
+  local lock_fd
+  exec {lock_fd}>"$stored.lock"
+  flock "$lock_fd"
   if [ -x "$stored" ]; then
+    exec {lock_fd}>&-
     log "$name: cached"
     ln -sfn "$stored" "$bin_dir/$name"
     return
@@ -61,11 +67,13 @@ build() {
   set -e
   if [ "$status" -ne 0 ] || [ ! -x "$out" ]; then
     rm -f "$out"
+    exec {lock_fd}>&-
     log "$name: FAILED after $((SECONDS - start)) s (exit $status)"
     failed+=("$name")
     return
   fi
   mv -f "$out" "$stored"
+  exec {lock_fd}>&-
   ln -sfn "$stored" "$bin_dir/$name"
   log "$name: built in $((SECONDS - start)) s ($(du -h "$stored" | cut -f1))"
 }
