@@ -4,8 +4,8 @@
 import * as core from '@actions/core';
 import { formatDuration } from './duration.js';
 import { findKind, HELM_RELEASE, KUSTOMIZATION } from './flux/kinds.js';
-import { readConfig } from './inputs.js';
-import type { Config } from './inputs-types.js';
+import { readConfig } from './inputs/read.js';
+import type { Config } from './inputs/types.js';
 import { installStep } from './install/installer.js';
 import { createClusterApi } from './kube/client.js';
 import { prepareKubeconfig } from './kube/kubeconfig.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import * as tc from '@actions/tool-cache';
-import type { InstallConfig } from '../inputs-types.js';
+import type { InstallConfig } from '../inputs/types.js';
 import { findOnPath, readFluxVersion } from './binary.js';
 import { verifyChecksum } from './checksum.js';
 import {

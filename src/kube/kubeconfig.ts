@@ -3,7 +3,7 @@
 import * as core from '@actions/core';
 import { type Cluster, KubeConfig, type User } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import type { ClusterConfig } from '../inputs-types.js';
+import type { ClusterConfig } from '../inputs/types.js';
 import { loadAmbientKubeconfig } from './kubeconfig-ambient.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
 import { decodeKubeconfigInput, makePathsAbsolute, parseKubeconfig } from './kubeconfig-parse.js';

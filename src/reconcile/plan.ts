@@ -4,7 +4,7 @@
 import { type FluxKind, findKind, HELM_RELEASE, KUSTOMIZATION, kindOf } from '../flux/kinds.js';
 import { describeRef, type ObjectRef, refKey } from '../flux/refs.js';
 import type { FluxObject } from '../flux/types.js';
-import type { ResourceSelector } from '../inputs-types.js';
+import type { ResourceSelector } from '../inputs/types.js';
 import type { ClusterApi } from '../kube/api.js';
 
 export interface PlannedObject {

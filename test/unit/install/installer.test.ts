@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tc from '@actions/tool-cache';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InstallConfig } from '../../../src/inputs-types.js';
+import type { InstallConfig } from '../../../src/inputs/types.js';
 import {
   type InstallOptions,
   installFlux,

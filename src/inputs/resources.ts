@@ -13,7 +13,7 @@
 // errors: the planner resolves them to one object each. Every problem is collected and reported together.
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { FLUX_KINDS, findKind } from '../flux/kinds.js';
-import { ConfigError, type ResourceSelector } from '../inputs-types.js';
+import { ConfigError, type ResourceSelector } from './types.js';
 
 export const RESOURCES_INPUT = 'resources';
 export const WILDCARD = '*';

@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { FLUX_KINDS } from '../../src/flux/kinds.js';
-import { ConfigError, type ResourceSelector } from '../../src/inputs-types.js';
+import { FLUX_KINDS } from '../../../src/flux/kinds.js';
+import { ConfigError, type ResourceSelector } from '../../../src/inputs/types.js';
 import {
   formatResources,
   isDnsLabel,
   isDnsSubdomain,
   type ParsedResources,
   parseResources,
-} from '../../src/reconcile/resources.js';
+} from '../../../src/inputs/resources.js';
 
 const NS = 'flux-system';
 const sel = (kind: string, name: string, namespace = NS): ResourceSelector => ({ kind, namespace, name });

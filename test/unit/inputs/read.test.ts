@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ConfigError, INPUT_DEFAULTS, type InputName, readConfig } from '../../src/inputs.js';
-import type { Config } from '../../src/inputs-types.js';
+import { ConfigError, INPUT_DEFAULTS, type InputName, readConfig } from '../../../src/inputs/read.js';
+import type { Config } from '../../../src/inputs/types.js';
 
 const SHA = '5394cb7f48332b2de7c17dd8b8384bbc84b7e738';
 
@@ -70,7 +70,7 @@ describe('readConfig: defaults', () => {
   });
 
   it('reads every input of action.yml, and its defaults are those of action.yml', () => {
-    const action = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as {
+    const action = parse(readFileSync(new URL('../../../action.yml', import.meta.url), 'utf8')) as {
       inputs: Record<string, { default?: string }>;
     };
     const names = Object.keys(action.inputs);

@@ -8,12 +8,12 @@
 //   `selector` with nothing to narrow are warnings, not errors: the run still does what was asked.
 // - `revision` refuses a branch name or moving tag (`main`, `latest`): such a gate would prove nothing.
 import * as core from '@actions/core';
-import { parseGoDuration } from './duration.js';
-import { HELM_RELEASE } from './flux/kinds.js';
-import { type Config, ConfigError } from './inputs-types.js';
-import { isDnsLabel, LABEL_RULE, parseResources, quoteInput } from './reconcile/resources.js';
-import { expectedRevisionProblem } from './reconcile/revision.js';
-import type { Command } from './reconcile/types.js';
+import { parseGoDuration } from '../duration.js';
+import { HELM_RELEASE } from '../flux/kinds.js';
+import { type Config, ConfigError } from './types.js';
+import { isDnsLabel, LABEL_RULE, parseResources, quoteInput } from './resources.js';
+import { expectedRevisionProblem } from '../reconcile/revision.js';
+import type { Command } from '../reconcile/types.js';
 
 export type { Config };
 export { ConfigError };

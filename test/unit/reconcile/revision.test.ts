@@ -6,7 +6,7 @@ import {
   parseRevision,
   revisionMatches,
   shortRevision,
-} from '../../src/reconcile/revision.js';
+} from '../../../src/reconcile/revision.js';
 
 // Revision strings as the controllers write them (shapes from flux2 and the controllers' tests).
 const SHA = '5394cb7f48332b2de7c17dd8b8384bbc84b7e738';

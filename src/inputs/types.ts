@@ -1,5 +1,5 @@
-// The typed configuration every input becomes. inputs.ts reads and validates; the rest reads only this.
-import type { Command } from './reconcile/types.js';
+// The typed configuration every input becomes. read.ts reads and validates; the rest reads only this.
+import type { Command } from '../reconcile/types.js';
 
 /** A `resources` entry as written: the kind resolved, the name possibly `*`. */
 export interface ResourceSelector {
@@ -46,7 +46,7 @@ export interface Config {
 /**
  * A bad input. The message names the input, says what is wrong and shows a right value; it never holds a
  * secret input's value. Defined here, beside Config, so the parsers of single inputs can throw it without
- * importing inputs.ts (which imports them).
+ * importing read.ts (which imports them).
  */
 export class ConfigError extends Error {
   override name = 'ConfigError';
