@@ -10,10 +10,10 @@
 import * as core from '@actions/core';
 import { parseGoDuration } from '../duration.js';
 import { HELM_RELEASE } from '../flux/kinds.js';
-import { type Config, ConfigError } from './types.js';
-import { isDnsLabel, LABEL_RULE, parseResources, quoteInput } from './resources.js';
 import { expectedRevisionProblem } from '../reconcile/revision.js';
 import type { Command } from '../reconcile/types.js';
+import { isDnsLabel, LABEL_RULE, parseResources, quoteInput } from './resources.js';
+import { type Config, ConfigError } from './types.js';
 
 export type { Config };
 export { ConfigError };

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { FLUX_KINDS } from '../../../src/flux/kinds.js';
-import { ConfigError, type ResourceSelector } from '../../../src/inputs/types.js';
 import {
   formatResources,
   isDnsLabel,
@@ -10,6 +9,7 @@ import {
   type ParsedResources,
   parseResources,
 } from '../../../src/inputs/resources.js';
+import { ConfigError, type ResourceSelector } from '../../../src/inputs/types.js';
 
 const NS = 'flux-system';
 const sel = (kind: string, name: string, namespace = NS): ResourceSelector => ({ kind, namespace, name });
