@@ -3,14 +3,13 @@
 // one clear failure.
 import * as core from '@actions/core';
 import { formatDuration } from './duration.js';
-import { findKind, HELM_RELEASE, KUSTOMIZATION } from './flux/kinds.js';
 import { readConfig } from './inputs/read.js';
 import type { Config } from './inputs/types.js';
 import { installStep } from './install/installer.js';
 import { createClusterApi } from './kube/client.js';
 import { prepareKubeconfig } from './kube/kubeconfig.js';
 import { preflight, type Verb } from './kube/preflight.js';
-import { buildPlan, type Plan } from './reconcile/plan.js';
+import { buildPlan, type Plan, type PlanRequest, planScopes } from './reconcile/plan.js';
 import { runPlan } from './reconcile/run.js';
 import type { RunResult } from './reconcile/types.js';
 import {
@@ -21,6 +20,7 @@ import {
   reportStopped,
   requestedLine,
   verdictLine,
+  viewOf,
 } from './report/index.js';
 
 export async function run(): Promise<void> {
@@ -59,12 +59,17 @@ async function reconcile(config: Config, fluxVersion: string): Promise<RunResult
   core.info(`Cluster: ${cluster.serverHost} (context ${cluster.context})`);
   const api = createClusterApi(cluster.kubeConfig);
 
+  const request: PlanRequest = {
+    selectors: settings.resources,
+    all: settings.all,
+    namespace: settings.namespace,
+    labelSelector: settings.selector,
+    // Suspending touches only the named objects; their sources stay as they are.
+    withSource: settings.withSource && settings.command !== 'suspend',
+  };
   // Check access where the run will act: each selected kind in its namespace (sources found later are read
   // with the same credentials; a denial there surfaces as that object's error).
-  const targets = settings.resources.map((s) => ({ kind: findKind(s.kind)!, namespace: s.namespace }));
-  if (settings.all) {
-    for (const kind of [KUSTOMIZATION, HELM_RELEASE]) targets.push({ kind, namespace: settings.namespace });
-  }
+  const targets = planScopes(request);
   const verbs: Verb[] =
     settings.command === 'wait' ? ['get', 'list', 'watch'] : ['get', 'list', 'watch', 'patch'];
   await preflight(api, {
@@ -75,14 +80,7 @@ async function reconcile(config: Config, fluxVersion: string): Promise<RunResult
   });
 
   const plan = await core.group('Plan', async () => {
-    const planned = await buildPlan(api, {
-      selectors: settings.resources,
-      all: settings.all,
-      namespace: settings.namespace,
-      labelSelector: settings.selector,
-      // Suspending touches only the named objects; their sources stay as they are.
-      withSource: settings.withSource && settings.command !== 'suspend',
-    });
+    const planned = await buildPlan(api, request);
     logPlan(planned);
     return planned;
   });
@@ -91,16 +89,16 @@ async function reconcile(config: Config, fluxVersion: string): Promise<RunResult
     command: settings.command,
     revision: settings.revision,
     timeoutMs: settings.timeoutMs,
-    failFast: settings.failFast,
+    failFastGraceMs: settings.failFastGraceMs,
     force: settings.force,
     reset: settings.reset,
     hooks: {
-      requested: (planned, what) =>
-        core.info(requestedLine(planned.ref, what, planned.kind.revision(planned.initial))),
-      finished: (r) => core.info(verdictLine(r)),
+      requested: (planned, request) =>
+        core.info(requestedLine(planned.ref, request, planned.kind.revision(planned.initial))),
+      finished: (r) => core.info(verdictLine(viewOf(r))),
       heartbeat: (waiting) => {
         for (const w of waiting)
-          if (w.verdict) core.info(heartbeatLine(w.planned.ref, w.verdict, w.elapsedMs));
+          if (w.verdict) core.info(heartbeatLine(w.planned.ref, w.planned.kind, w.verdict, w.elapsedMs));
       },
       debug: core.debug,
     },

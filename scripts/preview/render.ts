@@ -7,6 +7,7 @@ import { verdictLine } from '../../src/report/log.js';
 import { buildOutputs } from '../../src/report/outputs.js';
 import { renderSummary } from '../../src/report/summary.js';
 import { escapeHtml } from '../../src/report/text.js';
+import { viewOf } from '../../src/report/view.js';
 import { SCENARIOS, type Scenario } from '../../test/fixtures/report/scenarios.js';
 import { PAGE_CSS } from './style.js';
 
@@ -35,15 +36,16 @@ ${body}
 }
 
 function scenarioPage(name: string, scenario: Scenario): string {
-  const summary = renderSummary(scenario.ctx, scenario.run, scenario.health);
-  const annotations = annotationsFor(scenario.run)
+  const views = scenario.run.results.map(viewOf);
+  const summary = renderSummary(scenario.ctx, scenario.run, scenario.health, views);
+  const annotations = annotationsFor(scenario.run, views)
     .map(
       (a) =>
         `<div class="annotation ${a.level}"><b>${escapeHtml(a.level)}: ${escapeHtml(a.title)}</b><pre>${escapeHtml(a.message)}</pre></div>`,
     )
     .join('\n');
-  const log = scenario.run.results.map(verdictLine).join('\n');
-  const outputs = Object.entries(buildOutputs(scenario.run))
+  const log = views.map(verdictLine).join('\n');
+  const outputs = Object.entries(buildOutputs(scenario.run, views))
     .map(([k, v]) => `${k}=${v}`)
     .join('\n');
   return page(

@@ -1,10 +1,29 @@
-// The one table that describes every Flux kind the action knows. Everything else asks this table:
-// no `switch (kind)` elsewhere. Modelled on flux2's `reconcilable` interface (cmd/flux/reconcile.go):
-// each kind answers a few small questions about an object of its kind.
+// The one table that describes every Flux kind the action knows. Everything else asks this table: no
+// other file names a kind or asks `kind === ...`. Modelled on flux2's `reconcilable` interface
+// (cmd/flux/reconcile.go): each kind answers a few small questions about an object of its kind.
+// Adding a kind: one entry here (and in FLUX_KINDS), fixtures, tests.
+import { helmReleaseDetails } from './helm-details.js';
 import type { ObjectRef } from './refs.js';
 import type { FluxObject } from './types.js';
 
 export type KindCategory = 'appliers' | 'sources' | 'image' | 'notification';
+
+/** A line of the namespace health footer: kinds of one group share a line; lower order reads first. */
+export interface HealthGroup {
+  label: string;
+  order: number;
+}
+
+/** A cell of a details table: plain text, or a time the report formats. */
+export type DetailCell = { text: string } | { time: string | undefined };
+
+/** A kind's own section in an object's details: data only; the report escapes and renders it. */
+export interface DetailSection {
+  title: string;
+  table?: { headers: string[]; rows: DetailCell[][] };
+  /** Short facts on one line: `failures 3 · last attempted action upgrade`. */
+  facts?: Array<{ label: string; value: string; code?: boolean }>;
+}
 
 export interface FluxKind {
   /** Canonical kind name, as in the object's `kind`. */
@@ -29,9 +48,25 @@ export interface FluxKind {
   revision(obj: FluxObject): string | undefined;
   /** Every value an expected revision may match (a HelmRelease has several). */
   revisionCandidates(obj: FluxObject): string[];
+  /** The revision the controller last tried (the commit a failed build was of); absent when not recorded. */
+  attemptedRevision?(obj: FluxObject): string | undefined;
   /** Accepts reconcile.fluxcd.io/forceAt and resetAt (HelmRelease only). */
   forceAndReset: boolean;
+  /** Part of `resources: all`: the appliers a namespace's deploy is made of. */
+  inAll: boolean;
+  /** Its line in the namespace health footer; absent: not counted there. */
+  health?: HealthGroup;
+  /** Troubleshooting commands beyond `flux get`, `flux events` and `flux logs` (flux2 tree_*.go, debug_*.go). */
+  troubleshooting(ref: ObjectRef): string[];
+  /** Sections only this kind has in an object's details (a HelmRelease's release history). */
+  details?(obj: FluxObject): DetailSection[];
 }
+
+const KUSTOMIZATIONS_GROUP: HealthGroup = { label: 'Kustomizations', order: 0 };
+const HELM_RELEASES_GROUP: HealthGroup = { label: 'HelmReleases', order: 1 };
+// Every source kind shares one line, as people count them when they check a namespace by hand.
+const SOURCES_GROUP: HealthGroup = { label: 'Sources', order: 2 };
+const noTroubleshooting = (): string[] => [];
 
 const namespaceOf = (obj: FluxObject): string => obj.metadata.namespace ?? 'default';
 
@@ -64,6 +99,9 @@ function sourceKind(
     revision: artifactRevision,
     revisionCandidates: (obj) => present([artifactRevision(obj)]),
     forceAndReset: false,
+    inAll: false,
+    health: SOURCES_GROUP,
+    troubleshooting: noTroubleshooting,
     ...extra,
   };
 }
@@ -100,7 +138,14 @@ export const KUSTOMIZATION: FluxKind = {
   // revision is what `revision: ${{ github.sha }}` can match.
   revisionCandidates: (obj) =>
     present([obj.status?.lastAppliedRevision, obj.status?.lastAppliedOriginRevision]),
+  attemptedRevision: (obj) => obj.status?.lastAttemptedRevision,
   forceAndReset: false,
+  inAll: true,
+  health: KUSTOMIZATIONS_GROUP,
+  troubleshooting: (r) => [
+    `flux tree ks ${r.name} -n ${r.namespace}`,
+    `flux debug ks ${r.name} -n ${r.namespace} --show-status`,
+  ],
 };
 
 export const HELM_RELEASE: FluxKind = {
@@ -140,7 +185,12 @@ export const HELM_RELEASE: FluxKind = {
     // and not history[].digest: that is the checksum of Helm's release record, no revision of any source.
     return present([latest?.chartVersion, latest?.ociDigest]);
   },
+  attemptedRevision: (obj) => obj.status?.lastAttemptedRevision,
   forceAndReset: true,
+  inAll: true,
+  health: HELM_RELEASES_GROUP,
+  troubleshooting: (r) => [`flux debug hr ${r.name} -n ${r.namespace} --show-history`],
+  details: helmReleaseDetails,
 };
 
 export const GIT_REPOSITORY = sourceKind(
@@ -199,6 +249,7 @@ export const EXTERNAL_ARTIFACT = sourceKind(
   {
     // Produced by third-party controllers; nothing answers a reconcile request.
     isStatic: () => true,
+    health: undefined,
   },
 );
 
@@ -217,6 +268,8 @@ export const IMAGE_REPOSITORY: FluxKind = {
   revision: (obj) => obj.status?.lastScanResult?.scanTime,
   revisionCandidates: () => [],
   forceAndReset: false,
+  inAll: false,
+  troubleshooting: noTroubleshooting,
 };
 
 export const IMAGE_POLICY: FluxKind = {
@@ -273,6 +326,8 @@ export const RECEIVER: FluxKind = {
   revision: () => undefined,
   revisionCandidates: () => [],
   forceAndReset: false,
+  inAll: false,
+  troubleshooting: noTroubleshooting,
 };
 
 const staticNotification = (kind: string, plural: string, cliWords: string): FluxKind => ({
@@ -321,6 +376,17 @@ export function kindOf(kind: string): FluxKind {
   if (!found) throw new Error(`unknown Flux kind ${kind}`);
   return found;
 }
+
+/** The kinds `resources: all` expands to. */
+export const KINDS_IN_ALL: readonly FluxKind[] = FLUX_KINDS.filter((k) => k.inAll);
+
+/** The kinds that accept force and reset, for messages about those inputs. */
+export const FORCEABLE_KINDS: readonly FluxKind[] = FLUX_KINDS.filter((k) => k.forceAndReset);
+
+/** The kinds counted in the namespace health footer, in the footer's order. */
+export const HEALTH_KINDS: readonly FluxKind[] = FLUX_KINDS.filter((k) => k.health).sort(
+  (a, b) => (a.health?.order ?? 0) - (b.health?.order ?? 0),
+);
 
 export function apiVersionOf(k: FluxKind): string {
   return `${k.group}/${k.version}`;

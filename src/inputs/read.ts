@@ -4,12 +4,12 @@
 //
 // Decisions (documented in the README):
 // - An empty input takes the default of action.yml, so running outside a workflow behaves the same.
-// - `force`/`reset` where they cannot act (no HelmRelease named, or a command that requests nothing) and a
+// - `force`/`reset` where they cannot act (no kind that takes them named, or a command that requests nothing) and a
 //   `selector` with nothing to narrow are warnings, not errors: the run still does what was asked.
 // - `revision` refuses a branch name or moving tag (`main`, `latest`): such a gate would prove nothing.
 import * as core from '@actions/core';
 import { parseGoDuration } from '../duration.js';
-import { HELM_RELEASE } from '../flux/kinds.js';
+import { FORCEABLE_KINDS, findKind, KINDS_IN_ALL } from '../flux/kinds.js';
 import { expectedRevisionProblem } from '../reconcile/revision.js';
 import type { Command } from '../reconcile/types.js';
 import { isDnsLabel, LABEL_RULE, parseResources, quoteInput } from './resources.js';
@@ -92,6 +92,28 @@ export function parseTimeout(value: string): number {
     fail(
       'timeout',
       `Input 'timeout' must be at most 596h (the longest a Node.js timer waits), such as 1h30m; got ${quoteInput(value)}.`,
+    );
+  }
+  return Math.ceil(ms);
+}
+
+/**
+ * `fail-fast`: true fails on the first failure (0 ms of grace), false never fails on a failure the
+ * controller will retry (it waits for the timeout), and a duration grants the controller's retries that long.
+ */
+export function parseFailFast(value: string): number {
+  if (TRUE_WORDS.includes(value)) return 0;
+  if (FALSE_WORDS.includes(value)) return Number.POSITIVE_INFINITY;
+  let ms: number | undefined;
+  try {
+    ms = parseGoDuration(value);
+  } catch {
+    ms = undefined;
+  }
+  if (ms === undefined || ms < 0 || ms > MAX_TIMEOUT_MS) {
+    fail(
+      'fail-fast',
+      `Input 'fail-fast' must be true, false or a grace period such as 45s (a failure then counts only if no retry succeeds within it); got ${quoteInput(value)}.`,
     );
   }
   return Math.ceil(ms);
@@ -268,7 +290,10 @@ function warnAboutUselessInputs(config: Config, warn: Warn): void {
     }
     return;
   }
-  const helmReleaseNamed = r.all || r.resources.some((s) => s.kind === HELM_RELEASE.kind);
+  const forceableNamed =
+    (r.all && KINDS_IN_ALL.some((k) => k.forceAndReset)) ||
+    r.resources.some((s) => findKind(s.kind)?.forceAndReset);
+  const forceable = FORCEABLE_KINDS.map((k) => `${k.kind}s`).join(' and ');
   for (const [input, on] of [
     ['force', r.force],
     ['reset', r.reset],
@@ -278,8 +303,8 @@ function warnAboutUselessInputs(config: Config, warn: Warn): void {
       warn(
         `Input '${input}' has no effect with command '${r.command}', which requests no reconcile; remove it or use command: reconcile.`,
       );
-    } else if (!helmReleaseNamed) {
-      warn(`Input '${input}' applies to HelmReleases only, and 'resources' names none; it has no effect.`);
+    } else if (!forceableNamed) {
+      warn(`Input '${input}' applies to ${forceable} only, and 'resources' names none; it has no effect.`);
     }
   }
   if (r.revision !== '' && r.command === 'suspend') {
@@ -329,7 +354,7 @@ export function readConfig(getInput: GetInput = defaultGetInput, warn: Warn = co
       revision: inputs.take(() => parseRevisionInput(read('revision')), ''),
       force: flag('force'),
       reset: flag('reset'),
-      failFast: flag('fail-fast'),
+      failFastGraceMs: inputs.take(() => parseFailFast(read('fail-fast')), 0),
     },
     summary: flag('summary'),
   };

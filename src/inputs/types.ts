@@ -33,7 +33,8 @@ export interface ReconcileConfig {
   revision: string; // empty = none expected
   force: boolean;
   reset: boolean;
-  failFast: boolean;
+  /** How long a failure may be mended by the controller's retries: 0 = fail at once, Infinity = never. */
+  failFastGraceMs: number;
 }
 
 export interface Config {

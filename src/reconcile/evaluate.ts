@@ -4,8 +4,8 @@
 import { findCondition } from '../flux/conditions.js';
 import type { FluxKind } from '../flux/kinds.js';
 import type { Condition, FluxObject } from '../flux/types.js';
-import { revisionMatches } from './revision.js';
-import type { Verdict } from './types.js';
+import { revisionApplies, revisionMatches } from './revision.js';
+import type { Verdict, Waiting } from './types.js';
 
 export interface VerdictInput {
   obj: FluxObject;
@@ -34,33 +34,26 @@ const NOT_YET_REASONS = new Set([
 
 const DEPENDENCY_IN_MESSAGE = /dependency '([^']+)'/;
 
-/** A hash inside a revision: after `@sha1:`, `sha256:`, a chart version's `+`, or a legacy `branch/`. */
-const HASH_IN_REVISION = /(?:[:+/])[0-9a-f]{7,}\b/i;
-const LOOKS_LIKE_HASH = /^(?:sha(?:1|256):)?[0-9a-f]{7,}$/i;
-
-/**
- * Whether an expected revision can be judged against an object's revisions at all: a git SHA says nothing
- * about a HelmRelease whose chart comes from a Helm repository (`6.0.3`), so it is not applied there.
- */
-export function revisionApplies(candidates: readonly string[], expected: string): boolean {
-  if (!LOOKS_LIKE_HASH.test(expected)) return true;
-  return candidates.some((c) => HASH_IN_REVISION.test(c) || LOOKS_LIKE_HASH.test(c));
-}
-
 export function evaluate(input: VerdictInput): Verdict {
   const { obj, kind, token } = input;
   const revision = kind.revision(obj);
   const ready = findCondition(obj, 'Ready');
-  const lastWords = { reason: ready?.reason ?? 'Unknown', message: ready?.message ?? '' };
+  const lastWords = { reason: ready?.reason ?? 'Unknown', message: ready?.message ?? '', revision };
+  const waiting = (why: Waiting): Verdict => ({ state: 'waiting', waiting: why, ...lastWords });
 
+  if (kind.isStatic(obj)) {
+    const message = `no controller reconciles this ${kind.kind}: nothing to wait for`;
+    return { state: 'static', reason: 'Static', message, revision };
+  }
   if (obj.metadata.deletionTimestamp) {
     return { state: 'failed', reason: 'Terminating', message: 'the object is being deleted', revision };
   }
   if (obj.spec?.suspend === true) {
+    const resume = `\`command: resume\` or \`flux resume ${kind.cliWords} ${obj.metadata.name}\``;
     return {
-      state: 'failed',
+      state: 'suspended',
       reason: 'Suspended',
-      message: `suspended: resume it with \`command: resume\` or \`flux resume ${kind.cliWords} ${obj.metadata.name}\``,
+      message: `suspended: resume it with ${resume}`,
       revision,
     };
   }
@@ -69,92 +62,96 @@ export function evaluate(input: VerdictInput): Verdict {
     // triggers its dependents at once). An outcome at that revision is the answer: no need to wait for
     // our request to come out of a busy controller's queue.
     const settled = input.mustHandleRequest ? undefined : outcomeAtExpectedRevision(input, ready);
-    if (settled) return { ...settled, revision };
-    return {
-      state: 'pending',
-      ...lastWords,
-      revision,
-      waitingOn: `${kind.controller} to handle the reconcile request`,
-    };
+    return settled ?? waiting({ for: 'request' });
   }
 
   const stalled = findCondition(obj, 'Stalled');
-  if (stalled?.status === 'True') {
-    return { state: 'failed', reason: stalled.reason ?? 'Stalled', message: stalled.message ?? '', revision };
-  }
+  if (stalled?.status === 'True') return failed(input, stalled);
   if (!ready) {
-    return { state: 'pending', reason: 'Progressing', message: 'no Ready condition yet', revision };
-  }
-
-  if (ready.reason === 'DependencyNotReady') {
-    const dependency = DEPENDENCY_IN_MESSAGE.exec(ready.message ?? '')?.[1];
     return {
-      state: 'pending',
-      ...lastWords,
+      state: 'waiting',
+      waiting: { for: 'progress' },
+      reason: 'Progressing',
+      message: 'no Ready condition yet',
       revision,
-      waitingOn: dependency ? `dependency ${dependency}` : 'a dependency',
     };
   }
-
-  if (ready.status === 'True') {
-    if (!generationObserved(obj)) {
-      return {
-        state: 'pending',
-        ...lastWords,
-        revision,
-        waitingOn: `${kind.controller} to observe generation ${obj.metadata.generation}`,
-      };
-    }
-    const missing = unmetRevision(kind.revisionCandidates(obj), input.expectedRevisions);
-    if (missing !== undefined) {
-      return {
-        state: 'pending',
-        reason: 'RevisionNotReached',
-        message: `Ready at ${revision ?? 'no revision'}, waiting for ${missing}`,
-        revision,
-        waitingOn: `revision ${missing}`,
-      };
-    }
-    return { state: 'ready', ...lastWords, revision };
+  if (ready.reason === 'DependencyNotReady') {
+    return waiting({ for: 'dependency', dependency: DEPENDENCY_IN_MESSAGE.exec(ready.message ?? '')?.[1] });
   }
-
+  if (ready.status === 'True') return readyOrBehind(input, lastWords);
   if (ready.status === 'Unknown' || attemptUnderWay(obj, ready) || NOT_YET_REASONS.has(ready.reason ?? '')) {
-    return { state: 'pending', ...lastWords, revision };
+    return waiting({ for: 'progress' });
   }
 
   // Ready=False: the controller's attempt failed. Without a request of ours (`wait`), a failure at an older
   // revision than the one expected is not the verdict on the expected one: keep waiting for it.
-  const attempted = obj.status?.lastAttemptedRevision;
-  if (token === undefined && attempted && unmetRevision([attempted], input.expectedRevisions) !== undefined) {
+  const attempted = kind.attemptedRevision?.(obj);
+  const notAttempted = attempted ? unmetRevision([attempted], input.expectedRevisions) : undefined;
+  if (token === undefined && attempted && notAttempted !== undefined) {
+    return waiting({ for: 'attempt', revision: notAttempted, failedAttempt: attempted });
+  }
+  return input.failFast ? failed(input, ready) : waiting({ for: 'retry' });
+}
+
+/** Ready=True: ready, unless the spec is not observed yet or a revision is not reached. */
+function readyOrBehind(
+  input: VerdictInput,
+  words: { reason: string; message: string; revision?: string },
+): Verdict {
+  const { obj, kind } = input;
+  if (!generationObserved(obj)) {
     return {
-      state: 'pending',
-      ...lastWords,
-      revision,
-      waitingOn: `revision ${input.expectedRevisions.join(', ')} (the last attempt, ${attempted}, failed)`,
+      state: 'waiting',
+      waiting: { for: 'generation', generation: obj.metadata.generation },
+      ...words,
     };
   }
-  return { state: input.failFast ? 'failed' : 'pending', ...lastWords, revision };
+  const missing = unmetRevision(kind.revisionCandidates(obj), input.expectedRevisions);
+  if (missing === undefined) return { state: 'ready', ...words };
+  return {
+    state: 'waiting',
+    waiting: { for: 'revision', revision: missing },
+    reason: 'RevisionNotReached',
+    message: `Ready at ${words.revision ?? 'no revision'}, waiting for ${missing}`,
+    revision: words.revision,
+  };
+}
+
+function failed(input: VerdictInput, speaking: Condition): Verdict {
+  const { obj, kind } = input;
+  return {
+    state: 'failed',
+    reason: speaking.reason ?? speaking.type,
+    message: speaking.message ?? '',
+    revision: kind.revision(obj),
+    attempted: kind.attemptedRevision?.(obj),
+  };
 }
 
 /**
  * Ready, or failed, at every expected revision (at least one of which applies to this object), whatever
  * request the controller last handled; undefined when the object's state says nothing about them.
  */
-function outcomeAtExpectedRevision(
-  input: VerdictInput,
-  ready: Condition | undefined,
-): Omit<Verdict, 'revision'> | undefined {
+function outcomeAtExpectedRevision(input: VerdictInput, ready: Condition | undefined): Verdict | undefined {
   const { obj, kind, expectedRevisions } = input;
   if (!ready || findCondition(obj, 'Stalled')?.status === 'True') return undefined;
-  const words = { reason: ready.reason ?? 'Unknown', message: ready.message ?? '' };
   if (ready.status === 'True') {
-    const reached = generationObserved(obj) && reachesEvery(kind.revisionCandidates(obj), expectedRevisions);
-    return reached ? { state: 'ready', ...words } : undefined;
+    // A spec the controller has not observed yet (a new generation) may change what it applies: not settled.
+    // (Only for Ready: kustomize-controller bumps observedGeneration only on success.)
+    if (!generationObserved(obj) || !reachesEvery(kind.revisionCandidates(obj), expectedRevisions))
+      return undefined;
+    return {
+      state: 'ready',
+      reason: ready.reason ?? 'Unknown',
+      message: ready.message ?? '',
+      revision: kind.revision(obj),
+    };
   }
-  const attempted = obj.status?.lastAttemptedRevision;
+  const attempted = kind.attemptedRevision?.(obj);
   if (ready.status !== 'False' || !attempted || !input.failFast) return undefined;
   if (NOT_YET_REASONS.has(ready.reason ?? '') || attemptUnderWay(obj, ready)) return undefined;
-  return reachesEvery([attempted], expectedRevisions) ? { state: 'failed', ...words } : undefined;
+  return reachesEvery([attempted], expectedRevisions) ? failed(input, ready) : undefined;
 }
 
 /** The controller has seen the object's latest spec. */
@@ -177,8 +174,8 @@ function attemptUnderWay(obj: FluxObject, ready: Condition): boolean {
   const reconciling = findCondition(obj, 'Reconciling');
   if (reconciling?.status !== 'True' || reconciling.reason === 'ProgressingWithRetry') return false;
   const started = Date.parse(reconciling.lastTransitionTime ?? '');
-  const failed = Date.parse(ready.lastTransitionTime ?? '');
-  return Number.isFinite(started) && Number.isFinite(failed) && started > failed;
+  const failedAt = Date.parse(ready.lastTransitionTime ?? '');
+  return Number.isFinite(started) && Number.isFinite(failedAt) && started > failedAt;
 }
 
 function unmetRevision(candidates: readonly string[], expected: readonly string[]): string | undefined {

@@ -1,7 +1,7 @@
 // Plan: the user's selectors become concrete objects, with their sources (for `with-source`) and the
 // order among them (sources first, then spec.dependsOn), as waves of work that can run at once.
 
-import { type FluxKind, findKind, HELM_RELEASE, KUSTOMIZATION, kindOf } from '../flux/kinds.js';
+import { type FluxKind, findKind, KINDS_IN_ALL, kindOf } from '../flux/kinds.js';
 import { describeRef, type ObjectRef, refKey } from '../flux/refs.js';
 import type { FluxObject } from '../flux/types.js';
 import type { ResourceSelector } from '../inputs/types.js';
@@ -53,13 +53,27 @@ interface Found {
   obj: FluxObject;
 }
 
-async function resolveSelectors(api: ClusterApi, request: PlanRequest): Promise<Found[]> {
+/** The user's selectors with `all` expanded to every object of the kinds the table puts in `all`. */
+export function expandedSelectors(
+  request: Pick<PlanRequest, 'selectors' | 'all' | 'namespace'>,
+): ResourceSelector[] {
   const selectors: ResourceSelector[] = [...request.selectors];
   if (request.all) {
-    for (const kind of [KUSTOMIZATION, HELM_RELEASE]) {
+    for (const kind of KINDS_IN_ALL)
       selectors.push({ kind: kind.kind, namespace: request.namespace, name: '*' });
-    }
   }
+  return selectors;
+}
+
+/** Where the run will act before any object is read: each selected kind in its namespace, for preflight. */
+export function planScopes(
+  request: Pick<PlanRequest, 'selectors' | 'all' | 'namespace'>,
+): Array<{ kind: FluxKind; namespace: string }> {
+  return expandedSelectors(request).map((s) => ({ kind: kindOf(s.kind), namespace: s.namespace }));
+}
+
+async function resolveSelectors(api: ClusterApi, request: PlanRequest): Promise<Found[]> {
+  const selectors = expandedSelectors(request);
   const problems: string[] = [];
   const found = await Promise.all(
     selectors.map(async (selector): Promise<Found[]> => {

@@ -6,6 +6,9 @@ export const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
 export const FORCE_AT = 'reconcile.fluxcd.io/forceAt';
 export const RESET_AT = 'reconcile.fluxcd.io/resetAt';
 
+/** What the run asked of an object, for the log: nothing (watch only), a reconcile, a resume, a suspend. */
+export type RequestKind = 'watch' | 'reconcile' | 'resume' | 'suspend' | 'ask-again';
+
 export interface RequestOptions {
   command: Command;
   force: boolean;

@@ -166,3 +166,16 @@ export function shortRevision(text: string): string {
       return r.raw;
   }
 }
+
+/** A hash inside a revision: after `@sha1:`, `sha256:`, a chart version's `+`, or a legacy `branch/`. */
+const HASH_IN_REVISION = /(?:[:+/])[0-9a-f]{7,}\b/i;
+const LOOKS_LIKE_HASH = /^(?:sha(?:1|256):)?[0-9a-f]{7,}$/i;
+
+/**
+ * Whether an expected revision can be judged against an object's revisions at all: a git SHA says nothing
+ * about a HelmRelease whose chart comes from a Helm repository (`6.0.3`), so it is not applied there.
+ */
+export function revisionApplies(candidates: readonly string[], expected: string): boolean {
+  if (!LOOKS_LIKE_HASH.test(expected)) return true;
+  return candidates.some((c) => HASH_IN_REVISION.test(c) || LOOKS_LIKE_HASH.test(c));
+}

@@ -1,23 +1,35 @@
-// Run: request each planned object when what it waits for is Ready, judge it on every change the watch
-// streams bring, and end each one with a result. One deadline for the whole run.
-import { formatDuration } from '../duration.js';
+// Run: the effects half of the run loop. It requests each planned object when what it waits for is done,
+// judges it on every change the watches bring, and ends each one with a result, under one deadline. What
+// to do at each point is decided by the pure functions of steps.ts; this file patches, watches and keeps time.
 import { describeRef, refKey } from '../flux/refs.js';
 import type { FluxObject } from '../flux/types.js';
 import type { ClusterApi } from '../kube/api.js';
 import { evaluate } from './evaluate.js';
 import type { Plan, PlannedObject } from './plan.js';
-import { newRequestToken, reconcilePatch, SUSPEND_PATCH } from './request.js';
+import { newRequestToken, type RequestKind, reconcilePatch, SUSPEND_PATCH } from './request.js';
 import { withRetry } from './retry.js';
-import type { Command, ObjectResult, Outcome, RunResult, Verdict } from './types.js';
-
-const WAITS_WORTH_REPORTING = new Set(['DependencyNotReady', 'RevisionNotReached']);
+import {
+  dependencyFailedEnding,
+  type Ending,
+  expectedRevisions,
+  newest,
+  nextAfter,
+  resultOf,
+  type Step,
+  startOf,
+  timeoutEnding,
+  unblocked,
+  waitedOnAfter,
+} from './steps.js';
+import type { Command, ObjectResult, RunResult, Verdict } from './types.js';
 
 export interface RunOptions {
   command: Command;
   /** The revision the user expects (empty: none). */
   revision: string;
   timeoutMs: number;
-  failFast: boolean;
+  /** How long a failure may be mended by a retry: 0 fails at once, Infinity never fails (keeps waiting). */
+  failFastGraceMs: number;
   force: boolean;
   reset: boolean;
   heartbeatMs?: number;
@@ -26,324 +38,257 @@ export interface RunOptions {
 
 /** What the run tells the live log; the run itself prints nothing. */
 export interface RunHooks {
-  requested?(planned: PlannedObject, what: string): void;
+  requested?(planned: PlannedObject, request: RequestKind): void;
   finished?(result: ObjectResult): void;
   heartbeat?(waiting: Array<{ planned: PlannedObject; verdict?: Verdict; elapsedMs: number }>): void;
   debug?(message: string): void;
 }
 
-interface Step {
-  planned: PlannedObject;
-  /** blocked: waits for its dependencies; requesting: our patch is in flight; active: judged on every change. */
-  phase: 'blocked' | 'requesting' | 'active' | 'done';
-  token?: string;
-  startedAt?: number;
-  latest: FluxObject;
-  verdict?: Verdict;
-  waitedOn?: string;
-  result?: ObjectResult;
-  /** Requests repeated for a source that fetched another commit than the expected one. */
-  retries?: number;
-  retryTimer?: ReturnType<typeof setTimeout>;
+const MAX_SOURCE_RETRY_DELAY_MS = 30_000;
+
+export function runPlan(api: ClusterApi, plan: Plan, options: RunOptions): Promise<RunResult> {
+  return new RunLoop(api, plan, options).run();
 }
 
-export async function runPlan(api: ClusterApi, plan: Plan, options: RunOptions): Promise<RunResult> {
-  const startedAt = Date.now();
-  const deadline = startedAt + options.timeoutMs;
-  const hooks = options.hooks ?? {};
-  const steps = new Map<string, Step>(
-    plan.objects.map((planned) => [planned.key, { planned, phase: 'blocked', latest: planned.initial }]),
-  );
-  const watching = new AbortController();
-  let allDone!: () => void;
-  const finishedAll = new Promise<void>((resolve) => {
-    allDone = resolve;
-  });
+class RunLoop {
+  private readonly startedAt = Date.now();
+  private readonly deadline: number;
+  private readonly hooks: RunHooks;
+  private readonly steps: Map<string, Step>;
+  private readonly watching = new AbortController();
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Watches that could not be opened, by `Kind/namespace`: their objects fail with the error. */
+  private readonly failedScopes = new Map<string, string>();
+  private allDone: () => void = () => {};
 
-  const finish = (step: Step, outcome: Outcome, reason: string, message: string): void => {
+  constructor(
+    private readonly api: ClusterApi,
+    private readonly plan: Plan,
+    private readonly options: RunOptions,
+  ) {
+    this.deadline = this.startedAt + options.timeoutMs;
+    this.hooks = options.hooks ?? {};
+    this.steps = new Map(
+      plan.objects.map((planned) => [planned.key, { planned, phase: 'blocked', latest: planned.initial }]),
+    );
+  }
+
+  async run(): Promise<RunResult> {
+    const finished = new Promise<void>((resolve) => {
+      this.allDone = resolve;
+    });
+    const watches = this.openWatches();
+    this.later(() => this.timeOutAll(), Math.max(0, this.deadline - Date.now()));
+    const heartbeat = setInterval(() => this.heartbeat(), this.options.heartbeatMs ?? 15_000);
+    if (this.steps.size === 0) this.allDone();
+    else this.startUnblocked();
+    await finished;
+    clearInterval(heartbeat);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.watching.abort();
+    await Promise.allSettled(watches);
+    const results = this.plan.objects.map((p) => this.steps.get(p.key)!.result!);
+    return {
+      command: this.options.command,
+      ready: results.every((r) => r.ok),
+      results,
+      durationMs: Date.now() - this.startedAt,
+      expectedRevision: this.options.revision || undefined,
+    };
+  }
+
+  private later(work: () => void, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      work();
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  private finish(step: Step, ending: Ending): void {
     if (step.phase === 'done') return;
     step.phase = 'done';
-    step.result = resultOf(step, outcome, reason, message, options);
-    hooks.finished?.(step.result);
-    if ([...steps.values()].every((s) => s.phase === 'done')) allDone();
-    else startUnblocked();
-  };
+    step.result = resultOf(step, ending, this.options.revision, Date.now());
+    this.hooks.finished?.(step.result);
+    if ([...this.steps.values()].every((s) => s.phase === 'done')) this.allDone();
+    else this.startUnblocked();
+  }
 
-  const judge = (step: Step): void => {
+  private judge(step: Step): void {
     if (step.phase !== 'active') return;
+    const { planned } = step;
     const verdict = evaluate({
       obj: step.latest,
-      kind: step.planned.kind,
+      kind: planned.kind,
       token: step.token,
-      expectedRevisions: expectedRevisions(step, steps, options),
-      failFast: options.failFast,
-      mustHandleRequest: step.planned.kind.forceAndReset && (options.force || options.reset),
+      expectedRevisions: expectedRevisions(step, this.steps, this.options.revision),
+      failFast: this.options.failFastGraceMs !== Number.POSITIVE_INFINITY,
+      mustHandleRequest: planned.kind.forceAndReset && (this.options.force || this.options.reset),
     });
     step.verdict = verdict;
-    // What the object waited on, for the report: a dependency or a revision, not the controller's pickup.
-    if (verdict.waitingOn && WAITS_WORTH_REPORTING.has(verdict.reason)) step.waitedOn = verdict.waitingOn;
-    if (verdict.state === 'ready') finish(step, 'ready', verdict.reason, verdict.message);
-    else if (verdict.state === 'failed') {
-      finish(step, verdict.reason === 'Suspended' ? 'suspended' : 'failed', verdict.reason, verdict.message);
-    } else if (verdict.reason === 'RevisionNotReached') askSourceAgain(step);
-  };
+    step.waitedOn = waitedOnAfter(step, verdict);
+    const now = Date.now();
+    if (verdict.state !== 'failed') step.failedSince = undefined;
+    const next = nextAfter(
+      step,
+      verdict,
+      { command: this.options.command, failFastGraceMs: this.options.failFastGraceMs },
+      now,
+    );
+    switch (next.do) {
+      case 'finish':
+        this.finish(step, next.ending);
+        return;
+      case 'wait-for-grace':
+        if (step.failedSince === undefined) {
+          step.failedSince = now;
+          this.later(() => this.judge(step), next.graceEndsIn);
+        }
+        return;
+      case 'ask-source-again':
+        this.askSourceAgain(step);
+        return;
+      case 'keep-watching':
+        return;
+    }
+  }
 
   // A source that handled our request but fetched another commit than `revision` may have been asked a
   // moment before the commit reached its remote: ask again, less and less often, until the deadline.
-  const askSourceAgain = (step: Step): void => {
-    const handled = step.token !== undefined && step.latest.status?.lastHandledReconcileAt === step.token;
-    if (!handled || step.retryTimer || step.planned.kind.category !== 'sources') return;
-    step.retries = (step.retries ?? 0) + 1;
-    const delay = Math.min(2_000 * 2 ** (step.retries - 1), 30_000);
-    step.retryTimer = setTimeout(() => {
+  private askSourceAgain(step: Step): void {
+    const retries = (step.retries ?? 0) + 1;
+    step.retries = retries;
+    step.askingAgain = true;
+    const delay = Math.min(2_000 * 2 ** (retries - 1), MAX_SOURCE_RETRY_DELAY_MS);
+    this.later(() => {
       if (step.phase !== 'active') return;
-      void requestReconcile(step, 'reconcile again (revision not fetched yet)')
+      this.requestReconcile(step, 'ask-again')
         .catch((error: unknown) =>
-          hooks.debug?.(`asking ${describeRef(step.planned.ref)} again: ${String(error)}`),
+          this.hooks.debug?.(`asking ${describeRef(step.planned.ref)} again: ${String(error)}`),
         )
         .finally(() => {
-          step.retryTimer = undefined;
-          judge(step);
+          step.askingAgain = false;
+          this.judge(step);
         });
     }, delay);
-  };
-
-  const failedScopes = new Map<string, string>();
+  }
 
   /** Merge-patches the object (transient errors retried until the deadline) and keeps the result. */
-  const patchObject = async (step: Step, patch: object, what: string): Promise<void> => {
+  private async patchObject(step: Step, patch: object, request: RequestKind): Promise<void> {
     const { kind, ref } = step.planned;
-    const patched = await withRetry(() => api.mergePatch(kind, ref.namespace, ref.name, patch), deadline);
-    hooks.requested?.(step.planned, what);
+    const patched = await withRetry(
+      () => this.api.mergePatch(kind, ref.namespace, ref.name, patch),
+      this.deadline,
+    );
+    this.hooks.requested?.(step.planned, request);
     step.latest = newest(step.latest, patched);
-  };
+  }
 
   /** Writes a new request token (resuming too, when asked). */
-  const requestReconcile = async (step: Step, what: string, resuming = false): Promise<void> => {
+  private async requestReconcile(step: Step, request: RequestKind): Promise<void> {
     const token = newRequestToken();
-    const command = resuming ? 'resume' : options.command;
-    await patchObject(step, reconcilePatch(step.planned.kind, token, { ...options, command }), what);
+    const command = request === 'resume' ? 'resume' : this.options.command;
+    const patch = reconcilePatch(step.planned.kind, token, { ...this.options, command });
+    await this.patchObject(step, patch, request);
     step.token = token;
-  };
+  }
 
-  const activate = async (step: Step): Promise<void> => {
+  private async activate(step: Step): Promise<void> {
     const { planned } = step;
-    const watchFailure = failedScopes.get(`${planned.kind.kind}/${planned.ref.namespace}`);
+    const watchFailure = this.failedScopes.get(scopeKey(planned));
     if (watchFailure) {
-      finish(step, 'failed', 'WatchFailed', watchFailure);
+      this.finish(step, { outcome: 'failed', ok: false, reason: 'WatchFailed', message: watchFailure });
       return;
     }
     step.phase = 'requesting';
     step.startedAt = Date.now();
-    const obj = step.latest;
-    if (planned.kind.isStatic(obj)) {
-      finish(
-        step,
-        'skipped',
-        'Static',
-        `no controller reconciles this ${planned.kind.kind}: nothing to wait for`,
-      );
-      return;
-    }
-    const resuming = options.command === 'resume' && planned.role === 'requested';
-    if (obj.spec?.suspend === true && options.command !== 'suspend' && !resuming) {
-      const verdict = evaluate({ obj, kind: planned.kind, expectedRevisions: [], failFast: true });
-      finish(step, 'suspended', verdict.reason, verdict.message);
-      return;
-    }
+    const start = startOf(step, this.options.command);
     try {
-      if (options.command === 'suspend') {
-        await patchObject(step, SUSPEND_PATCH, 'suspend');
-        finish(step, 'suspended', 'Suspended', 'suspended: Flux no longer reconciles it until it is resumed');
+      if (start.do === 'suspend') {
+        await this.patchObject(step, SUSPEND_PATCH, 'suspend');
+        const message = 'suspended: Flux no longer reconciles it until it is resumed';
+        this.finish(step, { outcome: 'suspended', ok: true, reason: 'Suspended', message });
         return;
       }
-      if (options.command === 'wait') hooks.requested?.(planned, 'wait');
-      else await requestReconcile(step, resuming ? 'resume and reconcile' : 'reconcile', resuming);
+      if (start.do === 'watch') this.hooks.requested?.(planned, 'watch');
+      if (start.do === 'request') {
+        await this.requestReconcile(step, start.resuming ? 'resume' : 'reconcile');
+      }
     } catch (error) {
-      finish(step, 'failed', 'RequestFailed', error instanceof Error ? error.message : String(error));
+      const message = error instanceof Error ? error.message : String(error);
+      this.finish(step, { outcome: 'failed', ok: false, reason: 'RequestFailed', message });
       return;
     }
     // The run may have ended this object while the request was in flight (its watch failed, the deadline).
-    if ((step.phase as Step['phase']) === 'done') return;
+    if (step.phase !== 'requesting') return;
     step.phase = 'active';
-    judge(step);
-  };
+    this.judge(step);
+  }
 
-  const startUnblocked = (): void => {
-    for (const step of steps.values()) {
-      if (step.phase !== 'blocked') continue;
-      const deps = step.planned.after.map((key) => steps.get(key)!);
-      if (!deps.every((d) => d.phase === 'done')) continue;
-      const failedDep = deps.find((d) => !d.result?.ok);
-      if (failedDep) {
-        step.waitedOn = describeRef(failedDep.planned.ref);
-        finish(
-          step,
-          'skipped',
-          'DependencyFailed',
-          `not requested: ${describeRef(failedDep.planned.ref)} did not become Ready (${failedDep.result?.outcome})`,
-        );
-        continue;
-      }
-      void activate(step);
+  private startUnblocked(): void {
+    for (const { step, failedDependency } of unblocked(this.steps)) {
+      if (failedDependency) {
+        step.waitedOn = describeRef(failedDependency.planned.ref);
+        this.finish(step, dependencyFailedEnding(failedDependency));
+      } else void this.activate(step);
     }
-  };
+  }
 
-  const onObject = (obj: FluxObject, kind: string): void => {
-    const step = steps.get(
+  private onObject(obj: FluxObject, kind: string): void {
+    const step = this.steps.get(
       refKey({ kind, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name }),
     );
     if (!step) return;
     step.latest = newest(step.latest, obj);
-    judge(step);
-  };
+    this.judge(step);
+  }
 
-  // A watch ends in error only for what retrying cannot mend (a 403, say): its objects fail with that error.
-  const watches = distinctScopes(plan).map(({ kind, namespace }) =>
-    api
-      .watch(
-        kind,
-        namespace,
-        (obj) => onObject(obj, kind.kind),
-        watching.signal,
-        (error) => hooks.debug?.(`watch ${kind.plural} in ${namespace}: ${error.message}`),
-      )
-      .catch((error: unknown) => {
-        const message = `could not watch ${kind.plural} in ${namespace}: ${error instanceof Error ? error.message : String(error)}`;
-        // Objects still waiting on their dependencies fail when they start.
-        failedScopes.set(`${kind.kind}/${namespace}`, message);
-        for (const step of steps.values()) {
-          if (
-            step.planned.kind === kind &&
-            step.planned.ref.namespace === namespace &&
-            step.phase !== 'blocked'
-          ) {
-            finish(step, 'failed', 'WatchFailed', message);
+  /** One list+watch per kind and namespace. A watch ends in error only for what retrying cannot mend (a 403). */
+  private openWatches(): Promise<void>[] {
+    const scopes = new Map<string, PlannedObject>();
+    for (const p of this.plan.objects) scopes.set(scopeKey(p), p);
+    return [...scopes.entries()].map(([scope, { kind, ref }]) =>
+      this.api
+        .watch(
+          kind,
+          ref.namespace,
+          (obj) => this.onObject(obj, kind.kind),
+          this.watching.signal,
+          (error) => this.hooks.debug?.(`watch ${kind.plural} in ${ref.namespace}: ${error.message}`),
+        )
+        .catch((error: unknown) => {
+          const why = error instanceof Error ? error.message : String(error);
+          const message = `could not watch ${kind.plural} in ${ref.namespace}: ${why}`;
+          // Objects still waiting on their dependencies fail when they start.
+          this.failedScopes.set(scope, message);
+          for (const step of this.steps.values()) {
+            if (scopeKey(step.planned) === scope && step.phase !== 'blocked') {
+              this.finish(step, { outcome: 'failed', ok: false, reason: 'WatchFailed', message });
+            }
           }
-        }
-      }),
-  );
+        }),
+    );
+  }
 
-  const timer = setTimeout(
-    () => {
-      for (const step of steps.values())
-        if (step.phase !== 'done') timeOut(step, options.timeoutMs, steps, finish);
-    },
-    Math.max(0, deadline - Date.now()),
-  );
-  const heartbeat = setInterval(() => {
-    const waiting = [...steps.values()]
+  private timeOutAll(): void {
+    for (const step of this.steps.values()) {
+      if (step.phase === 'done') continue;
+      const { waitedOn, ...ending } = timeoutEnding(step, this.steps, this.options.timeoutMs);
+      if (waitedOn) step.waitedOn = waitedOn;
+      this.finish(step, ending);
+    }
+  }
+
+  private heartbeat(): void {
+    const waiting = [...this.steps.values()]
       .filter((s) => s.phase === 'active' || s.phase === 'requesting')
       .map((s) => ({
         planned: s.planned,
         verdict: s.verdict,
-        elapsedMs: Date.now() - (s.startedAt ?? startedAt),
+        elapsedMs: Date.now() - (s.startedAt ?? this.startedAt),
       }));
-    if (waiting.length > 0) hooks.heartbeat?.(waiting);
-  }, options.heartbeatMs ?? 15_000);
-
-  if (steps.size === 0) allDone();
-  else startUnblocked();
-  await finishedAll;
-  clearTimeout(timer);
-  clearInterval(heartbeat);
-  for (const step of steps.values()) clearTimeout(step.retryTimer);
-  watching.abort();
-  await Promise.allSettled(watches);
-
-  const results = plan.objects.map((p) => steps.get(p.key)!.result!);
-  return {
-    command: options.command,
-    ready: results.every((r) => r.ok),
-    results,
-    durationMs: Date.now() - startedAt,
-    expectedRevision: options.revision || undefined,
-  };
-}
-
-/** The revisions an object must reach: the user's, and for an applier its source's new artifact revision. */
-function expectedRevisions(step: Step, steps: Map<string, Step>, options: RunOptions): string[] {
-  const expected: string[] = [];
-  if (options.revision) expected.push(options.revision);
-  const source = step.planned.sourceKey ? steps.get(step.planned.sourceKey) : undefined;
-  const sourceRevision = source?.result?.ok ? source.result.revisionAfter : undefined;
-  if (sourceRevision && step.planned.kind.category === 'appliers') expected.push(sourceRevision);
-  return expected;
-}
-
-function timeOut(
-  step: Step,
-  timeoutMs: number,
-  steps: Map<string, Step>,
-  finish: (step: Step, outcome: Outcome, reason: string, message: string) => void,
-): void {
-  const limit = formatDuration(timeoutMs);
-  if (step.phase === 'blocked') {
-    const pending = step.planned.after.filter((key) => steps.get(key)?.phase !== 'done');
-    const names = pending.map((key) => describeRef(steps.get(key)!.planned.ref)).join(', ');
-    step.waitedOn = names;
-    finish(
-      step,
-      'timed-out',
-      'DependencyNotReady',
-      `not requested within the ${limit} timeout: still waiting for ${names}`,
-    );
-    return;
+    if (waiting.length > 0) this.hooks.heartbeat?.(waiting);
   }
-  const verdict = step.verdict;
-  const waiting = verdict?.waitingOn ?? 'Ready';
-  const last = verdict
-    ? `${verdict.reason}${verdict.message ? `: ${verdict.message}` : ''}`
-    : 'no status seen';
-  const handled = step.token === undefined || step.latest.status?.lastHandledReconcileAt === step.token;
-  const hint = handled ? '' : ` The request was never handled: is ${step.planned.kind.controller} running?`;
-  finish(
-    step,
-    'timed-out',
-    verdict?.reason ?? 'Unknown',
-    `Timed out after ${limit} waiting for ${waiting}. Last status: ${last}.${hint}`,
-  );
 }
 
-function resultOf(
-  step: Step,
-  outcome: Outcome,
-  reason: string,
-  message: string,
-  options: RunOptions,
-): ObjectResult {
-  const { planned, latest } = step;
-  return {
-    ...planned.ref,
-    outcome,
-    ok:
-      outcome === 'ready' ||
-      (outcome === 'skipped' && reason === 'Static') ||
-      (outcome === 'suspended' && options.command === 'suspend'),
-    role: planned.role,
-    revisionBefore: planned.kind.revision(planned.initial),
-    revisionAfter: planned.kind.revision(latest),
-    expectedRevision: options.revision || undefined,
-    durationMs: step.startedAt === undefined ? 0 : Date.now() - step.startedAt,
-    reason,
-    message,
-    waitedOn: step.waitedOn,
-    conditions: latest.status?.conditions ?? [],
-    last: latest,
-  };
-}
-
-/** Keeps the newer of two copies of an object (a watch event may arrive after a fresher patch response). */
-function newest(current: FluxObject, candidate: FluxObject): FluxObject {
-  const a = Number(current.metadata.resourceVersion);
-  const b = Number(candidate.metadata.resourceVersion);
-  if (Number.isFinite(a) && Number.isFinite(b) && b < a) return current;
-  return candidate;
-}
-
-function distinctScopes(plan: Plan): Array<{ kind: PlannedObject['kind']; namespace: string }> {
-  const scopes = new Map<string, { kind: PlannedObject['kind']; namespace: string }>();
-  for (const p of plan.objects)
-    scopes.set(`${p.kind.kind}/${p.ref.namespace}`, { kind: p.kind, namespace: p.ref.namespace });
-  return [...scopes.values()];
-}
+const scopeKey = (p: PlannedObject): string => `${p.kind.kind}/${p.ref.namespace}`;

@@ -1,19 +1,40 @@
+import type { FluxKind } from '../flux/kinds.js';
 import type { ObjectRef } from '../flux/refs.js';
-import type { Condition, FluxObject, KubeEvent } from '../flux/types.js';
+import type { FluxObject, KubeEvent } from '../flux/types.js';
 
-/** What the verdict function says about one object at one moment. */
-export type VerdictState = 'pending' | 'ready' | 'failed';
+/**
+ * What an object that is not done yet waits for. The run loop switches on `for`; people read
+ * `describeWaiting` (verdict-words.ts).
+ */
+export type Waiting =
+  | { for: 'request' } // the controller has not handled our reconcile request yet
+  | { for: 'dependency'; dependency?: string } // Ready=False DependencyNotReady (`namespace/name` when said)
+  | { for: 'revision'; revision: string } // Ready, but at another revision than the expected one
+  | { for: 'attempt'; revision: string; failedAttempt: string } // `wait`: a failure at an older revision
+  | { for: 'generation'; generation?: number } // the controller has not observed the latest spec
+  | { for: 'progress' } // reconciling, or no Ready condition yet
+  | { for: 'retry' }; // failed, and fail-fast is off: waiting for a retry to succeed
 
-export interface Verdict {
-  state: VerdictState;
+interface VerdictWords {
   /** The Ready (or Stalled) condition's reason, or the action's own word when no condition speaks. */
   reason: string;
   message: string;
   /** The revision the object reports now. */
   revision?: string;
-  /** What the object waits on (a dependency, the controller, a revision). */
-  waitingOn?: string;
 }
+
+/** What the verdict function says about one object at one moment. */
+export type Verdict =
+  | ({ state: 'ready' } & VerdictWords)
+  | ({
+      state: 'failed' /** The revision the failed attempt was of, when the kind records it. */;
+      attempted?: string;
+    } & VerdictWords)
+  | ({ state: 'suspended' } & VerdictWords)
+  | ({ state: 'static' } & VerdictWords) // no controller reconciles it: nothing to request or wait for
+  | ({ state: 'waiting'; waiting: Waiting } & VerdictWords);
+
+export type VerdictState = Verdict['state'];
 
 /** How an object ended in this run. */
 export type Outcome =
@@ -25,6 +46,8 @@ export type Outcome =
   | 'cancelled'; // the run stopped early (fail-fast) before this object finished
 
 export interface ObjectResult extends ObjectRef {
+  /** The kind table's entry: every question about the kind is asked of it. */
+  fluxKind: FluxKind;
   outcome: Outcome;
   /** True when this outcome counts as success for the command (`ready`, or `suspended` for suspend). */
   ok: boolean;
@@ -37,8 +60,9 @@ export interface ObjectResult extends ObjectRef {
   reason: string;
   message: string;
   waitedOn?: string;
+  /** The revision the last (failed) attempt was of, when it differs from revisionAfter. */
+  revisionAttempted?: string;
   /** The object as last seen, for the report's details (conditions, history, failure counters). */
-  conditions: Condition[];
   last?: FluxObject;
   events?: KubeEvent[];
 }

@@ -1,12 +1,10 @@
 // Annotations: what GitHub shows on the run page and the pull request, one per object that needs a look.
 import * as core from '@actions/core';
-import { describeRef } from '../flux/refs.js';
 import { shortRevision } from '../reconcile/revision.js';
-import type { ObjectResult, RunResult } from '../reconcile/types.js';
+import type { RunResult } from '../reconcile/types.js';
 import { formatDuration } from './format.js';
-import { neverAttemptedExpectedRevision } from './revision-reached.js';
-import { shorten } from './text.js';
-import { controllerMessage } from './words.js';
+import { oneLine, shorten } from './text.js';
+import { type ObjectView, reasonAndMessage, revisionPhrase, viewOf } from './view.js';
 
 export interface Annotation {
   level: 'error' | 'warning' | 'notice';
@@ -18,55 +16,46 @@ export interface Annotation {
 export const MAX_ANNOTATIONS_PER_LEVEL = 10;
 const MAX_MESSAGE_CHARS = 4000;
 
-function controllerWords(result: ObjectResult): string {
-  const message = controllerMessage(result);
-  if (!result.reason) return message;
-  return message ? `${result.reason}: ${message}` : result.reason;
-}
-
-function failureAnnotation(result: ObjectResult): Annotation {
-  const words = controllerWords(result);
+function failureAnnotation(view: ObjectView): Annotation {
+  const { result } = view;
+  const words = reasonAndMessage(view.reason, view.message);
   // The engine's timeout message already says so; other sources of a timed-out result may not.
   const head =
     result.outcome === 'timed-out' && !/timed out/i.test(result.message)
       ? `Timed out after ${formatDuration(result.durationMs)}, still not Ready. ${words}`
       : words;
+  const at = view.revision.attempted ? `${view.look.label}${revisionPhrase(view.revision)}` : '';
   const waited = result.waitedOn ? `Waited on: ${result.waitedOn}` : '';
-  return {
-    level: 'error',
-    title: describeRef(result),
-    message: [head, waited].filter(Boolean).join('\n'),
-  };
+  return { level: 'error', title: view.title, message: [at, head, waited].filter(Boolean).join('\n') };
 }
 
-function notDoneAnnotation(result: ObjectResult): Annotation {
-  const what: Record<string, string> = {
-    suspended: 'Suspended: nothing was reconciled.',
-    skipped: 'Skipped: nothing was asked of it.',
-    cancelled: 'Cancelled: the run stopped before it finished.',
-  };
-  return {
-    level: 'warning',
-    title: describeRef(result),
-    message: [what[result.outcome] ?? result.outcome, controllerWords(result)].filter(Boolean).join(' '),
-  };
+const NOT_DONE_WORDS: Partial<Record<ObjectView['result']['outcome'], string>> = {
+  suspended: 'Suspended: nothing was reconciled.',
+  skipped: 'Skipped: nothing was asked of it.',
+  cancelled: 'Cancelled: the run stopped before it finished.',
+};
+
+function notDoneAnnotation(view: ObjectView): Annotation {
+  const what = NOT_DONE_WORDS[view.result.outcome] ?? view.result.outcome;
+  const words = reasonAndMessage(view.reason, view.message);
+  return { level: 'warning', title: view.title, message: [what, words].filter(Boolean).join(' ') };
 }
 
 /** The expected revision was superseded by another one, or never even attempted before the run ended. */
-function revisionAnnotation(result: ObjectResult): Annotation | undefined {
-  const expected = result.expectedRevision;
-  if (!expected || result.ok) return undefined;
+function revisionAnnotation(view: ObjectView): Annotation | undefined {
+  const { result, revision } = view;
+  if (!revision.expected || result.ok) return undefined;
   if (result.outcome !== 'failed' && result.outcome !== 'timed-out') return undefined;
-  if (!neverAttemptedExpectedRevision(result)) return undefined;
+  if (!revision.neverAttemptedExpected) return undefined;
   const attempted = result.last?.status?.lastAttemptedRevision;
-  const lastTry = attempted && attempted !== result.revisionAfter ? ` (last attempted ${attempted})` : '';
-  const where = result.revisionAfter
-    ? `the object is at ${result.revisionAfter}`
+  const lastTry = attempted && attempted !== revision.after ? ` (last attempted ${attempted})` : '';
+  const where = revision.after
+    ? `the object is at ${revision.after}`
     : 'the object has applied no revision yet';
   const message =
-    `Revision ${expected} was not reached: ${where}${lastTry}. ` +
+    `Revision ${revision.expected} was not reached: ${where}${lastTry}. ` +
     'A newer commit may have superseded it, or its source does not point at it (check the branch, tag or ref).';
-  return { level: 'warning', title: `${describeRef(result)}: revision ${shortRevision(expected)}`, message };
+  return { level: 'warning', title: `${view.title}: revision ${shortRevision(revision.expected)}`, message };
 }
 
 function capped(annotations: Annotation[], level: Annotation['level']): Annotation[] {
@@ -84,23 +73,25 @@ function capped(annotations: Annotation[], level: Annotation['level']): Annotati
 }
 
 /** Every annotation for the run, errors first, at most MAX_ANNOTATIONS_PER_LEVEL of each level. */
-export function annotationsFor(run: RunResult): Annotation[] {
+export function annotationsFor(run: RunResult, views = run.results.map(viewOf)): Annotation[] {
   const errors: Annotation[] = [];
   const warnings: Annotation[] = [];
-  for (const result of run.results) {
-    if (result.outcome === 'failed' || result.outcome === 'timed-out') errors.push(failureAnnotation(result));
-    else if (!result.ok) warnings.push(notDoneAnnotation(result));
-    const revision = revisionAnnotation(result);
+  for (const view of views) {
+    const { outcome, ok } = view.result;
+    if (outcome === 'failed' || outcome === 'timed-out') errors.push(failureAnnotation(view));
+    else if (!ok) warnings.push(notDoneAnnotation(view));
+    const revision = revisionAnnotation(view);
     if (revision) warnings.push(revision);
   }
   return [...capped(errors, 'error'), ...capped(warnings, 'warning')].map((a) => ({
-    ...a,
+    level: a.level,
+    title: oneLine(a.title),
     message: shorten(a.message, MAX_MESSAGE_CHARS).text,
   }));
 }
 
-export function emitAnnotations(run: RunResult): void {
-  for (const { level, title, message } of annotationsFor(run)) {
+export function emitAnnotations(run: RunResult, views = run.results.map(viewOf)): void {
+  for (const { level, title, message } of annotationsFor(run, views)) {
     const emit = { error: core.error, warning: core.warning, notice: core.notice }[level];
     emit(message, { title });
   }

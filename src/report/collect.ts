@@ -2,7 +2,7 @@
 // that did not end well, its source and dependencies (state and events) when they were not part of the run.
 // Every read may fail (RBAC, a missing CRD): the report then says so instead of failing the step.
 
-import { FLUX_KINDS, findKind } from '../flux/kinds.js';
+import { type FluxKind, findKind, HEALTH_KINDS } from '../flux/kinds.js';
 import { type ObjectRef, refKey } from '../flux/refs.js';
 import type { FluxObject, KubeEvent } from '../flux/types.js';
 import type { ClusterApi } from '../kube/api.js';
@@ -13,6 +13,8 @@ import { oneLine } from './text.js';
 /** An object the report mentions that the run did not watch (or whose events it did not read). */
 export interface RelatedObject {
   ref: ObjectRef;
+  /** The kind table's entry; absent for a kind the action does not know (then it is not read). */
+  kind?: FluxKind;
   object?: FluxObject;
   events?: KubeEvent[];
   /** Why it could not be read. */
@@ -24,12 +26,6 @@ export type RelatedObjects = Map<string, RelatedObject>;
 
 // Bounds the reads when many objects failed: the first ones carry the story.
 const MAX_RELATED_READS = 30;
-
-const PLACEHOLDER: FluxObject = { metadata: { name: '' } };
-/** Kinds worth counting in the footer: appliers and sources that a controller reconciles. */
-const HEALTH_KINDS = FLUX_KINDS.filter(
-  (k) => (k.category === 'appliers' || k.category === 'sources') && !k.isStatic(PLACEHOLDER),
-);
 
 function errorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -44,7 +40,7 @@ export async function collectHealth(api: ClusterApi, namespace: string): Promise
     HEALTH_KINDS.map(async (kind) => {
       try {
         const { items } = await api.list(kind, namespace);
-        listings.push({ kind: kind.kind, items });
+        listings.push({ kind, items });
       } catch (error) {
         unavailable.push({ kind: kind.kind, error: errorText(error) });
       }
@@ -52,7 +48,7 @@ export async function collectHealth(api: ClusterApi, namespace: string): Promise
   );
   // Promise.all finishes in any order; the footer reads in table order.
   const order = (kind: string) => HEALTH_KINDS.findIndex((k) => k.kind === kind);
-  listings.sort((a, b) => order(a.kind) - order(b.kind));
+  listings.sort((a, b) => order(a.kind.kind) - order(b.kind.kind));
   unavailable.sort((a, b) => order(a.kind) - order(b.kind));
   return namespaceHealth(namespace, listings, unavailable);
 }
@@ -80,8 +76,8 @@ export function relatedReads(run: RunResult): Read[] {
   for (const result of run.results) {
     if (result.ok) continue;
     want(result, false, true);
-    const kind = findKind(result.kind);
-    if (!kind || !result.last) continue;
+    const kind = result.fluxKind;
+    if (!result.last) continue;
     const source = kind.sourceOf?.(result.last);
     if (source) want(source, true, true);
     for (const dependency of kind.dependsOn?.(result.last) ?? []) want(dependency, true, false);
@@ -93,8 +89,9 @@ export async function collectRelated(api: ClusterApi, run: RunResult): Promise<R
   const related: RelatedObjects = new Map();
   await Promise.all(
     relatedReads(run).map(async (read) => {
-      const entry: RelatedObject = { ref: read.ref };
+      // A ref named by another object's spec: its kind may be one the action does not know.
       const kind = findKind(read.ref.kind);
+      const entry: RelatedObject = { ref: read.ref, kind };
       try {
         if (read.object && kind) {
           entry.object = await api.get(kind, read.ref.namespace, read.ref.name);

@@ -1,15 +1,15 @@
 // The collapsible section for one object that did not end well: everything a person would otherwise
 // gather with kubectl and flux by hand.
+import type { DetailSection } from '../flux/kinds.js';
 import { describeRef, type ObjectRef } from '../flux/refs.js';
-import type { Condition, HelmSnapshot, KubeEvent } from '../flux/types.js';
+import type { KubeEvent } from '../flux/types.js';
 import { shortRevision } from '../reconcile/revision.js';
 import type { ObjectResult } from '../reconcile/types.js';
-import { outcomeLook } from './format.js';
 import { bold, cell, code, table, timeCell } from './html.js';
 import type { Neighbourhood, NeighbourState } from './neighbours.js';
 import { nextCommands } from './next-commands.js';
 import { escapeHtml, escapePre, shorten } from './text.js';
-import { controllerMessage } from './words.js';
+import { conditionsOf, type ObjectView, reasonAndMessage } from './view.js';
 
 const MAX_MESSAGE_CHARS = 10_000;
 const MAX_CELL_CHARS = 1_000;
@@ -17,7 +17,6 @@ const MAX_CELL_CHARS = 1_000;
 const MAX_EVENT_CHARS = 600;
 const MAX_EVENT_LINES = 8;
 const MAX_EVENTS = 12;
-const MAX_HISTORY = 5;
 
 const section = (title: string, body: string): string => `<p>${bold(title)}</p>\n${body}`;
 
@@ -29,16 +28,14 @@ function messageBlock(text: string): string {
   return section('Message', `<blockquote>${cell(shown)}</blockquote>${note}`);
 }
 
-function revisionBlock(result: ObjectResult): string {
+function revisionBlock(view: ObjectView): string {
+  const { before, after, attempted, expected } = view.revision;
   const parts: string[] = [];
-  if (result.revisionBefore) parts.push(`before ${code(result.revisionBefore)}`);
-  if (result.revisionAfter) parts.push(`after ${code(result.revisionAfter)}`);
-  if (result.expectedRevision) parts.push(`expected ${code(result.expectedRevision)}`);
+  if (before) parts.push(`before ${code(before)}`);
+  if (after) parts.push(`after ${code(after)}`);
+  if (attempted) parts.push(`failed at ${code(attempted)}`);
+  if (expected) parts.push(`expected ${code(expected)}`);
   return parts.length ? `<p>${bold('Revision')}: ${parts.join(' · ')}</p>` : '';
-}
-
-function conditionsOf(result: ObjectResult): Condition[] {
-  return result.conditions.length ? result.conditions : (result.last?.status?.conditions ?? []);
 }
 
 /** A message already shown in the Message block is not repeated in full: a long build error would fill three tables. */
@@ -93,52 +90,34 @@ function neighboursBlock(
   return [waited, list].filter(Boolean).join('\n');
 }
 
-function isHelmHistory(history: unknown): history is HelmSnapshot[] {
-  return (
-    Array.isArray(history) &&
-    history.some((s) => typeof s === 'object' && s !== null && ('chartVersion' in s || 'chartName' in s))
-  );
+function detailCell(value: { text: string } | { time: string | undefined }): string {
+  return 'time' in value ? timeCell(value.time) : cell(value.text);
 }
 
-function helmBlock(result: ObjectResult): string {
-  const status = result.last?.status;
-  if (!status) return '';
-  const blocks: string[] = [];
-  if (isHelmHistory(status.history) && status.history.length) {
-    // Remediation reorders status.history (a rollback is listed before the failed upgrade it undid);
-    // Helm's release number gives the true order.
-    const rows = [...status.history]
-      .sort((a, b) => (b.version ?? 0) - (a.version ?? 0))
-      .slice(0, MAX_HISTORY)
-      .map((s) => [
-        cell(s.version === undefined ? '' : String(s.version)),
-        cell([s.chartName, s.chartVersion].filter(Boolean).join(' ')),
-        cell(s.appVersion ?? ''),
-        cell(s.status ?? ''),
-        cell(s.action ?? ''),
-        timeCell(s.lastDeployed ?? s.firstDeployed),
-      ]);
-    blocks.push(
-      section(
-        'Helm release history (newest first)',
-        table(['Release', 'Chart', 'App version', 'Status', 'Action', 'Deployed\u00a0(UTC)'], rows),
-      ),
-    );
-  }
-  const counters: [string, unknown][] = [
-    ['failures', status.failures],
-    ['install failures', status.installFailures],
-    ['upgrade failures', status.upgradeFailures],
-  ];
-  const shown = counters.filter(([, v]) => typeof v === 'number').map(([k, v]) => `${escapeHtml(k)} ${v}`);
-  if (status.lastAttemptedReleaseAction) {
-    shown.push(`last attempted action ${code(status.lastAttemptedReleaseAction)}`);
-  }
-  if (status.lastAttemptedRevision && isHelmHistory(status.history)) {
-    shown.push(`last attempted chart ${code(status.lastAttemptedRevision)}`);
-  }
-  if (shown.length) blocks.push(`<p>${bold('Failure counters')}: ${shown.join(' · ')}</p>`);
-  return blocks.join('\n');
+/** The sections only this kind has (a HelmRelease's release history), as the kind table gives them. */
+function kindBlocks(sections: DetailSection[]): string {
+  return sections
+    .map((s) => {
+      const parts: string[] = [];
+      if (s.table)
+        parts.push(
+          section(
+            s.title,
+            table(
+              s.table.headers,
+              s.table.rows.map((r) => r.map(detailCell)),
+            ),
+          ),
+        );
+      if (s.facts?.length) {
+        const facts = s.facts.map(
+          (f) => `${escapeHtml(f.label)} ${f.code ? code(f.value) : escapeHtml(f.value)}`,
+        );
+        parts.push(`<p>${bold(s.title)}: ${facts.join(' · ')}</p>`);
+      }
+      return parts.join('\n');
+    })
+    .join('\n');
 }
 
 function eventTime(event: KubeEvent): number {
@@ -167,8 +146,8 @@ function commandsBlock(commands: string[]): string {
 }
 
 /** The `<details>` section for one object. */
-export function renderDetails(result: ObjectResult, around: Neighbourhood): string {
-  const look = outcomeLook(result.outcome);
+export function renderDetails(view: ObjectView, around: Neighbourhood): string {
+  const { result, look } = view;
   const sourceRef: ObjectRef | undefined = around.sourceOf(result);
   const source = sourceRef ? around.state(sourceRef) : undefined;
   const dependencies = around.dependenciesOf(result).map((d) => around.state(d));
@@ -179,15 +158,15 @@ export function renderDetails(result: ObjectResult, around: Neighbourhood): stri
   const summary = `<summary>${look.emoji} ${bold(describeRef(result))} — ${escapeHtml(look.label)}${
     result.reason ? `: ${escapeHtml(result.reason)}` : ''
   }</summary>`;
-  const fullMessage = [result.reason, controllerMessage(result)].filter(Boolean).join(': ');
+  const fullMessage = reasonAndMessage(view.reason, view.message);
   const body = [
     messageBlock(fullMessage),
-    revisionBlock(result),
+    revisionBlock(view),
     neighboursBlock(result, dependencies, source),
     conditionsBlock(result, fullMessage),
-    helmBlock(result),
+    kindBlocks(result.last ? (result.fluxKind.details?.(result.last) ?? []) : []),
     eventsBlock(around.events(result), sourceRef ? around.events(sourceRef) : [], fullMessage),
-    result.ok ? '' : commandsBlock(commands),
+    view.needsAttention ? commandsBlock(commands) : '',
   ].filter(Boolean);
   return `<details>\n${summary}\n${body.join('\n')}\n</details>`;
 }

@@ -43,7 +43,7 @@ export function serverHost(server: string | undefined): string | undefined {
   }
 }
 
-interface OutcomeLook {
+export interface OutcomeLook {
   label: string;
   emoji: string;
   /** The log's mark, as the flux CLI marks its own progress lines. */

@@ -1,6 +1,6 @@
 // The namespace health footer: what people check by hand after every reconcile, computed from object lists.
 import { findCondition } from '../flux/conditions.js';
-import { findKind } from '../flux/kinds.js';
+import type { FluxKind } from '../flux/kinds.js';
 import type { ObjectRef } from '../flux/refs.js';
 import type { Condition, FluxObject } from '../flux/types.js';
 
@@ -31,7 +31,7 @@ export interface NamespaceHealth {
 
 /** The objects of one kind as listed in the namespace. */
 export interface KindListing {
-  kind: string;
+  kind: FluxKind;
   items: FluxObject[];
 }
 
@@ -64,48 +64,38 @@ function failingObject(kind: string, obj: FluxObject, namespace: string): Failin
   };
 }
 
-/** Appliers are counted per kind; every source kind shares one line, as the runbooks count them. */
-function groupLabel(kind: string): string {
-  const known = findKind(kind);
-  if (!known) return kind;
-  if (known.category === 'sources') return 'Sources';
-  if (known.category === 'image') return 'Image automation';
-  if (known.category === 'notification') return 'Notification';
-  return `${known.kind}s`;
-}
-
-const GROUP_ORDER = ['Kustomizations', 'HelmReleases', 'Sources', 'Image automation', 'Notification'];
-
 export function namespaceHealth(
   namespace: string,
   listings: KindListing[],
   unavailable: NamespaceHealth['unavailable'] = [],
 ): NamespaceHealth {
-  const groups = new Map<string, HealthGroup>();
+  const groups = new Map<string, HealthGroup & { order: number }>();
   for (const { kind, items } of listings) {
-    const known = findKind(kind);
-    const label = groupLabel(kind);
+    // The kind table says which line a kind is counted on (every source kind shares one).
+    const { label, order } = kind.health ?? { label: `${kind.kind}s`, order: Number.MAX_SAFE_INTEGER };
     let group = groups.get(label);
     if (!group) {
-      group = { label, total: 0, ready: 0, failing: 0, suspended: 0, progressing: 0, failingObjects: [] };
+      group = {
+        label,
+        order,
+        total: 0,
+        ready: 0,
+        failing: 0,
+        suspended: 0,
+        progressing: 0,
+        failingObjects: [],
+      };
       groups.set(label, group);
     }
     for (const obj of items) {
       // Static objects (OCI HelmRepository, Alert…) have no controller and no status to judge.
-      if (known?.isStatic(obj)) continue;
+      if (kind.isStatic(obj)) continue;
       const state = healthState(obj);
       group.total += 1;
       group[state] += 1;
-      if (state === 'failing') group.failingObjects.push(failingObject(known?.kind ?? kind, obj, namespace));
+      if (state === 'failing') group.failingObjects.push(failingObject(kind.kind, obj, namespace));
     }
   }
-  const rank = (label: string) => {
-    const i = GROUP_ORDER.indexOf(label);
-    return i === -1 ? GROUP_ORDER.length : i;
-  };
-  return {
-    namespace,
-    groups: [...groups.values()].sort((a, b) => rank(a.label) - rank(b.label)),
-    unavailable,
-  };
+  const sorted = [...groups.values()].sort((a, b) => a.order - b.order);
+  return { namespace, groups: sorted.map(({ order: _order, ...group }) => group), unavailable };
 }

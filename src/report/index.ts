@@ -10,3 +10,4 @@ export { heartbeatLine, requestedLine, verdictLine } from './log.js';
 export { buildOutputs, writeOutputs } from './outputs.js';
 export { type ReportOptions, report, reportStopped } from './report.js';
 export { renderSummary } from './summary.js';
+export { type ObjectView, viewOf } from './view.js';

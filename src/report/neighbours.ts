@@ -1,5 +1,4 @@
 // The state of an object's source and dependencies, from the run's results or from what was read after it.
-import { findKind } from '../flux/kinds.js';
 import { type ObjectRef, refKey } from '../flux/refs.js';
 import type { KubeEvent } from '../flux/types.js';
 import type { ObjectResult, RunResult } from '../reconcile/types.js';
@@ -73,7 +72,7 @@ export class Neighbourhood {
         ready: state === 'ready',
         reason: condition?.reason ?? '',
         message: condition?.message ?? '',
-        revision: findKind(ref.kind)?.revision(obj),
+        revision: related?.kind?.revision(obj),
         inRun: false,
       };
     }
@@ -90,10 +89,10 @@ export class Neighbourhood {
 
   /** The source of a result, as the kinds table finds it. */
   sourceOf(result: ObjectResult): ObjectRef | undefined {
-    return result.last ? findKind(result.kind)?.sourceOf?.(result.last) : undefined;
+    return result.last ? result.fluxKind.sourceOf?.(result.last) : undefined;
   }
 
   dependenciesOf(result: ObjectResult): ObjectRef[] {
-    return result.last ? (findKind(result.kind)?.dependsOn?.(result.last) ?? []) : [];
+    return result.last ? (result.fluxKind.dependsOn?.(result.last) ?? []) : [];
   }
 }

@@ -1,30 +1,25 @@
 // The commands a person runs next when an object did not end well, as the flux CLI spells them.
-import { findKind } from '../flux/kinds.js';
+import { type FluxKind, findKind } from '../flux/kinds.js';
 import type { ObjectRef } from '../flux/refs.js';
 import type { ObjectResult } from '../reconcile/types.js';
 
-// Per-kind troubleshooting commands beyond get/events/logs (flux2 cmd/flux tree_*.go, debug_*.go).
-const DEEPER: Record<string, (ref: ObjectRef) => string[]> = {
-  Kustomization: (r) => [
-    `flux tree ks ${r.name} -n ${r.namespace}`,
-    `flux debug ks ${r.name} -n ${r.namespace} --show-status`,
-  ],
-  HelmRelease: (r) => [`flux debug hr ${r.name} -n ${r.namespace} --show-history`],
-};
+const getCommand = (kind: FluxKind, ref: ObjectRef): string =>
+  `flux get ${kind.cliWords} ${ref.name} -n ${ref.namespace}`;
 
-function getCommand(ref: ObjectRef): string | undefined {
+/** A neighbour named by another object's spec may be of a kind the action does not know: no `flux get` then. */
+function getNeighbourCommand(ref: ObjectRef): string | undefined {
   const kind = findKind(ref.kind);
-  return kind ? `flux get ${kind.cliWords} ${ref.name} -n ${ref.namespace}` : undefined;
+  return kind ? getCommand(kind, ref) : undefined;
 }
 
-/** `flux get`, `flux events`, `flux logs` and the kind's deeper commands for one object. */
-export function commandsFor(ref: ObjectRef): string[] {
+/** `flux get`, `flux events`, `flux logs` and the kind's own troubleshooting commands for one object. */
+export function commandsFor(kind: FluxKind, ref: ObjectRef): string[] {
   return [
-    getCommand(ref),
-    `flux events --for ${ref.kind}/${ref.name} -n ${ref.namespace}`,
-    `flux logs --kind=${ref.kind} --name=${ref.name} -n ${ref.namespace}`,
-    ...(DEEPER[ref.kind]?.(ref) ?? []),
-  ].filter((c): c is string => c !== undefined);
+    getCommand(kind, ref),
+    `flux events --for ${kind.kind}/${ref.name} -n ${ref.namespace}`,
+    `flux logs --kind=${kind.kind} --name=${ref.name} -n ${ref.namespace}`,
+    ...kind.troubleshooting(ref),
+  ];
 }
 
 export interface Neighbours {
@@ -37,18 +32,18 @@ export interface Neighbours {
 /** What to run next for an object that did not end well, then for the source and dependencies that may be why. */
 export function nextCommands(result: ObjectResult, neighbours: Neighbours): string[] {
   const commands: string[] = [];
-  const kind = findKind(result.kind);
-  if (result.outcome === 'suspended' && !result.ok && kind) {
+  const kind = result.fluxKind;
+  if (result.outcome === 'suspended' && !result.ok) {
     commands.push(`flux resume ${kind.cliWords} ${result.name} -n ${result.namespace}`);
   }
-  commands.push(...commandsFor(result));
+  commands.push(...commandsFor(kind, result));
   for (const dependency of neighbours.dependencies) {
-    const get = getCommand(dependency);
+    const get = getNeighbourCommand(dependency);
     if (get) commands.push(get);
     commands.push(`flux events --for ${dependency.kind}/${dependency.name} -n ${dependency.namespace}`);
   }
   if (neighbours.source) {
-    const get = getCommand(neighbours.source);
+    const get = getNeighbourCommand(neighbours.source);
     if (get) commands.push(get);
     commands.push(
       `flux events --for ${neighbours.source.kind}/${neighbours.source.name} -n ${neighbours.source.namespace}`,

@@ -1,9 +1,9 @@
 // The step's outputs: what later steps of a workflow read with fromJSON().
 import * as core from '@actions/core';
 import { refKey } from '../flux/refs.js';
-import type { ObjectResult, Outcome, RunResult } from '../reconcile/types.js';
+import type { Outcome, RunResult } from '../reconcile/types.js';
 import { shorten } from './text.js';
-import { controllerMessage } from './words.js';
+import { type ObjectView, viewOf } from './view.js';
 
 // Outputs share one size budget per job; a pruning failure can list hundreds of objects in its message.
 const MAX_OUTPUT_MESSAGE_CHARS = 4000;
@@ -18,6 +18,8 @@ export interface ResultRecord {
   role: 'requested' | 'source';
   revisionBefore: string | null;
   revisionAfter: string | null;
+  /** The revision a failed attempt was of, when it is not the one still running (revisionAfter). */
+  revisionAttempted: string | null;
   expectedRevision: string | null;
   durationMs: number;
   reason: string;
@@ -25,7 +27,8 @@ export interface ResultRecord {
   waitedOn: string | null;
 }
 
-export function resultRecord(result: ObjectResult): ResultRecord {
+export function resultRecord(view: ObjectView): ResultRecord {
+  const { result } = view;
   return {
     kind: result.kind,
     namespace: result.namespace,
@@ -35,28 +38,32 @@ export function resultRecord(result: ObjectResult): ResultRecord {
     role: result.role,
     revisionBefore: result.revisionBefore ?? null,
     revisionAfter: result.revisionAfter ?? null,
+    revisionAttempted: result.revisionAttempted ?? null,
     expectedRevision: result.expectedRevision ?? null,
     durationMs: Math.round(result.durationMs),
     reason: result.reason,
-    message: shorten(controllerMessage(result), MAX_OUTPUT_MESSAGE_CHARS).text,
+    message: shorten(view.message, MAX_OUTPUT_MESSAGE_CHARS).text,
     waitedOn: result.waitedOn ?? null,
   };
 }
 
 /** Every output the report owns, as the strings `core.setOutput` writes. */
-export function buildOutputs(run: RunResult): Record<'ready' | 'results' | 'revisions' | 'failed', string> {
+export function buildOutputs(
+  run: RunResult,
+  views = run.results.map(viewOf),
+): Record<'ready' | 'results' | 'revisions' | 'failed', string> {
   const revisions: Record<string, string> = {};
   for (const result of run.results) {
     if (result.revisionAfter) revisions[refKey(result)] = result.revisionAfter;
   }
   return {
     ready: run.ready ? 'true' : 'false',
-    results: JSON.stringify(run.results.map(resultRecord)),
+    results: JSON.stringify(views.map(resultRecord)),
     revisions: JSON.stringify(revisions),
     failed: JSON.stringify(run.results.filter((r) => !r.ok).map(refKey)),
   };
 }
 
-export function writeOutputs(run: RunResult): void {
-  for (const [name, value] of Object.entries(buildOutputs(run))) core.setOutput(name, value);
+export function writeOutputs(run: RunResult, views = run.results.map(viewOf)): void {
+  for (const [name, value] of Object.entries(buildOutputs(run, views))) core.setOutput(name, value);
 }

@@ -8,6 +8,7 @@ import { verdictLine } from './log.js';
 import { writeOutputs } from './outputs.js';
 import { renderSummary } from './summary.js';
 import { escapePre } from './text.js';
+import { viewOf } from './view.js';
 
 export interface ReportOptions {
   /** The `summary` input: write a job summary. */
@@ -24,16 +25,17 @@ export async function report(
   health: NamespaceHealth | undefined,
   opts: ReportOptions,
 ): Promise<void> {
-  writeOutputs(run);
-  emitAnnotations(run);
-  if (run.results.length) {
-    core.startGroup(`Results: ${run.results.filter((r) => r.ok).length} of ${run.results.length} ok`);
-    for (const result of run.results) core.info(verdictLine(result));
+  const views = run.results.map(viewOf);
+  writeOutputs(run, views);
+  emitAnnotations(run, views);
+  if (views.length) {
+    core.startGroup(`Results: ${views.filter((v) => !v.needsAttention).length} of ${views.length} ok`);
+    for (const view of views) core.info(verdictLine(view));
     core.endGroup();
   }
   if (!opts.summary) return;
   try {
-    await core.summary.addRaw(renderSummary(ctx, run, health)).write();
+    await core.summary.addRaw(renderSummary(ctx, run, health, views)).write();
   } catch (error) {
     core.warning(
       `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,

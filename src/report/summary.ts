@@ -1,6 +1,5 @@
 // The job summary: one screen that answers "did my commit deploy, and if not, why?".
 // Plain HTML, the way core.summary writes it; no blank line anywhere, so GitHub's Markdown keeps it one block.
-import { describeRef } from '../flux/refs.js';
 import { shortRevision } from '../reconcile/revision.js';
 import type { ObjectResult, Outcome, RunResult } from '../reconcile/types.js';
 import type { ReportContext } from './context.js';
@@ -10,9 +9,8 @@ import type { NamespaceHealth } from './health.js';
 import { renderHealth } from './health-view.js';
 import { bold, cell, code, table } from './html.js';
 import { Neighbourhood } from './neighbours.js';
-import { missedExpectedRevision } from './revision-reached.js';
 import { escapeHtml, shorten } from './text.js';
-import { controllerMessage } from './words.js';
+import { type ObjectView, viewOf } from './view.js';
 
 export const CELL_MESSAGE_CHARS = 200;
 const CELL_MESSAGE_LINES = 3;
@@ -55,8 +53,8 @@ function header(ctx: ReportContext, run: RunResult): string {
   return `<h2>${escapeHtml(verdictTitle(run))}</h2>\n<p>${facts.join(' · ')}</p>${counts}`;
 }
 
-function revisionCell(result: ObjectResult): string {
-  const { revisionBefore: before, revisionAfter: after } = result;
+function revisionCell(view: ObjectView): string {
+  const { before, after, attempted, expected, missedExpected } = view.revision;
   const short = (r: string) => code(shortRevision(r));
   let html = '–';
   if (before && after && before !== after) {
@@ -65,61 +63,55 @@ function revisionCell(result: ObjectResult): string {
     html = `${short(before)}${joint}${short(after)}`;
   } else if (after) html = before ? `${short(after)} <i>(unchanged)</i>` : short(after);
   else if (before) html = `${short(before)} → <i>none</i>`;
-  const expected = result.expectedRevision;
-  if (expected && !result.ok && missedExpectedRevision(result)) {
-    html += `<br>expected ${code(shortRevision(expected))}`;
-  }
+  if (attempted) html += `<br>failed at ${short(attempted)}`;
+  if (expected && view.needsAttention && missedExpected) html += `<br>expected ${short(expected)}`;
   return html;
 }
 
 /** The message cell, and whether the whole text had to go to the details. */
-function messageCell(result: ObjectResult): { html: string; truncated: boolean } {
-  const { text, truncated } = shorten(
-    shortRevisionsIn(controllerMessage(result)),
-    CELL_MESSAGE_CHARS,
-    CELL_MESSAGE_LINES,
-  );
-  const reason = result.reason ? `${bold(result.reason)}${text ? ': ' : ''}` : '';
+function messageCell(view: ObjectView): { html: string; truncated: boolean } {
+  const { text, truncated } = shorten(shortRevisionsIn(view.message), CELL_MESSAGE_CHARS, CELL_MESSAGE_LINES);
+  const reason = view.reason ? `${bold(view.reason)}${text ? ': ' : ''}` : '';
   const more = truncated ? ' <i>(full text in the details below)</i>' : '';
   return { html: `${reason}${cell(text)}${more}`, truncated };
 }
 
-function objectRow(result: ObjectResult, message: string): string[] {
-  const look = outcomeLook(result.outcome);
+function objectRow(view: ObjectView, message: string): string[] {
+  const { look, result } = view;
   const role = result.role === 'source' ? ' <sub>(source)</sub>' : '';
   return [
     // No-break spaces: `⏱️ Timed out` stays on one line in the narrow first column.
     `${look.emoji}\u00a0${escapeHtml(look.label.replace(/ /g, '\u00a0'))}`,
     `${escapeHtml(result.kind)}${role}<br>${code(`${result.namespace}/${result.name}`)}`,
-    revisionCell(result),
+    revisionCell(view),
     // Nothing was asked of a skipped object: no time to show.
-    result.durationMs === 0 && result.outcome === 'skipped'
-      ? '–'
-      : escapeHtml(formatDuration(result.durationMs)),
+    view.timed || result.outcome !== 'skipped' ? escapeHtml(formatDuration(result.durationMs)) : '–',
     message,
   ];
 }
 
 /** Problems first, in run order within each outcome. */
-function readingOrder(results: ObjectResult[]): ObjectResult[] {
-  return results
-    .map((result, index) => ({ result, index }))
-    .sort(
-      (a, b) =>
-        OUTCOME_ORDER.indexOf(a.result.outcome) - OUTCOME_ORDER.indexOf(b.result.outcome) ||
-        a.index - b.index,
-    )
-    .map(({ result }) => result);
+function readingOrder(views: ObjectView[]): ObjectView[] {
+  const rank = (v: ObjectView) => OUTCOME_ORDER.indexOf(v.result.outcome);
+  return views
+    .map((view, index) => ({ view, index }))
+    .sort((a, b) => rank(a.view) - rank(b.view) || a.index - b.index)
+    .map(({ view }) => view);
 }
 
-export function renderSummary(ctx: ReportContext, run: RunResult, health?: NamespaceHealth): string {
-  const ordered = readingOrder(run.results);
+export function renderSummary(
+  ctx: ReportContext,
+  run: RunResult,
+  health?: NamespaceHealth,
+  views = run.results.map(viewOf),
+): string {
+  const ordered = readingOrder(views);
   const rows: string[][] = [];
-  const needDetails: ObjectResult[] = [];
-  for (const result of ordered) {
-    const message = messageCell(result);
-    rows.push(objectRow(result, message.html));
-    if (!result.ok || message.truncated) needDetails.push(result);
+  const needDetails: ObjectView[] = [];
+  for (const view of ordered) {
+    const message = messageCell(view);
+    rows.push(objectRow(view, message.html));
+    if (view.needsAttention || message.truncated) needDetails.push(view);
   }
   const parts = [header(ctx, run)];
   if (rows.length) {
@@ -131,11 +123,14 @@ export function renderSummary(ctx: ReportContext, run: RunResult, health?: Names
   let size = Buffer.byteLength(parts.join('\n') + footer);
   const around = new Neighbourhood(run, ctx.related);
   const details: string[] = [];
-  for (const [index, result] of needDetails.entries()) {
-    const block = renderDetails(result, around);
+  for (const [index, view] of needDetails.entries()) {
+    const block = renderDetails(view, around);
     const blockSize = Buffer.byteLength(block) + 1;
     if (size + blockSize > SUMMARY_BUDGET_BYTES) {
-      const left = needDetails.slice(index).map(describeRef).join(', ');
+      const left = needDetails
+        .slice(index)
+        .map((v) => v.title)
+        .join(', ');
       details.push(
         `<p><i>Details of ${needDetails.length - index} more objects left out to stay within GitHub's summary size limit: ${escapeHtml(shorten(left, 2000).text)}. Their messages are in the log and the <code>results</code> output.</i></p>`,
       );

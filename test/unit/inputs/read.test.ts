@@ -57,7 +57,7 @@ const DEFAULT_CONFIG: Config = {
     revision: '',
     force: false,
     reset: false,
-    failFast: true,
+    failFastGraceMs: 0,
   },
   summary: true,
 };
@@ -106,9 +106,32 @@ describe('readConfig: defaults', () => {
   });
 });
 
+describe('readConfig: fail-fast grace', () => {
+  it.each([
+    ['true', 0],
+    ['True', 0],
+    [' TRUE ', 0],
+    ['false', Number.POSITIVE_INFINITY],
+    ['FALSE', Number.POSITIVE_INFINITY],
+    ['45s', 45_000],
+    ['1m30s', 90_000],
+    ['0s', 0],
+  ])('%j is %s ms of grace', (value, ms) => {
+    expect(read({ 'fail-fast': value, resources: 'ks/x' }).config.reconcile.failFastGraceMs).toBe(ms);
+  });
+
+  it.each(['yes', 'on', '-5s', '45', 'soon'])(
+    'refuses %j, naming the input and the forms it takes',
+    (value) => {
+      expect(() => read({ 'fail-fast': value, resources: 'ks/x' })).toThrow(
+        /Input 'fail-fast' must be true, false or a grace period such as 45s/,
+      );
+    },
+  );
+});
+
 const BOOLEAN_INPUTS = [
   ['with-source', (c: Config) => c.reconcile.withSource],
-  ['fail-fast', (c: Config) => c.reconcile.failFast],
   ['force', (c: Config) => c.reconcile.force],
   ['reset', (c: Config) => c.reconcile.reset],
   ['export-kubeconfig', (c: Config) => c.cluster.exportKubeconfig],
@@ -389,7 +412,9 @@ describe('readConfig: many bad inputs at once', () => {
     expect(error.message).toContain(
       "\n- Input 'resources' has a problem:\n    line 1: 'nope/x': unknown kind 'nope'\n  Known kinds: ",
     );
-    expect(error.message).toContain("\n- Input 'fail-fast' must be true or false; got 'yes'.");
+    expect(error.message).toContain(
+      "\n- Input 'fail-fast' must be true, false or a grace period such as 45s",
+    );
     expect(error.message).toContain(
       "\n- Input 'timeout' must be a Go duration such as 90s, 5m or 1h30m; got 'soon'.",
     );

@@ -5,8 +5,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { kindOf } from '../../../src/flux/kinds.js';
 import type { FluxObject } from '../../../src/flux/types.js';
-import { evaluate, revisionApplies } from '../../../src/reconcile/evaluate.js';
-import type { VerdictState } from '../../../src/reconcile/types.js';
+import { evaluate } from '../../../src/reconcile/evaluate.js';
+import { revisionApplies } from '../../../src/reconcile/revision.js';
+import type { Verdict, VerdictState, Waiting } from '../../../src/reconcile/types.js';
+import { describeWaiting } from '../../../src/reconcile/waiting.js';
 
 function fixture(name: string): FluxObject {
   return JSON.parse(readFileSync(new URL(`../../fixtures/status/${name}.json`, import.meta.url), 'utf8'));
@@ -32,6 +34,16 @@ function reconcilingAfterReady(obj: FluxObject, seconds: number): FluxObject {
   return { ...obj, status: { ...obj.status, conditions: moved } };
 }
 
+/** What a waiting verdict waits for, as a person reads it; empty for any other verdict. */
+function waitingWords(verdict: Verdict, kind = kindOf('Kustomization')): string {
+  return verdict.state === 'waiting' ? describeWaiting(verdict.waiting, kind) : '';
+}
+
+/** What a waiting verdict waits for, as the run loop reads it. */
+function waitingFor(verdict: Verdict): Waiting['for'] | undefined {
+  return verdict.state === 'waiting' ? verdict.waiting.for : undefined;
+}
+
 // The commit the captured Kustomization applied (main@sha1:<sha>).
 const KS_SHA = fixture('kustomization-reconcile-handled').status!.lastAppliedRevision!.split(':').pop()!;
 
@@ -45,6 +57,7 @@ interface Row {
   reason: string;
   message?: RegExp;
   waitingOn?: RegExp;
+  waitingFor?: Waiting['for'];
 }
 
 const rows: Row[] = [
@@ -60,7 +73,7 @@ const rows: Row[] = [
     name: 'Kustomization Ready, but our request is not handled yet',
     obj: fixture('kustomization-reconcile-handled'),
     token: 'a-newer-request',
-    state: 'pending',
+    state: 'waiting',
     reason: 'ReconciliationSucceeded',
     waitingOn: /kustomize-controller to handle the reconcile request/,
   },
@@ -68,16 +81,17 @@ const rows: Row[] = [
     name: 'Kustomization Ready at an older commit than the one expected',
     obj: fixture('kustomization-before-request'),
     expected: [KS_SHA],
-    state: 'pending',
+    state: 'waiting',
     reason: 'RevisionNotReached',
     waitingOn: new RegExp(`revision ${KS_SHA}`),
   },
   {
     name: 'Kustomization mid-reconcile (Ready=Unknown Progressing)',
     obj: fixture('kustomization-reconciling'),
-    token: handledToken(fixture('kustomization-reconcile-handled')),
-    state: 'pending',
+    token: handledToken(fixture('kustomization-reconciling')),
+    state: 'waiting',
     reason: 'Progressing',
+    waitingFor: 'progress',
   },
   {
     name: 'Kustomization with an invalid YAML manifest: failed now, in the controller words',
@@ -99,7 +113,7 @@ const rows: Row[] = [
     obj: withHandled(fixture('kustomization-failed-retrying')),
     token: 'this-run',
     failFast: false,
-    state: 'pending',
+    state: 'waiting',
     reason: 'BuildFailed',
   },
   {
@@ -114,7 +128,7 @@ const rows: Row[] = [
     name: 'Kustomization waiting on a dependency: waiting, and on what',
     obj: withHandled(fixture('kustomization-dependency-not-ready')),
     token: 'this-run',
-    state: 'pending',
+    state: 'waiting',
     reason: 'DependencyNotReady',
     waitingOn: /^dependency fixtures-\w+\/broken-yaml$/,
   },
@@ -127,9 +141,9 @@ const rows: Row[] = [
     message: /not found/,
   },
   {
-    name: 'suspended Kustomization: failed, with the fix',
+    name: 'suspended Kustomization: suspended, with the fix',
     obj: fixture('kustomization-suspended'),
-    state: 'failed',
+    state: 'suspended',
     reason: 'Suspended',
     message: /command: resume/,
   },
@@ -189,7 +203,7 @@ const rows: Row[] = [
     name: 'HelmRelease rolling back after a failed upgrade (a remediation started after the failure): wait for its end',
     obj: withHandled(reconcilingAfterReady(fixture('helmrelease-upgrade-failed-release'), 1)),
     token: 'this-run',
-    state: 'pending',
+    state: 'waiting',
     reason: 'UpgradeFailed',
   },
   {
@@ -211,7 +225,7 @@ const rows: Row[] = [
     name: 'HelmRelease waiting for its HelmChart',
     obj: withHandled(fixture('helmrelease-chart-not-ready')),
     token: 'this-run',
-    state: 'pending',
+    state: 'waiting',
     reason: 'SourceNotReady',
   },
 ];
@@ -229,7 +243,8 @@ describe('evaluate (captured controller payloads)', () => {
     expect(verdict.state).toBe(row.state);
     expect(verdict.reason).toBe(row.reason);
     if (row.message) expect(verdict.message).toMatch(row.message);
-    if (row.waitingOn) expect(verdict.waitingOn).toMatch(row.waitingOn);
+    if (row.waitingOn) expect(waitingWords(verdict, kind)).toMatch(row.waitingOn);
+    if (row.waitingFor) expect(waitingFor(verdict)).toBe(row.waitingFor);
     expect(verdict.revision).toBe(kind.revision(row.obj));
   });
 
@@ -241,8 +256,9 @@ describe('evaluate (captured controller payloads)', () => {
       expectedRevisions: ['0123456789abcdef0123456789abcdef01234567'],
       failFast: true,
     });
-    expect(verdict.state).toBe('pending');
-    expect(verdict.waitingOn).toMatch(/the last attempt, .*, failed/);
+    expect(verdict.state).toBe('waiting');
+    expect(waitingFor(verdict)).toBe('attempt');
+    expect(waitingWords(verdict)).toMatch(/the last attempt, .*, failed/);
   });
 
   it('judges a failure at the expected revision in a gate as failed', () => {
@@ -266,8 +282,9 @@ describe('evaluate (captured controller payloads)', () => {
       expectedRevisions: [],
       failFast: true,
     });
-    expect(verdict.state).toBe('pending');
-    expect(verdict.waitingOn).toMatch(/observe generation/);
+    expect(verdict.state).toBe('waiting');
+    expect(waitingFor(verdict)).toBe('generation');
+    expect(waitingWords(verdict)).toMatch(/observe generation/);
   });
 });
 
@@ -300,7 +317,7 @@ describe('OCI artifacts built from git', () => {
       'ready',
     );
     expect(evaluate({ obj: fromOci, kind, expectedRevisions: ['0'.repeat(40)], failFast: true }).state).toBe(
-      'pending',
+      'waiting',
     );
   });
 });
@@ -339,15 +356,60 @@ describe('an outcome at the expected revision before our request is handled', ()
     const other = '0123456789abcdef0123456789abcdef01234567';
     expect(
       evaluate({ obj: failed, kind, token: 't', expectedRevisions: [other], failFast: true }).state,
-    ).toBe('pending');
+    ).toBe('waiting');
     const ready = fixture('kustomization-reconcile-handled');
-    expect(
-      evaluate({ obj: ready, kind, token: 't', expectedRevisions: [other], failFast: true }).waitingOn,
-    ).toMatch(/to handle the reconcile request/);
+    const verdict = evaluate({ obj: ready, kind, token: 't', expectedRevisions: [other], failFast: true });
+    expect(waitingFor(verdict)).toBe('request');
+    expect(waitingWords(verdict)).toMatch(/to handle the reconcile request/);
   });
 
   it('says nothing without an expected revision', () => {
     const obj = fixture('kustomization-reconcile-handled');
-    expect(evaluate({ obj, kind, token: 't', expectedRevisions: [], failFast: true }).state).toBe('pending');
+    expect(evaluate({ obj, kind, token: 't', expectedRevisions: [], failFast: true }).state).toBe('waiting');
+  });
+
+  it('is not Ready when the spec changed since: a new generation the controller has not observed', () => {
+    const obj = fixture('kustomization-reconcile-handled');
+    const generation = (obj.metadata.generation ?? 1) + 1;
+    const bumped = { ...obj, metadata: { ...obj.metadata, generation } };
+    const verdict = evaluate({
+      obj: bumped,
+      kind,
+      token: 'not-handled-yet',
+      expectedRevisions: [KS_SHA],
+      failFast: true,
+    });
+    expect(verdict.state).toBe('waiting');
+    expect(waitingFor(verdict)).toBe('request');
+  });
+});
+
+describe('the kind table decides what a verdict can be', () => {
+  it('calls an object no controller reconciles static', () => {
+    const obj: FluxObject = {
+      kind: 'HelmRepository',
+      metadata: { name: 'oci', namespace: 'ns' },
+      spec: { type: 'oci' },
+    };
+    const verdict = evaluate({
+      obj,
+      kind: kindOf('HelmRepository'),
+      token: 't',
+      expectedRevisions: [],
+      failFast: true,
+    });
+    expect(verdict.state).toBe('static');
+  });
+
+  it('records the revision a failed attempt was of', () => {
+    const obj = withHandled(fixture('kustomization-failed-retrying'));
+    const verdict = evaluate({
+      obj,
+      kind: kindOf('Kustomization'),
+      token: 'this-run',
+      expectedRevisions: [],
+      failFast: true,
+    });
+    expect(verdict.state === 'failed' && verdict.attempted).toBe(obj.status!.lastAttemptedRevision);
   });
 });

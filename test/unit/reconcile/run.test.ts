@@ -8,7 +8,7 @@ const options = (extra: Partial<RunOptions> = {}): RunOptions => ({
   command: 'reconcile',
   revision: '',
   timeoutMs: 2_000,
-  failFast: true,
+  failFastGraceMs: 0,
   force: false,
   reset: false,
   ...extra,
@@ -200,7 +200,7 @@ describe('runPlan', () => {
     expect(fetches).toBe(2);
     expect(requested).toEqual([
       'GitRepository: reconcile',
-      'GitRepository: reconcile again (revision not fetched yet)',
+      'GitRepository: ask-again',
       'Kustomization: reconcile',
     ]);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FluxKind } from '../../../src/flux/kinds.js';
+import { kindOf } from '../../../src/flux/kinds.js';
 import type { FluxObject } from '../../../src/flux/types.js';
 import { collectHealth } from '../../../src/report/collect.js';
 import { healthState, namespaceHealth } from '../../../src/report/health.js';
@@ -38,13 +39,13 @@ describe('namespaceHealth', () => {
   it('counts appliers per kind and sources together, names the failing ones, ignores static objects', () => {
     const health = namespaceHealth('flux-system', [
       {
-        kind: 'Kustomization',
+        kind: kindOf('Kustomization'),
         items: [obj('infra', 'True'), obj('apps', 'False'), obj('old', 'True', { spec: { suspend: true } })],
       },
-      { kind: 'HelmRelease', items: [obj('podinfo', 'Unknown')] },
-      { kind: 'GitRepository', items: [obj('flux-system', 'True')] },
+      { kind: kindOf('HelmRelease'), items: [obj('podinfo', 'Unknown')] },
+      { kind: kindOf('GitRepository'), items: [obj('flux-system', 'True')] },
       {
-        kind: 'HelmRepository',
+        kind: kindOf('HelmRepository'),
         items: [obj('charts', 'False'), obj('oci-charts', undefined, { spec: { type: 'oci' } })],
       },
     ]);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { kindOf } from '../../../src/flux/kinds.js';
 import { heartbeatLine, requestedLine, verdictLine } from '../../../src/report/log.js';
+import { viewOf } from '../../../src/report/view.js';
 import {
   HELM_NAMESPACE as HELM,
   KS_NAMESPACE as KS,
@@ -9,6 +11,7 @@ import {
 import { SCENARIOS } from '../../fixtures/report/scenarios.js';
 
 const apps = { kind: 'Kustomization', namespace: 'flux-system', name: 'apps' };
+const KS_KIND = kindOf('Kustomization');
 const commit = 'c2a6b03f190dfb2b4aa91f8af8d477a9bc3401dc';
 
 describe('live log lines', () => {
@@ -16,25 +19,28 @@ describe('live log lines', () => {
     expect(requestedLine(apps, 'reconcile', `main@sha1:${commit}`)).toBe(
       '► Kustomization flux-system/apps: reconcile requested (now at main@sha1:c2a6b03f)',
     );
-    expect(requestedLine(apps, 'wait')).toBe(
+    expect(requestedLine(apps, 'watch')).toBe(
       '► Kustomization flux-system/apps: watching (nothing requested)',
     );
     expect(requestedLine(apps, 'suspend')).toBe('► Kustomization flux-system/apps: suspend requested');
-    expect(requestedLine(apps, 'resume and reconcile')).toBe(
+    expect(requestedLine(apps, 'resume')).toBe(
       '► Kustomization flux-system/apps: resume and reconcile requested',
+    );
+    expect(requestedLine(apps, 'ask-again')).toBe(
+      '► Kustomization flux-system/apps: reconcile requested again (revision not fetched yet)',
     );
   });
 
   it('verdictLine for Ready gives duration and short revision, and no repeated message', () => {
     const ready = SCENARIOS.success!().run.results[1]!;
-    expect(verdictLine(ready)).toBe(
+    expect(verdictLine(viewOf(ready))).toBe(
       `✔ Kustomization ${KS}/ready: Ready after 2.9s at main@sha1:${short(PUSHED_COMMIT)}`,
     );
   });
 
   it('verdictLine for a failure keeps the whole controller message on one line', () => {
     const stalled = SCENARIOS['helm-upgrade-failed']!().run.results[0]!;
-    const line = verdictLine(stalled);
+    const line = verdictLine(viewOf(stalled));
     const start = `✗ HelmRelease ${HELM}/app: Failed after 22s at 1.1.0 — RetriesExceeded: UpgradeFailed: Helm upgrade failed`;
     expect(line.slice(0, start.length)).toBe(start);
     expect(line).toMatch(
@@ -45,7 +51,7 @@ describe('live log lines', () => {
 
   it('verdictLine for a skipped object says what it waited on', () => {
     const skipped = SCENARIOS['dependency-blocked']!().run.results[2]!;
-    expect(verdictLine(skipped)).toBe(
+    expect(verdictLine(viewOf(skipped))).toBe(
       `◎ Kustomization ${KS}/dependent: Skipped — DependencyFailed: not requested: Kustomization ${KS}/broken-yaml did not become Ready (failed) (waited on Kustomization ${KS}/broken-yaml)`,
     );
   });
@@ -53,24 +59,26 @@ describe('live log lines', () => {
   it('heartbeatLine gives elapsed time, reason, message and what it waits on, in one short line', () => {
     const line = heartbeatLine(
       apps,
+      KS_KIND,
       {
-        state: 'pending',
+        state: 'waiting',
+        waiting: { for: 'dependency', dependency: 'flux-system/infra' },
         reason: 'DependencyNotReady',
         message: "dependency 'flux-system/infra' is not ready",
         revision: `main@sha1:${commit}`,
-        waitingOn: 'dependency flux-system/infra',
       },
       45_200,
     );
     expect(line).toBe(
       "◎ Kustomization flux-system/apps: waiting 45s at main@sha1:c2a6b03f — DependencyNotReady: dependency 'flux-system/infra' is not ready (waits on dependency flux-system/infra)",
     );
-    expect(heartbeatLine(apps, undefined, 3000)).toBe(
+    expect(heartbeatLine(apps, KS_KIND, undefined, 3000)).toBe(
       '◎ Kustomization flux-system/apps: waiting 3s — no status seen yet',
     );
     const long = heartbeatLine(
       apps,
-      { state: 'pending', reason: 'Progressing', message: 'y\n'.repeat(500) },
+      KS_KIND,
+      { state: 'waiting', waiting: { for: 'progress' }, reason: 'Progressing', message: 'y\n'.repeat(500) },
       1000,
     );
     expect(long.length).toBeLessThan(320);
@@ -80,7 +88,7 @@ describe('live log lines', () => {
   it('never prints URL credentials a controller message may quote', () => {
     const failed = SCENARIOS['kustomization-build-failed']!().run.results[2]!;
     failed.message = 'Get "https://deploy:ghp_s3cr3tT0ken@git.example.com/fleet.git/info/refs": 401';
-    expect(verdictLine(failed)).toContain('https://***@git.example.com/fleet.git');
-    expect(verdictLine(failed)).not.toContain('ghp_s3cr3tT0ken');
+    expect(verdictLine(viewOf(failed))).toContain('https://***@git.example.com/fleet.git');
+    expect(verdictLine(viewOf(failed))).not.toContain('ghp_s3cr3tT0ken');
   });
 });

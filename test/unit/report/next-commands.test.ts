@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { kindOf } from '../../../src/flux/kinds.js';
 import type { ObjectResult } from '../../../src/reconcile/types.js';
 import { commandsFor, nextCommands } from '../../../src/report/next-commands.js';
 
@@ -9,6 +10,7 @@ const result = (
   extra: Partial<ObjectResult> = {},
 ): ObjectResult => ({
   kind,
+  fluxKind: kindOf(kind),
   name,
   namespace,
   outcome: 'failed',
@@ -17,25 +19,30 @@ const result = (
   durationMs: 1,
   reason: '',
   message: '',
-  conditions: [],
   ...extra,
 });
 
 describe('next commands', () => {
   it('spells get, events, logs and the kind’s deeper commands as the flux CLI takes them', () => {
-    expect(commandsFor({ kind: 'Kustomization', name: 'apps', namespace: 'flux-system' })).toEqual([
+    expect(
+      commandsFor(kindOf('Kustomization'), { kind: 'Kustomization', name: 'apps', namespace: 'flux-system' }),
+    ).toEqual([
       'flux get kustomization apps -n flux-system',
       'flux events --for Kustomization/apps -n flux-system',
       'flux logs --kind=Kustomization --name=apps -n flux-system',
       'flux tree ks apps -n flux-system',
       'flux debug ks apps -n flux-system --show-status',
     ]);
-    expect(commandsFor({ kind: 'HelmRelease', name: 'podinfo', namespace: 'podinfo' })).toContain(
-      'flux debug hr podinfo -n podinfo --show-history',
-    );
-    expect(commandsFor({ kind: 'OCIRepository', name: 'manifests', namespace: 'apps' })[0]).toBe(
-      'flux get source oci manifests -n apps',
-    );
+    expect(
+      commandsFor(kindOf('HelmRelease'), { kind: 'HelmRelease', name: 'podinfo', namespace: 'podinfo' }),
+    ).toContain('flux debug hr podinfo -n podinfo --show-history');
+    expect(
+      commandsFor(kindOf('OCIRepository'), {
+        kind: 'OCIRepository',
+        name: 'manifests',
+        namespace: 'apps',
+      })[0],
+    ).toBe('flux get source oci manifests -n apps');
   });
 
   it('adds resume for an unwanted suspension and the commands of a failing dependency and source', () => {

@@ -28,6 +28,7 @@ describe('buildOutputs', () => {
       role: 'requested',
       revisionBefore: `main@sha1:${FIRST_COMMIT}`,
       revisionAfter: `main@sha1:${PUSHED_COMMIT}`,
+      revisionAttempted: null,
       expectedRevision: PUSHED_COMMIT,
       durationMs: 2874,
       reason: 'ReconciliationSucceeded',

@@ -285,7 +285,13 @@ describe('renderSummary with hostile text from the cluster', () => {
     const apps = s.run.results.find((r) => r.name === 'broken-yaml')!;
     apps.message = hostile;
     apps.reason = 'Build<Failed>';
-    apps.conditions = [{ type: 'Ready', status: 'False', reason: 'Build|Failed', message: hostile }];
+    apps.last = {
+      ...apps.last!,
+      status: {
+        ...apps.last!.status,
+        conditions: [{ type: 'Ready', status: 'False', reason: 'Build|Failed', message: hostile }],
+      },
+    };
     apps.events = [
       {
         type: 'Warning',

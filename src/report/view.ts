@@ -1,0 +1,125 @@
+// One view per object: everything the report says about a result, computed once, then rendered for each
+// medium (log line, annotation, summary row and details, output record, GitHub bodies). Renderers never go
+// back to the raw result for words; they format what the view holds.
+import { describeRef } from '../flux/refs.js';
+import type { Condition } from '../flux/types.js';
+import { revisionApplies, revisionMatches, shortRevision } from '../reconcile/revision.js';
+import type { ObjectResult } from '../reconcile/types.js';
+import { type OutcomeLook, outcomeLook } from './format.js';
+import { oneLine } from './text.js';
+
+export interface RevisionView {
+  before?: string;
+  after?: string;
+  /** The revision a failed attempt was of, when it is not the one still running (`after`). */
+  attempted?: string;
+  expected?: string;
+  /** An expected revision that applies to this kind and was not reached. */
+  missedExpected: boolean;
+  /** Missed, and not even attempted: superseded by another commit, or never seen. */
+  neverAttemptedExpected: boolean;
+}
+
+export interface ObjectView {
+  result: ObjectResult;
+  /** `Kustomization flux-system/apps` */
+  title: string;
+  look: OutcomeLook;
+  reason: string;
+  /** The controller's own words: its failing conditions' messages, the cause first, then the result's. */
+  message: string;
+  revision: RevisionView;
+  /** The run spent time on it (a skipped object was never asked anything). */
+  timed: boolean;
+  /** Something a person should look at: it did not end as the command wanted. */
+  needsAttention: boolean;
+}
+
+export function viewOf(result: ObjectResult): ObjectView {
+  return {
+    result,
+    title: describeRef(result),
+    look: outcomeLook(result.outcome),
+    reason: result.reason,
+    message: controllerMessage(result),
+    revision: revisionView(result),
+    timed: result.durationMs > 0,
+    needsAttention: !result.ok,
+  };
+}
+
+/** `Failed at 8593fc0e (still running dae1d41b)`, `at main@sha1:0123abcd`, or nothing. */
+export function revisionPhrase(revision: RevisionView): string {
+  if (revision.attempted) {
+    const running = revision.after
+      ? ` (still running ${shortRevision(revision.after)})`
+      : ' (nothing applied yet)';
+    return ` at ${shortRevision(revision.attempted)}${running}`;
+  }
+  return revision.after ? ` at ${shortRevision(revision.after)}` : '';
+}
+
+/** `BuildFailed: kustomize build failed…`, or the reason alone, or the message alone. */
+export function reasonAndMessage(reason: string, message: string): string {
+  if (!reason) return message;
+  return message ? `${reason}: ${message}` : reason;
+}
+
+function revisionView(result: ObjectResult): RevisionView {
+  const expected = result.expectedRevision;
+  const candidates = revisionCandidates(result);
+  const applies = !expected || !candidates.length || revisionApplies(candidates, expected);
+  const missedExpected = !!expected && applies && !revisionMatches(candidates, expected);
+  const attempted = result.last ? result.fluxKind.attemptedRevision?.(result.last) : undefined;
+  const attemptedExpected = !!attempted && !!expected && revisionMatches([attempted], expected);
+  return {
+    before: result.revisionBefore,
+    after: result.revisionAfter,
+    attempted: result.revisionAttempted,
+    expected,
+    missedExpected,
+    neverAttemptedExpected: missedExpected && !attemptedExpected,
+  };
+}
+
+function revisionCandidates(result: ObjectResult): string[] {
+  const fromObject = result.last ? result.fluxKind.revisionCandidates(result.last) : [];
+  return fromObject.length ? fromObject : result.revisionAfter ? [result.revisionAfter] : [];
+}
+
+// A stalled HelmRelease, for one, says only "Failed to upgrade after 2 attempt(s)" in Stalled, "Helm
+// rollback … succeeded" in Ready, and the Helm error itself only in Released: a person needs all three,
+// the cause first.
+
+/** The object's conditions as last seen. */
+export function conditionsOf(result: ObjectResult): Condition[] {
+  return result.last?.status?.conditions ?? [];
+}
+
+/**
+ * False conditions that explain a failure, the cause first: those whose reason names a failure
+ * (UpgradeFailed, TestFailed, HealthCheckFailed...), then Ready. Conditions such as Drifted=False
+ * (NoDriftDetected) are good news and left out.
+ */
+function explaining(result: ObjectResult): Condition[] {
+  const falseOnes = conditionsOf(result).filter((c) => c.status === 'False' && c.message?.trim());
+  const failures = falseOnes.filter((c) => c.type !== 'Ready' && /Failed$/.test(c.reason ?? ''));
+  const ready = falseOnes.filter((c) => c.type === 'Ready');
+  return [...failures, ...ready];
+}
+
+/**
+ * The result's message, preceded by what the object's failing conditions say when the object failed or
+ * timed out and the result does not already say it.
+ */
+function controllerMessage(result: ObjectResult): string {
+  const message = result.message.trim();
+  if (result.outcome !== 'failed' && result.outcome !== 'timed-out') return message;
+  const said: string[] = [];
+  for (const condition of explaining(result)) {
+    const text = condition.message!.trim();
+    if (message.includes(text) || said.some((s) => s.includes(text))) continue;
+    said.push(condition.reason && condition.reason !== result.reason ? `${condition.reason}: ${text}` : text);
+  }
+  return [...said, message].filter(Boolean).join('\n');
+}
