@@ -3,7 +3,3 @@ import type { Condition, FluxObject } from './types.js';
 export function findCondition(obj: FluxObject, type: string): Condition | undefined {
   return obj.status?.conditions?.find((c) => c.type === type);
 }
-
-export function isConditionTrue(obj: FluxObject, type: string): boolean {
-  return findCondition(obj, type)?.status === 'True';
-}

@@ -14,7 +14,3 @@ export function refKey(ref: ObjectRef): string {
 export function describeRef(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace}/${ref.name}`;
 }
-
-export function sameRef(a: ObjectRef, b: ObjectRef): boolean {
-  return a.kind === b.kind && a.namespace === b.namespace && a.name === b.name;
-}

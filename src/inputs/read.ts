@@ -12,7 +12,7 @@ import { parseGoDuration } from '../duration.js';
 import { FORCEABLE_KINDS, findKind, KINDS_IN_ALL } from '../flux/kinds.js';
 import { expectedRevisionProblem } from '../reconcile/revision.js';
 import type { Command } from '../reconcile/types.js';
-import { isDnsLabel, LABEL_RULE, parseResources, quoteInput } from './resources.js';
+import { isDnsLabel, isDnsSubdomain, LABEL_RULE, parseResources, quoteInput } from './resources.js';
 import { type Config, ConfigError } from './types.js';
 
 export type { Config };
@@ -192,8 +192,7 @@ function labelKeyProblem(key: string): string | undefined {
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   if (prefix !== undefined) {
-    const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-    if (prefix.length > 253 || !dnsSubdomain.test(prefix))
+    if (!isDnsSubdomain(prefix))
       return `key prefix ${quoteInput(prefix, 40)} is not a DNS subdomain`;
   }
   if (name.length > 63 || !LABEL_NAME.test(name))

@@ -1,7 +1,7 @@
 // Flux revisions: reading them, showing them short, and deciding whether an object reached the revision
 // a person asked for in the `revision` input.
 //
-// Forms Flux writes (see shared flux facts):
+// Forms Flux writes in status (artifact.revision, lastAppliedRevision, history[].chartVersion):
 //   main@sha1:<40 hex>, refs/heads/main@sha1:<hex>, v1.0.0@sha1:<hex>   git, ref and commit
 //   sha1:<hex>                                                         git, commit only
 //   main/<40 hex>                                                      git before Flux 0.40
