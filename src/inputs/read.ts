@@ -192,8 +192,7 @@ function labelKeyProblem(key: string): string | undefined {
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   if (prefix !== undefined) {
-    if (!isDnsSubdomain(prefix))
-      return `key prefix ${quoteInput(prefix, 40)} is not a DNS subdomain`;
+    if (!isDnsSubdomain(prefix)) return `key prefix ${quoteInput(prefix, 40)} is not a DNS subdomain`;
   }
   if (name.length > 63 || !LABEL_NAME.test(name))
     return `key ${quoteInput(key, 60)} is not a valid label key`;

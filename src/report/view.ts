@@ -50,13 +50,13 @@ export function viewOf(result: ObjectResult): ObjectView {
 
 /** `Failed at 8593fc0e (still running dae1d41b)`, `at main@sha1:0123abcd`, or nothing. */
 export function revisionPhrase(revision: RevisionView): string {
+  // Revisions come from the cluster: one line, whatever they hold.
+  const short = (r: string) => oneLine(shortRevision(r));
   if (revision.attempted) {
-    const running = revision.after
-      ? ` (still running ${shortRevision(revision.after)})`
-      : ' (nothing applied yet)';
-    return ` at ${shortRevision(revision.attempted)}${running}`;
+    const running = revision.after ? ` (still running ${short(revision.after)})` : ' (nothing applied yet)';
+    return ` at ${short(revision.attempted)}${running}`;
   }
-  return revision.after ? ` at ${shortRevision(revision.after)}` : '';
+  return revision.after ? ` at ${short(revision.after)}` : '';
 }
 
 /** `BuildFailed: kustomize build failed…`, or the reason alone, or the message alone. */

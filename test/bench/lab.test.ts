@@ -8,7 +8,7 @@ import type { GitRepo } from '../e2e/lab/git-repo.js';
 import { useLab } from '../e2e/lab/use-lab.js';
 import {
   configMap,
-  gitSource,
+  gitRepository,
   kustomization,
   newJobDir,
   removeJobDir,
@@ -43,12 +43,12 @@ beforeAll(async () => {
   files['broken/cm.yaml'] = configMap('broken', { ok: 'yes' });
   await repo.commit(files, 'bench fleet');
   await lab.apply([
-    gitSource(ns, 'fleet', repo.url),
-    ...Array.from({ length: N }, (_, i) => kustomization(ns, `app-${i}`, `./apps/app-${i}`)),
-    kustomization(ns, 'a', './chain/a'),
-    kustomization(ns, 'b', './chain/b', { dependsOn: ['a'] }),
-    kustomization(ns, 'c', './chain/c', { dependsOn: ['b'] }),
-    kustomization(ns, 'broken', './broken'),
+    gitRepository('fleet', repo.url, { namespace: ns }),
+    ...Array.from({ length: N }, (_, i) => kustomization(`app-${i}`, `./apps/app-${i}`, { namespace: ns })),
+    kustomization('a', './chain/a', { namespace: ns }),
+    kustomization('b', './chain/b', { namespace: ns, dependsOn: ['a'] }),
+    kustomization('c', './chain/c', { namespace: ns, dependsOn: ['b'] }),
+    kustomization('broken', './broken', { namespace: ns }),
   ]);
   for (let i = 0; i < N; i++) await lab.waitForReady('Kustomization', ns, `app-${i}`, { timeoutMs: 180_000 });
   await lab.waitForReady('Kustomization', ns, 'c', { timeoutMs: 180_000 });

@@ -1,11 +1,13 @@
 // What every scenario does: run the bundled action's main step and then its post step as the runner would,
 // against the lab, and check on every run that no kubeconfig secret reached anything a person or a later
 // step can read, and that the post step removed the kubeconfig file.
+
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
+import type { ResultRecord } from '../../src/report/outputs.js';
 import { type ActionRun, runAction } from '../helpers/action-runner.js';
 import type { LabClient } from './lab/client.js';
 import type { GitRepo } from './lab/git-repo.js';
@@ -90,65 +92,20 @@ export function expectNoSecrets(lab: LabClient, step: Step): void {
 
 export const parseJson = <T>(text: string | undefined): T => JSON.parse(text ?? 'null') as T;
 
-export interface ResultRecord {
-  kind: string;
-  namespace: string;
-  name: string;
-  outcome: string;
-  ok: boolean;
-  reason: string;
-  message: string;
-  revisionBefore?: string;
-  revisionAfter?: string;
-  durationMs: number;
-  waitedOn?: string;
-}
+export type { ResultRecord };
 
 export function resultsOf(step: Step): ResultRecord[] {
   return parseJson<ResultRecord[]>(step.outputs.results);
 }
 
-/** A GitRepository on a new lab repo, and Kustomizations applying folders of it into `namespace`. */
-export function gitSource(namespace: string, name: string, url: string) {
-  return {
-    apiVersion: 'source.toolkit.fluxcd.io/v1',
-    kind: 'GitRepository',
-    metadata: { name, namespace },
-    // A long interval: in these scenarios only the action makes Flux act.
-    spec: { interval: '1h', url, ref: { branch: 'main' }, timeout: '20s' },
-  };
-}
+export {
+  configMap,
+  gitRepository,
+  helmRelease,
+  helmRepository,
+  kustomization,
+} from './lab/flux-manifests.js';
 
-export function kustomization(
-  namespace: string,
-  name: string,
-  path: string,
-  extra: { dependsOn?: string[]; source?: string; wait?: boolean } = {},
-) {
-  return {
-    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-    kind: 'Kustomization',
-    metadata: { name, namespace },
-    spec: {
-      interval: '1h',
-      retryInterval: '1h',
-      path,
-      prune: true,
-      targetNamespace: namespace,
-      timeout: '30s',
-      sourceRef: { kind: 'GitRepository', name: extra.source ?? 'fleet' },
-      ...(extra.dependsOn ? { dependsOn: extra.dependsOn.map((d) => ({ name: d })) } : {}),
-      ...(extra.wait ? { wait: true } : {}),
-    },
-  };
-}
-
-export function configMap(name: string, data: Record<string, string>): string {
-  const lines = Object.entries(data).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`);
-  return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n${lines.join('\n')}\n`;
-}
-
-/** A test file's own corner of the lab: a namespace, a git repository and a job directory. */
 export interface Fleet {
   ns: string;
   repo: GitRepo;

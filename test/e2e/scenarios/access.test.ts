@@ -11,7 +11,7 @@ let jobDir = '';
 beforeAll(async () => {
   ns = await lab.namespace('perm');
   jobDir = await newJobDir();
-  await lab.apply([kustomization(ns, 'app', './app')]);
+  await lab.apply([kustomization('app', './app', { namespace: ns })]);
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useLab } from '../lab/use-lab.js';
 import {
   configMap,
-  gitSource,
+  gitRepository,
   kustomization,
   newJobDir,
   removeJobDir,
@@ -16,7 +16,10 @@ import {
 const lab = useLab();
 const fleet = useFleet(lab, 'faults', {
   files: { 'app/config.yaml': configMap('f-config', { v: '1' }) },
-  objects: (ns, repo) => [gitSource(ns, 'fleet', repo.url), kustomization(ns, 'app', './app')],
+  objects: (ns, repo) => [
+    gitRepository('fleet', repo.url, { namespace: ns }),
+    kustomization('app', './app', { namespace: ns }),
+  ],
   readyKustomizations: ['app'],
 });
 

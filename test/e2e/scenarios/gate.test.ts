@@ -2,12 +2,15 @@
 // pushed commit by itself, and times out with a clear message when the commit never arrives.
 import { describe, expect, it } from 'vitest';
 import { useLab } from '../lab/use-lab.js';
-import { configMap, gitSource, kustomization, resultsOf, runStep, useFleet } from '../support.js';
+import { configMap, gitRepository, kustomization, resultsOf, runStep, useFleet } from '../support.js';
 
 const lab = useLab();
 const fleet = useFleet(lab, 'gate', {
   files: { 'app/config.yaml': configMap('gate-config', { v: '1' }) },
-  objects: (ns, repo) => [gitSource(ns, 'fleet', repo.url), kustomization(ns, 'app', './app')],
+  objects: (ns, repo) => [
+    gitRepository('fleet', repo.url, { namespace: ns }),
+    kustomization('app', './app', { namespace: ns }),
+  ],
   readyKustomizations: ['app'],
 });
 

@@ -3,29 +3,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROKEN_TEMPLATE, CONFIGMAP_TEMPLATE } from '../lab/helm-repo.js';
 import { useLab } from '../lab/use-lab.js';
-import { newJobDir, removeJobDir, resultsOf, runStep } from '../support.js';
+import { helmRelease, newJobDir, removeJobDir, resultsOf, runStep } from '../support.js';
 
 const lab = useLab();
 let ns = '';
 let jobDir = '';
 const chart = `web-${Math.random().toString(36).slice(2, 8)}`;
 
-function helmRelease(name: string) {
-  return {
-    apiVersion: 'helm.toolkit.fluxcd.io/v2',
-    kind: 'HelmRelease',
-    metadata: { name, namespace: ns },
+/** A HelmRelease of the lab's chart, at any version, that never remediates: a failure stays a failure. */
+const web = (name: string) =>
+  helmRelease(name, chart, '*', {
+    namespace: ns,
+    interval: '1h',
     spec: {
-      interval: '1h',
-      timeout: '30s',
-      chart: {
-        spec: { chart, version: '*', sourceRef: { kind: 'HelmRepository', name: 'charts' }, interval: '1h' },
-      },
       install: { remediation: { retries: 0 } },
       upgrade: { remediation: { retries: 0 } },
     },
-  };
-}
+  });
 
 beforeAll(async () => {
   ns = await lab.namespace('helm');
@@ -38,7 +32,7 @@ beforeAll(async () => {
       metadata: { name: 'charts', namespace: ns },
       spec: { interval: '1h', url: lab.info.helm.url },
     },
-    helmRelease('web'),
+    web('web'),
   ]);
   await lab.waitForReady('HelmRelease', ns, 'web', { timeoutMs: 120_000 });
 });

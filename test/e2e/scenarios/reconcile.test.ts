@@ -3,7 +3,7 @@
 // dependsOn chains and diamonds reconciled in order.
 import { describe, expect, it } from 'vitest';
 import { useLab } from '../lab/use-lab.js';
-import { configMap, gitSource, kustomization, resultsOf, runStep, useFleet } from '../support.js';
+import { configMap, gitRepository, kustomization, resultsOf, runStep, useFleet } from '../support.js';
 
 const lab = useLab();
 const fleet = useFleet(lab, 'reconcile', {
@@ -14,15 +14,15 @@ const fleet = useFleet(lab, 'reconcile', {
     'chain/c/cm.yaml': configMap('chain-c', { n: '3' }),
   },
   objects: (ns, repo) => [
-    gitSource(ns, 'fleet', repo.url),
-    kustomization(ns, 'app', './app'),
-    kustomization(ns, 'a', './chain/a'),
-    kustomization(ns, 'b', './chain/b', { dependsOn: ['a'] }),
-    kustomization(ns, 'c', './chain/c', { dependsOn: ['b'] }),
-    kustomization(ns, 'base', './chain/a'),
-    kustomization(ns, 'left', './chain/b', { dependsOn: ['base'] }),
-    kustomization(ns, 'right', './chain/c', { dependsOn: ['base'] }),
-    kustomization(ns, 'top', './app', { dependsOn: ['left', 'right'] }),
+    gitRepository('fleet', repo.url, { namespace: ns }),
+    kustomization('app', './app', { namespace: ns }),
+    kustomization('a', './chain/a', { namespace: ns }),
+    kustomization('b', './chain/b', { namespace: ns, dependsOn: ['a'] }),
+    kustomization('c', './chain/c', { namespace: ns, dependsOn: ['b'] }),
+    kustomization('base', './chain/a', { namespace: ns }),
+    kustomization('left', './chain/b', { namespace: ns, dependsOn: ['base'] }),
+    kustomization('right', './chain/c', { namespace: ns, dependsOn: ['base'] }),
+    kustomization('top', './app', { namespace: ns, dependsOn: ['left', 'right'] }),
   ],
   readyKustomizations: ['app'],
 });

@@ -2,21 +2,30 @@
 // object (and the events of the failing ones) as fixtures.
 
 import { conditionOf, isReady, type LabClient } from '../client.js';
-import { BROKEN_TEMPLATE, CONFIGMAP_TEMPLATE, REJECTED_RESOURCE_TEMPLATE } from '../helm-repo.js';
-import type { KubeObject } from '../kube.js';
-import { sleep } from '../wait.js';
 import {
   configMap,
   gitRepository,
   helmRelease,
   helmRepository,
-  INVALID_YAML,
+  type KustomizationOptions,
   kustomization,
-  SCHEMA_ERROR,
-} from './manifests.js';
+} from '../flux-manifests.js';
+import { BROKEN_TEMPLATE, CONFIGMAP_TEMPLATE, REJECTED_RESOURCE_TEMPLATE } from '../helm-repo.js';
+import type { KubeObject } from '../kube.js';
+import { sleep } from '../wait.js';
+import { INVALID_YAML, SCHEMA_ERROR } from './broken-manifests.js';
 import type { FixtureStore } from './store.js';
 
 const MINUTES = 60_000;
+
+/** The fixture Kustomizations retry quickly (5s), so that their failures are captured as retries too. */
+const captured = (namespace: string, extra: KustomizationOptions = {}): KustomizationOptions => ({
+  targetNamespace: namespace,
+  source: 'fixtures',
+  interval: '10m',
+  retryInterval: '5s',
+  ...extra,
+});
 
 const readyIs = (status: string, reason?: string) => (obj: KubeObject) => {
   const ready = conditionOf(obj, 'Ready');
@@ -44,7 +53,7 @@ export async function captureKustomizations(lab: LabClient, store: FixtureStore,
     },
     'Fixtures: one good path and two broken ones',
   );
-  await lab.apply(gitRepository('fixtures', repo.url), { namespace: ns });
+  await lab.apply(gitRepository('fixtures', repo.url, { interval: '10m' }), { namespace: ns });
   await store.object(
     'gitrepository-ready',
     await lab.waitForReady('GitRepository', ns, 'fixtures', { revision: sha }),
@@ -52,13 +61,15 @@ export async function captureKustomizations(lab: LabClient, store: FixtureStore,
 
   await lab.apply(
     [
-      kustomization('ready', './ready', ns),
-      kustomization('broken-yaml', './broken-yaml', ns),
-      kustomization('broken-schema', './broken-schema', ns),
-      kustomization('dependent', './dependent', ns, { dependsOn: [{ name: 'broken-yaml' }] }),
-      kustomization('no-source', './ready', ns, {
-        sourceRef: { kind: 'GitRepository', name: 'does-not-exist' },
-      }),
+      kustomization('ready', './ready', captured(ns)),
+      kustomization('broken-yaml', './broken-yaml', captured(ns)),
+      kustomization('broken-schema', './broken-schema', captured(ns)),
+      kustomization('dependent', './dependent', captured(ns, { dependsOn: ['broken-yaml'] })),
+      kustomization(
+        'no-source',
+        './ready',
+        captured(ns, { spec: { sourceRef: { kind: 'GitRepository', name: 'does-not-exist' } } }),
+      ),
     ],
     { namespace: ns },
   );
@@ -169,9 +180,9 @@ export async function captureGitFailures(lab: LabClient, store: FixtureStore, sa
   say(`git failures in ${ns}`);
   await lab.apply(
     [
-      gitRepository('missing-repo', `${lab.info.git.serverUrl}/does-not-exist.git`),
-      gitRepository('missing-branch', repo.url, { branch: 'no-such-branch' }),
-      gitRepository('unreachable', 'http://127.0.0.1:9/nothing-listens-here.git'),
+      gitRepository('missing-repo', `${lab.info.git.serverUrl}/does-not-exist.git`, { interval: '10m' }),
+      gitRepository('missing-branch', repo.url, { interval: '10m', ref: { branch: 'no-such-branch' } }),
+      gitRepository('unreachable', 'http://127.0.0.1:9/nothing-listens-here.git', { interval: '10m' }),
     ],
     { namespace: ns },
   );
@@ -196,9 +207,12 @@ export async function captureHelm(lab: LabClient, store: FixtureStore, say: (s: 
   await lab.apply(helmRepository('charts', lab.helm.url), { namespace: ns });
   await store.object('helmrepository-ready', await lab.waitForReady('HelmRepository', ns, 'charts'));
 
-  await lab.apply(helmRelease('app', chart, '1.0.0', { upgrade: { remediation: { retries: 1 } } }), {
-    namespace: ns,
-  });
+  await lab.apply(
+    helmRelease('app', chart, '1.0.0', { spec: { upgrade: { remediation: { retries: 1 } } } }),
+    {
+      namespace: ns,
+    },
+  );
   await store.object(
     'helmrelease-installed',
     await lab.waitForReady('HelmRelease', ns, 'app', { timeoutMs: 2 * MINUTES }),

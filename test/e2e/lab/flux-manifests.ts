@@ -1,0 +1,92 @@
+// The Flux objects and payload manifests the lab's tests, fixture captures and benchmarks create: one set
+// of builders. Defaults suit the scenarios (long intervals: only the action makes Flux act); each option
+// overrides one field.
+import type { KubeObject } from './kube.js';
+
+interface Placement {
+  /** Absent: the namespace `lab.apply` is given. */
+  namespace?: string;
+  interval?: string;
+}
+
+const meta = (name: string, namespace?: string) => (namespace ? { name, namespace } : { name });
+
+export function gitRepository(
+  name: string,
+  url: string,
+  options: Placement & { ref?: Record<string, string> } = {},
+): KubeObject {
+  return {
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'GitRepository',
+    metadata: meta(name, options.namespace),
+    spec: { interval: options.interval ?? '1h', url, ref: options.ref ?? { branch: 'main' }, timeout: '20s' },
+  };
+}
+
+export interface KustomizationOptions extends Placement {
+  /** Where the payload goes; default: the Kustomization's own namespace. */
+  targetNamespace?: string;
+  /** The GitRepository it applies from (default `fleet`). */
+  source?: string;
+  dependsOn?: string[];
+  wait?: boolean;
+  retryInterval?: string;
+  /** More spec fields, as written (e.g. a sourceRef to a missing source). */
+  spec?: Record<string, unknown>;
+}
+
+export function kustomization(name: string, path: string, options: KustomizationOptions = {}): KubeObject {
+  const targetNamespace = options.targetNamespace ?? options.namespace;
+  return {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: meta(name, options.namespace),
+    spec: {
+      interval: options.interval ?? '1h',
+      retryInterval: options.retryInterval ?? '1h',
+      timeout: '30s',
+      path,
+      prune: true,
+      ...(targetNamespace ? { targetNamespace } : {}),
+      sourceRef: { kind: 'GitRepository', name: options.source ?? 'fleet' },
+      ...(options.dependsOn ? { dependsOn: options.dependsOn.map((d) => ({ name: d })) } : {}),
+      ...(options.wait ? { wait: true } : {}),
+      ...options.spec,
+    },
+  };
+}
+
+export function helmRepository(name: string, url: string, options: Placement = {}): KubeObject {
+  return {
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'HelmRepository',
+    metadata: meta(name, options.namespace),
+    spec: { url, interval: options.interval ?? '10m' },
+  };
+}
+
+export function helmRelease(
+  name: string,
+  chart: string,
+  version: string,
+  options: Placement & { repository?: string; spec?: Record<string, unknown> } = {},
+): KubeObject {
+  const sourceRef = { kind: 'HelmRepository', name: options.repository ?? 'charts' };
+  return {
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    metadata: meta(name, options.namespace),
+    spec: {
+      interval: options.interval ?? '30s',
+      timeout: '30s',
+      chart: { spec: { chart, version, sourceRef } },
+      ...options.spec,
+    },
+  };
+}
+
+export function configMap(name: string, data: Record<string, string>): string {
+  const lines = Object.entries(data).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`);
+  return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n${lines.join('\n')}\n`;
+}
