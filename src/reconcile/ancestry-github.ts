@@ -75,15 +75,19 @@ function rateLimitWait(response: GitHubResponse, now = Date.now()): number | und
   return /rate limit/i.test(messageOf(response)) ? 60_000 : undefined;
 }
 
-function tokenWords(asked: Asked): string {
-  return asked.question.token ? 'the token' : 'without a token, GitHub';
+function who(asked: Asked): string {
+  return asked.question.token ? 'the token' : 'a request without a token';
+}
+
+function github(asked: Asked): string {
+  return `GitHub (${asked.apiUrl})`;
 }
 
 function otherRepositoryFix(asked: Asked): string {
   const own = asked.question.repository?.toLowerCase();
   const target = fullName(asked.repo);
   return own && own !== target.toLowerCase()
-    ? `pass \`token\` with a token that can read ${target} (the workflow's GITHUB_TOKEN reads ${asked.question.repository} only)`
+    ? `set \`token\` to a token that can read ${target} (the workflow's GITHUB_TOKEN reads ${asked.question.repository} only)`
     : TOKEN_FIX;
 }
 
@@ -94,20 +98,20 @@ function refused(response: GitHubResponse, asked: Asked): CommitRelation {
   if (response.status === 404) {
     if (/no common ancestor/i.test(said)) return { relation: 'diverged', via: 'github' };
     return unknownRelation(
-      `${asked.apiUrl} knows no repository ${target} with both commits, or ${tokenWords(asked)} cannot see it (${status})`,
+      `${github(asked)} knows no repository ${target} with both commits, or ${who(asked)} cannot see it (${status})`,
       `check that \`revision\` is a commit pushed to ${target}; for a private repository, ${otherRepositoryFix(asked)}`,
     );
   }
   if (response.status === 401) {
-    return unknownRelation(`${asked.apiUrl} refused the token (${status})`, 'pass a valid `token`');
+    return unknownRelation(`${github(asked)} refused the token (${status})`, 'pass a valid `token`');
   }
   if (response.status === 403) {
     return unknownRelation(
-      `${tokenWords(asked)} may not read ${target} through ${asked.apiUrl} (${status})`,
+      `${github(asked)} does not let ${who(asked)} read ${target} (${status})`,
       `${otherRepositoryFix(asked)}; for the workflow's GITHUB_TOKEN, grant \`permissions: contents: read\` to the job`,
     );
   }
-  return unknownRelation(`${asked.apiUrl} could not compare the commits (${status})`, '');
+  return unknownRelation(`${github(asked)} could not compare the commits (${status})`, '');
 }
 
 function interpret(response: GitHubResponse, asked: Asked): Answer {
@@ -120,18 +124,18 @@ function interpret(response: GitHubResponse, asked: Asked): Answer {
     }
     const relation = typeof status === 'string' ? STATUS_RELATIONS[status] : undefined;
     if (relation) return relation;
-    return unknownRelation(`${asked.apiUrl} answered the comparison without a known status`, '');
+    return unknownRelation(`${github(asked)} answered the comparison without a known status`, '');
   }
   const wait = rateLimitWait(response);
   if (wait !== undefined) {
     const until = new Date(Date.now() + wait).toISOString().slice(11, 19);
     return {
       retryInMs: wait,
-      why: `GitHub's API rate limit for ${tokenWords(asked)} is used up until ${until} UTC`,
+      why: `the rate limit of ${github(asked)} for ${asked.question.token ? 'the token' : 'requests without a token'} is used up until ${until} UTC`,
     };
   }
   if (response.status >= 500)
-    return { retryInMs: RETRY_DELAY_MS, why: `${asked.apiUrl} answered HTTP ${response.status}` };
+    return { retryInMs: RETRY_DELAY_MS, why: `${github(asked)} answered HTTP ${response.status}` };
   return refused(response, asked);
 }
 

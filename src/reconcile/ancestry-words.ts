@@ -6,7 +6,7 @@ import { shortRevision } from './revision.js';
 
 /**
  * `at B, which contains A`; `diverged: history was rewritten, A is not in B`;
- * `cannot tell whether B contains A: why; fix`. A and B are shown short (8 characters).
+ * `cannot tell whether B contains A: why. To find out, fix`. A and B are shown short (8 characters).
  */
 export function describeRelation(relation: CommitRelation, expected: string, fetched: string): string {
   const a = shortRevision(commitHex(expected) ?? expected);
@@ -21,7 +21,7 @@ export function describeRelation(relation: CommitRelation, expected: string, fet
     case 'diverged':
       return `diverged: history was rewritten, ${a} is not in ${b}`;
     case 'unknown': {
-      const fix = relation.fix ? `; ${relation.fix}` : '';
+      const fix = relation.fix ? `. To find out, ${relation.fix}` : '';
       return oneLine(`cannot tell whether ${b} contains ${a}: ${relation.why}${fix}`);
     }
   }

@@ -185,7 +185,7 @@ async function compareInRepository(
   // A shallow clone has cut its history: a path it lacks may exist. Its "yes" is true; its "no" is not.
   if (shallow) {
     return unknownRelation(
-      `the checkout in the workspace is shallow, so its history cannot show whether ${fetched.slice(0, 8)} and ${expected.slice(0, 8)} are related`,
+      'the checkout in the workspace is shallow: its cut history cannot show that neither commit contains the other',
       'set `fetch-depth: 0` on `actions/checkout`',
     );
   }

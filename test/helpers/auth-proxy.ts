@@ -1,7 +1,7 @@
 // A loopback HTTP proxy in front of a server (the lab's git server) that lets through only requests with
 // one Authorization header, as GitHub does for a private repository: git then needs the credentials
 // actions/checkout stored, and without them must fail rather than prompt.
-import { createServer, request } from 'node:http';
+import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeServer } from '../e2e/lab/git-server.js';
 
@@ -11,6 +11,28 @@ export interface AuthProxy {
   /** Requests seen, with whether they carried the right credentials. */
   requests: { path: string; authorized: boolean }[];
   stop(): Promise<void>;
+}
+
+/** Relays a request to `upstream` (same path) and its answer back, as it streams. */
+export function forwardRequest(req: IncomingMessage, res: ServerResponse, upstream: URL): void {
+  const forward = request(
+    {
+      host: upstream.hostname,
+      port: upstream.port,
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, host: upstream.host },
+    },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  forward.on('error', (error) => {
+    if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+    res.end(`proxy: ${error.message}\n`);
+  });
+  req.pipe(forward);
 }
 
 export async function startAuthProxy(target: string, authorization: string): Promise<AuthProxy> {
@@ -25,24 +47,7 @@ export async function startAuthProxy(target: string, authorization: string): Pro
       res.end('authentication required\n');
       return;
     }
-    const forward = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: upstream.host },
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    forward.on('error', (error) => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end(`proxy: ${error.message}\n`);
-    });
-    req.pipe(forward);
+    forwardRequest(req, res, upstream);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

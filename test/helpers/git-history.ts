@@ -72,6 +72,15 @@ export class GitHistory {
     await git(this.work, ['reset', '--quiet', '--hard', sha]);
   }
 
+  /** A commit with no parent on `branch`: a history unrelated to main's. The work clone stays on main. */
+  async commitUnrelated(message: string, branch: string): Promise<string> {
+    const main = await git(this.work, ['rev-parse', 'HEAD']);
+    await git(this.work, ['checkout', '--quiet', '--orphan', branch]);
+    const sha = await this.commit(message, branch);
+    await git(this.work, ['checkout', '--quiet', '--force', '-B', 'main', main]);
+    return sha;
+  }
+
   /** A commit that exists only in the work clone: never pushed, so no server has it. */
   async commitUnpushed(message: string): Promise<string> {
     this.commits += 1;

@@ -9,6 +9,7 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 import { closeServer } from '../e2e/lab/git-server.js';
 import { run } from '../e2e/lab/run.js';
+import { forwardRequest } from './auth-proxy.js';
 import { gitEnv } from './git-history.js';
 
 export interface CompareServerOptions {
@@ -22,6 +23,17 @@ export interface CompareServerOptions {
   contents?: 'read' | 'none';
   /** `/api/v3` for GitHub Enterprise Server. Default ''. */
   pathPrefix?: string;
+  /**
+   * A git server (the lab's) to relay every other path to, so that one address serves the repositories
+   * over git and the API, as a GitHub server does: `${serverUrl}/org/fleet.git` clones.
+   */
+  gitUpstream?: string;
+  /**
+   * Where `owner/repo` lives on the git upstream when its path differs (the lab's repositories are
+   * `<name>.git` at the root): `{ 'org/fleet': 'fleet.git' }` relays `/org/fleet.git/info/refs` to
+   * `/fleet.git/info/refs`.
+   */
+  gitPaths?: Record<string, string>;
 }
 
 export interface RecordedApiRequest {
@@ -207,6 +219,15 @@ async function compare(dir: string, site: Site, baseRef: string, headRef: string
   return { status: 200, body };
 }
 
+/** The upstream path of a git request for `/owner/repo(.git)/...`, per `gitPaths`. */
+function gitPath(path: string, gitPaths: Record<string, string>): string {
+  for (const [fullName, upstream] of Object.entries(gitPaths)) {
+    const m = new RegExp(`^/${fullName}(?:\\.git)?(/.*)?$`, 'i').exec(path);
+    if (m) return `/${upstream}${m[1] ?? ''}`;
+  }
+  return path;
+}
+
 export async function startCompareServer(options: CompareServerOptions): Promise<CompareServer> {
   const prefix = options.pathPrefix ?? '';
   const requests: RecordedApiRequest[] = [];
@@ -275,6 +296,11 @@ export async function startCompareServer(options: CompareServerOptions): Promise
   };
 
   const server = createServer((req, res) => {
+    if (options.gitUpstream && !(req.url ?? '').startsWith(`${prefix}/repos/`)) {
+      req.url = gitPath(req.url ?? '/', options.gitPaths ?? {});
+      forwardRequest(req, res, new URL(options.gitUpstream));
+      return;
+    }
     requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers });
     req.resume();
     answer(req.method ?? 'GET', req.url ?? '/', req.headers).then(
