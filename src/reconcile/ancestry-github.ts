@@ -28,7 +28,7 @@ const RETRY_DELAY_MS = 1000;
 // A rate limit that lifts within this long is waited out; a longer one is the caller's to retry later.
 const MAX_RATE_LIMIT_WAIT_MS = 5000;
 
-type Answer = CommitRelation | { retryInMs: number; why: string };
+type Answer = CommitRelation | { retryInMs: number; why: string; fix?: string };
 
 interface Asked {
   question: GitHubQuestion;
@@ -129,21 +129,17 @@ function interpret(response: GitHubResponse, asked: Asked): Answer {
   const wait = rateLimitWait(response);
   if (wait !== undefined) {
     const until = new Date(Date.now() + wait).toISOString().slice(11, 19);
+    const token = Boolean(asked.question.token);
     return {
       retryInMs: wait,
-      why: `the rate limit of ${github(asked)} for ${asked.question.token ? 'the token' : 'requests without a token'} is used up until ${until} UTC`,
+      why: `the rate limit of ${github(asked)} for ${token ? 'the token' : 'requests without a token'} is used up until ${until} UTC`,
+      // Requests with a token have a far higher limit than those without.
+      fix: token ? '' : TOKEN_FIX,
     };
   }
   if (response.status >= 500)
     return { retryInMs: RETRY_DELAY_MS, why: `${github(asked)} answered HTTP ${response.status}` };
   return refused(response, asked);
-}
-
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  // Node's network errors keep the useful part (ECONNREFUSED, the address) in the cause.
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return oneLine(`${error.message}${cause}`);
 }
 
 async function ask(asked: Asked): Promise<CommitRelation> {
@@ -156,6 +152,7 @@ async function ask(asked: Asked): Promise<CommitRelation> {
   if (question.token) headers.authorization = `Bearer ${question.token}`;
   const get = question.get ?? githubGet;
   let why = '';
+  let fix = '';
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     let answer: Answer;
     try {
@@ -164,17 +161,18 @@ async function ask(asked: Asked): Promise<CommitRelation> {
       if (error instanceof GitHubRequestAborted || question.signal?.aborted) break;
       answer = {
         retryInMs: RETRY_DELAY_MS * attempt,
-        why: `${apiUrl} could not be reached: ${describeError(error)}`,
+        why: `${github(asked)} could not be reached: ${oneLine(error instanceof Error ? error.message : String(error))}`,
       };
     }
     if (!('retryInMs' in answer)) return answer;
     why = answer.why;
+    fix = answer.fix ?? '';
     if (answer.retryInMs > MAX_RATE_LIMIT_WAIT_MS || attempt === ATTEMPTS) break;
     await sleep(answer.retryInMs, question.signal);
     if (question.signal?.aborted) break;
   }
   if (question.signal?.aborted) return unknownRelation('the run stopped before GitHub answered', '');
-  return unknownRelation(why, '');
+  return unknownRelation(why, fix);
 }
 
 /** How the commits relate according to GitHub, for a source on the workflow's GitHub server. */

@@ -106,27 +106,17 @@ async function resolveCommit(git: Git, hex: string): Promise<string | undefined 
   return result.code === 1 || result.code === 128 ? undefined : result;
 }
 
-// Two sources of one repository may ask at once; git fetch in one repository must not run twice at once
-// (each would take the same lock files).
-const fetchQueues = new Map<string, Promise<unknown>>();
-
-function queued<T>(workspace: string, work: () => Promise<T>): Promise<T> {
-  const next = (fetchQueues.get(workspace) ?? Promise.resolve()).then(work, work);
-  const settled = next.catch(() => undefined);
-  fetchQueues.set(workspace, settled);
-  void settled.then(() => {
-    if (fetchQueues.get(workspace) === settled) fetchQueues.delete(workspace);
-  });
-  return next;
-}
-
-function fetchCommit(git: Git, workspace: string, remote: Remote, sha: string): Promise<GitResult> {
+/**
+ * Fetches one commit by SHA: it lands in the object store and FETCH_HEAD, no branch or tag moves. Two
+ * such fetches at once in one repository are safe (each writes its own pack).
+ */
+function fetchCommit(git: Git, remote: Remote, sha: string): Promise<GitResult> {
   const args = [
     // No background gc or maintenance in the user's checkout after the fetch.
     ...['-c', 'gc.auto=0', '-c', 'maintenance.auto=false'],
     ...['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', remote.name, sha],
   ];
-  return queued(workspace, () => git(args, FETCH_TIMEOUT_MS));
+  return git(args, FETCH_TIMEOUT_MS);
 }
 
 /** Both commits' full SHAs, fetching what the checkout lacks; or why that is not possible. */
@@ -139,7 +129,7 @@ async function haveBoth(
   for (const hex of [question.expected, question.fetched]) {
     let sha = await resolveCommit(git, hex);
     if (sha === undefined && FULL_SHA.test(hex)) {
-      const fetched = await fetchCommit(git, question.workspace, remote, hex);
+      const fetched = await fetchCommit(git, remote, hex);
       if (fetched.stopped) return gitFailure(fetched, question.workspace, `fetch ${hex.slice(0, 8)}`);
       if (fetched.code !== 0) {
         return unknownRelation(

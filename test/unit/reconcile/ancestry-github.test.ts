@@ -192,6 +192,23 @@ describe('GitHub rate limits and failures', () => {
     expect(api.requests).toHaveLength(1);
   });
 
+  it('a used-up rate limit without a token: says to pass one', async () => {
+    const open = await startCompareServer({ repositories: { 'org/fleet': history.bareDir }, private: false });
+    try {
+      open.inject({ rateLimit: 'primary', resetInSeconds: 600 });
+      const target = {
+        apiUrl: open.apiUrl,
+        serverUrl: open.serverUrl,
+        sourceUrl: `${open.serverUrl}/org/fleet`,
+      };
+      const { why, fix } = await unknownOf(ask(c2, c3, { ...target, token: '' }));
+      expect(why).toContain('for requests without a token is used up');
+      expect(fix).toContain('pass `token`');
+    } finally {
+      await open.close();
+    }
+  });
+
   it('a secondary rate limit with a short Retry-After is waited out', async () => {
     api.inject({ rateLimit: 'secondary', retryAfterSeconds: 0 });
     expect(await ask(c2, c3)).toEqual({ relation: 'contains', via: 'github' });
@@ -209,6 +226,19 @@ describe('GitHub rate limits and failures', () => {
     const { why } = await unknownOf(ask(c2, c3));
     expect(why).toContain('HTTP 503');
     expect(api.requests).toHaveLength(3);
+  });
+
+  it('an API that cannot be reached: cannot tell, saying what the connection answered', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await closeServer(closed);
+    const { why } = await unknownOf(
+      ask(c2, c3, { apiUrl: base, serverUrl: base, sourceUrl: `${base}/org/fleet` }),
+    );
+    expect(why).toBe(
+      `GitHub (${base}) could not be reached: connect ECONNREFUSED ${base.slice('http://'.length)}`,
+    );
   });
 
   it('a source on another server: cannot tell, without asking', async () => {
