@@ -41,12 +41,14 @@ function neitherCouldTell(workspace: UnknownRelation, github: UnknownRelation): 
 export async function relateCommits(input: RelateInput): Promise<CommitRelation> {
   const expected = commitHex(input.expected);
   const fetched = commitHex(input.fetched);
-  if (expected === undefined || fetched === undefined) {
-    const which = expected === undefined ? input.expected : input.fetched;
+  if (expected === undefined) {
     return unknownRelation(
-      `${JSON.stringify(which)} is not a git commit`,
+      `the expected revision ${JSON.stringify(input.expected)} is not a git commit`,
       'give `revision` a commit SHA (at least 7 hex characters)',
     );
+  }
+  if (fetched === undefined) {
+    return unknownRelation(`the source's revision ${JSON.stringify(input.fetched)} is not a git commit`, '');
   }
   if (revisionMatches([fetched], expected)) return { relation: 'same' };
   const question = { sourceUrl: input.sourceUrl, expected, fetched, signal: input.signal };

@@ -2,6 +2,7 @@
 // end set by a timeout or the caller's signal, so a hanging fetch cannot hold the run.
 import { spawn } from 'node:child_process';
 import { childEnv } from '../child-env.js';
+import { oneLine } from '../report/text.js';
 
 export interface GitResult {
   /** Exit code; null when the program did not run to its end (see `stopped`). */
@@ -99,11 +100,11 @@ export function runGit(args: string[], options: GitOptions): Promise<GitResult> 
   });
 }
 
-/** The last meaningful line git printed on stderr, for a message. */
+/** The last meaningful line git printed on stderr, for a message; a URL in it loses its credentials. */
 export function gitComplaint(result: GitResult): string {
   const lines = result.stderr
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('hint:'));
-  return lines.at(-1) ?? (result.message || `exit code ${result.code}`);
+  return oneLine(lines.at(-1) ?? (result.message || `exit code ${result.code}`));
 }

@@ -233,4 +233,15 @@ describe('a private repository (the server wants the credentials actions/checkou
     expect(relation.fix).toContain('persist-credentials');
     expect(JSON.stringify(relation)).not.toContain(TOKEN);
   });
+
+  it('never repeats credentials written into the remote URL', async () => {
+    const workspace = await history.clone(privateUrl, { at: c2, extraHeader: header });
+    await git(workspace, ['config', '--local', '--unset-all', `http.${proxy.url}/.extraheader`]);
+    const withPassword = privateUrl.replace('http://', 'http://x-access-token:ghs_staleInUrl@');
+    await git(workspace, ['remote', 'set-url', 'origin', withPassword]);
+    const newer = await history.commit('pushed after a checkout with a stale password in its URL');
+    const relation = await relate(workspace, c2, newer, privateUrl);
+    expect(relation).toMatchObject({ relation: 'unknown' });
+    expect(JSON.stringify(relation)).not.toContain('ghs_staleInUrl');
+  });
 });

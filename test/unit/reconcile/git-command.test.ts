@@ -35,6 +35,13 @@ describe('runGit', () => {
     expect(gitComplaint(result)).toMatch(/Needed a single revision/);
   });
 
+  it('quotes no credentials from a URL git prints (older git versions print them)', () => {
+    const stderr =
+      "hint: ignore me\nfatal: unable to access 'https://x-access-token:ghs_secret@github.com/org/fleet/': 403\n";
+    const complaint = gitComplaint({ code: 128, stdout: '', stderr });
+    expect(complaint).toBe("fatal: unable to access 'https://***@github.com/org/fleet/': 403");
+  });
+
   it('says so when git is not installed', async () => {
     vi.stubEnv('PATH', '/nonexistent');
     const result = await runGit(['version'], { cwd: process.cwd(), timeoutMs: 15_000 });
