@@ -22,7 +22,7 @@ export interface GitHubQuestion extends CommitQuestion {
   get?: GitHubGet;
 }
 
-export const TOKEN_FIX = 'pass `token` with `contents: read` on the repository';
+const TOKEN_FIX = 'pass `token` with `contents: read` on the repository';
 const ATTEMPTS = 3;
 const RETRY_DELAY_MS = 1000;
 // A rate limit that lifts within this long is waited out; a longer one is the caller's to retry later.

@@ -20,7 +20,7 @@ const LOCAL_TIMEOUT_MS = 15_000;
 const FETCH_TIMEOUT_MS = 60_000;
 const FULL_SHA = /^[0-9a-f]{40}$/;
 
-export const CHECKOUT_FIX = 'add `actions/checkout` with `fetch-depth: 0` before this step';
+const CHECKOUT_FIX = 'add `actions/checkout` with `fetch-depth: 0` before this step';
 
 type Git = (args: string[], timeoutMs?: number) => Promise<GitResult>;
 

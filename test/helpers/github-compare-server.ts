@@ -219,6 +219,35 @@ async function compare(dir: string, site: Site, baseRef: string, headRef: string
   return { status: 200, body };
 }
 
+function authorize(options: CompareServerOptions, headers: IncomingHttpHeaders): Answer | undefined {
+  const given = /^(?:Bearer|token) (.+)$/i.exec(headers.authorization ?? '')?.[1];
+  // GitHub does not admit that a private repository exists to someone who may not see it.
+  if (given === undefined) return options.private === false ? undefined : refusal(404, 'Not Found');
+  if (options.token !== undefined && given !== options.token) return refusal(401, 'Bad credentials');
+  if (options.contents === 'none') return refusal(403, 'Resource not accessible by integration');
+  return undefined;
+}
+
+/** The answer of the next injected fault, if one is pending. */
+function nextFault(faults: { fault: ApiFault; times: number }[]): Answer | undefined {
+  const next = faults[0];
+  if (!next) return undefined;
+  next.times -= 1;
+  if (next.times <= 0) faults.shift();
+  const { fault } = next;
+  if ('status' in fault) return refusal(fault.status, 'Server Error');
+  if (fault.rateLimit === 'secondary') {
+    const answer = refusal(
+      403,
+      'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+    );
+    return { ...answer, headers: { 'retry-after': String(fault.retryAfterSeconds) } };
+  }
+  const reset = Math.floor(Date.now() / 1000) + fault.resetInSeconds;
+  const answer = refusal(403, 'API rate limit exceeded for installation ID 1.');
+  return { ...answer, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) } };
+}
+
 /** The upstream path of a git request for `/owner/repo(.git)/...`, per `gitPaths`. */
 function gitPath(path: string, gitPaths: Record<string, string>): string {
   for (const [fullName, upstream] of Object.entries(gitPaths)) {
@@ -235,34 +264,6 @@ export async function startCompareServer(options: CompareServerOptions): Promise
   let remaining = RATE_LIMIT;
   let base = '';
 
-  function authorize(headers: IncomingHttpHeaders): Answer | undefined {
-    const given = /^(?:Bearer|token) (.+)$/i.exec(headers.authorization ?? '')?.[1];
-    // GitHub does not admit that a private repository exists to someone who may not see it.
-    if (given === undefined) return options.private === false ? undefined : refusal(404, 'Not Found');
-    if (options.token !== undefined && given !== options.token) return refusal(401, 'Bad credentials');
-    if (options.contents === 'none') return refusal(403, 'Resource not accessible by integration');
-    return undefined;
-  }
-
-  function faulted(): Answer | undefined {
-    const next = faults[0];
-    if (!next) return undefined;
-    next.times -= 1;
-    if (next.times <= 0) faults.shift();
-    const { fault } = next;
-    if ('status' in fault) return refusal(fault.status, 'Server Error');
-    if (fault.rateLimit === 'secondary') {
-      const answer = refusal(
-        403,
-        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
-      );
-      return { ...answer, headers: { 'retry-after': String(fault.retryAfterSeconds) } };
-    }
-    const reset = Math.floor(Date.now() / 1000) + fault.resetInSeconds;
-    const answer = refusal(403, 'API rate limit exceeded for installation ID 1.');
-    return { ...answer, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) } };
-  }
-
   async function answer(method: string, rawUrl: string, headers: IncomingHttpHeaders): Promise<Answer> {
     const url = new URL(rawUrl, 'http://api');
     const m = new RegExp(`^${prefix}/repos/([^/]+)/([^/]+)/compare/([^/]+)$`).exec(url.pathname);
@@ -271,7 +272,7 @@ export async function startCompareServer(options: CompareServerOptions): Promise
     const entry = Object.entries(options.repositories).find(
       ([n]) => n.toLowerCase() === fullName.toLowerCase(),
     );
-    const refused = faulted() ?? authorize(headers);
+    const refused = nextFault(faults) ?? authorize(options, headers);
     if (refused) return refused;
     if (!entry) return refusal(404, 'Not Found');
     const [baseRef, headRef, ...rest] = decodeURIComponent(m[3]!).split('...');
