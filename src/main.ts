@@ -6,15 +6,18 @@ import { formatDuration } from './duration.js';
 import { readConfig } from './inputs/read.js';
 import type { Config } from './inputs/types.js';
 import { installStep } from './install/installer.js';
+import { githubEndpoints } from './install/version.js';
 import { createClusterApi } from './kube/client.js';
 import { prepareKubeconfig } from './kube/kubeconfig.js';
 import { preflight, type Verb } from './kube/preflight.js';
+import { relateCommits } from './reconcile/ancestry.js';
 import { buildPlan, type Plan, type PlanRequest, planScopes } from './reconcile/plan.js';
-import { runPlan } from './reconcile/run.js';
+import { type RunOptions, runPlan } from './reconcile/run.js';
 import type { RunResult } from './reconcile/types.js';
 import {
   collectHealth,
   collectRelated,
+  followedLine,
   heartbeatLine,
   report,
   reportStopped,
@@ -92,6 +95,8 @@ async function reconcile(config: Config, fluxVersion: string): Promise<RunResult
     failFastGraceMs: settings.failFastGraceMs,
     force: settings.force,
     reset: settings.reset,
+    follow: settings.follow && settings.command !== 'suspend',
+    relate: relateWith(config.install.token),
     hooks: {
       requested: (planned, request) =>
         core.info(requestedLine(planned.ref, request, planned.kind.revision(planned.initial))),
@@ -100,6 +105,14 @@ async function reconcile(config: Config, fluxVersion: string): Promise<RunResult
         for (const w of waiting)
           if (w.verdict) core.info(heartbeatLine(w.planned.ref, w.planned.kind, w.verdict, w.elapsedMs));
       },
+      followed: (parent, children) =>
+        core.info(
+          followedLine(
+            parent.ref,
+            children.map((c) => c.ref),
+          ),
+        ),
+      note: core.info,
       debug: core.debug,
     },
   });
@@ -130,6 +143,20 @@ async function reconcile(config: Config, fluxVersion: string): Promise<RunResult
     { summary: config.summary },
   );
   return result;
+}
+
+/** Asks the workspace's clone, then GitHub, how a fetched commit relates to the expected one. */
+function relateWith(token: string): NonNullable<RunOptions['relate']> {
+  const { apiUrl, serverUrl } = githubEndpoints();
+  const context = {
+    workspace: process.env.GITHUB_WORKSPACE,
+    apiUrl,
+    serverUrl,
+    token,
+    repository: process.env.GITHUB_REPOSITORY,
+  };
+  return (origin, expected) =>
+    relateCommits({ sourceUrl: origin.url, expected, fetched: origin.revision, context });
 }
 
 function logPlan(plan: Plan): void {

@@ -60,6 +60,42 @@ export interface FluxKind {
   troubleshooting(ref: ObjectRef): string[];
   /** Sections only this kind has in an object's details (a HelmRelease's release history). */
   details?(obj: FluxObject): DetailSection[];
+  /** The objects it applied (its inventory), of any kind: `follow` walks the Flux ones among them. */
+  inventory?(obj: FluxObject): InventoryEntry[];
+  /** The git repository and commit its artifact comes from, when it names them. */
+  gitOrigin?(obj: FluxObject): GitOrigin | undefined;
+}
+
+/** One object an applier applied: `kind` and `group` as in its API version, namespace empty when cluster-scoped. */
+export interface InventoryEntry {
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export interface GitOrigin {
+  url: string;
+  revision: string;
+}
+
+/**
+ * kustomize-controller's inventory ids are `<namespace>_<name>_<group>_<Kind>` (fluxcd/cli-utils ObjMetadata);
+ * Kubernetes names and groups hold no `_`, so the id splits into exactly four parts.
+ */
+export function parseInventoryId(id: string): InventoryEntry | undefined {
+  const parts = id.split('_');
+  if (parts.length !== 4) return undefined;
+  const [namespace, name, group, kind] = parts as [string, string, string, string];
+  return name && kind ? { namespace, name, group, kind } : undefined;
+}
+
+function inventoryEntries(obj: FluxObject): InventoryEntry[] {
+  const entries = (obj.status?.inventory as { entries?: Array<{ id?: unknown }> } | undefined)?.entries;
+  if (!Array.isArray(entries)) return [];
+  return entries
+    .map((e) => (typeof e?.id === 'string' ? parseInventoryId(e.id) : undefined))
+    .filter((e): e is InventoryEntry => e !== undefined);
 }
 
 const KUSTOMIZATIONS_GROUP: HealthGroup = { label: 'Kustomizations', order: 0 };
@@ -142,6 +178,7 @@ export const KUSTOMIZATION: FluxKind = {
   forceAndReset: false,
   inAll: true,
   health: KUSTOMIZATIONS_GROUP,
+  inventory: inventoryEntries,
   troubleshooting: (r) => [
     `flux tree ks ${r.name} -n ${r.namespace}`,
     `flux debug ks ${r.name} -n ${r.namespace} --show-status`,
@@ -199,9 +236,17 @@ export const GIT_REPOSITORY = sourceKind(
   'gitrepositories',
   ['gitrepository', 'gitrepositories', 'git'],
   'source git',
+  {
+    gitOrigin(obj) {
+      const url = obj.spec?.url;
+      const revision = artifactRevision(obj);
+      return typeof url === 'string' && revision ? { url, revision } : undefined;
+    },
+  },
 );
 /** The git commit an OCI artifact was built from (set by `flux push artifact --revision`). */
 const OCI_ORIGIN_REVISION = 'org.opencontainers.image.revision';
+const OCI_ORIGIN_SOURCE = 'org.opencontainers.image.source';
 
 export const OCI_REPOSITORY = sourceKind(
   SOURCE,
@@ -212,6 +257,13 @@ export const OCI_REPOSITORY = sourceKind(
   {
     revisionCandidates: (obj) =>
       present([artifactRevision(obj), obj.status?.artifact?.metadata?.[OCI_ORIGIN_REVISION]]),
+    // `flux push artifact --source --revision` records where the artifact was built from.
+    gitOrigin(obj) {
+      const metadata = obj.status?.artifact?.metadata;
+      const url = metadata?.[OCI_ORIGIN_SOURCE];
+      const revision = metadata?.[OCI_ORIGIN_REVISION];
+      return url && revision ? { url, revision } : undefined;
+    },
   },
 );
 export const BUCKET = sourceKind(SOURCE, 'Bucket', 'buckets', ['bucket', 'buckets'], 'source bucket');
@@ -363,6 +415,13 @@ const byName = new Map<string, FluxKind>();
 for (const k of FLUX_KINDS) {
   byName.set(k.kind.toLowerCase(), k);
   for (const alias of k.aliases) byName.set(alias, k);
+}
+
+const byGroupKind = new Map(FLUX_KINDS.map((k) => [`${k.group}/${k.kind}`, k]));
+
+/** The kind table's entry for an API group and kind (an inventory entry's), if it is a Flux kind. */
+export function kindOfGroup(group: string, kind: string): FluxKind | undefined {
+  return byGroupKind.get(`${group}/${kind}`);
 }
 
 /** Finds a kind by its name or any alias, case-insensitively. */

@@ -29,6 +29,8 @@ export interface ReconcileConfig {
   namespace: string;
   selector: string;
   withSource: boolean;
+  /** Add what a Ready Kustomization applied (its inventory's Flux objects) to the run, recursively. */
+  follow: boolean;
   timeoutMs: number;
   revision: string; // empty = none expected
   force: boolean;

@@ -16,6 +16,11 @@ export interface VerdictInput {
   expectedRevisions: readonly string[];
   failFast: boolean;
   /**
+   * Newer revisions known to contain an expected one (a push after it, checked in git): reaching one of
+   * them counts as reaching the expected revision.
+   */
+  containing?: ReadonlyMap<string, readonly string[]>;
+  /**
    * Whether an outcome at the expected revision counts before our request is handled. Not when the request
    * itself is the point (a forced or reset HelmRelease).
    */
@@ -107,7 +112,7 @@ function readyOrBehind(
       ...words,
     };
   }
-  const missing = unmetRevision(kind.revisionCandidates(obj), input.expectedRevisions);
+  const missing = unmetRevision(kind.revisionCandidates(obj), input.expectedRevisions, input.containing);
   if (missing === undefined) return { state: 'ready', ...words };
   return {
     state: 'waiting',
@@ -139,7 +144,10 @@ function outcomeAtExpectedRevision(input: VerdictInput, ready: Condition | undef
   if (ready.status === 'True') {
     // A spec the controller has not observed yet (a new generation) may change what it applies: not settled.
     // (Only for Ready: kustomize-controller bumps observedGeneration only on success.)
-    if (!generationObserved(obj) || !reachesEvery(kind.revisionCandidates(obj), expectedRevisions))
+    if (
+      !generationObserved(obj) ||
+      !reachesEvery(kind.revisionCandidates(obj), expectedRevisions, input.containing)
+    )
       return undefined;
     return {
       state: 'ready',
@@ -160,9 +168,13 @@ function generationObserved(obj: FluxObject): boolean {
 }
 
 /** Every expected revision is met, and at least one of them says something about these revisions. */
-function reachesEvery(candidates: readonly string[], expected: readonly string[]): boolean {
+function reachesEvery(
+  candidates: readonly string[],
+  expected: readonly string[],
+  containing?: ReadonlyMap<string, readonly string[]>,
+): boolean {
   const applies = expected.some((want) => revisionApplies(candidates, want));
-  return applies && unmetRevision(candidates, expected) === undefined;
+  return applies && unmetRevision(candidates, expected, containing) === undefined;
 }
 
 /**
@@ -178,6 +190,13 @@ function attemptUnderWay(obj: FluxObject, ready: Condition): boolean {
   return Number.isFinite(started) && Number.isFinite(failedAt) && started > failedAt;
 }
 
-function unmetRevision(candidates: readonly string[], expected: readonly string[]): string | undefined {
-  return expected.find((want) => revisionApplies(candidates, want) && !revisionMatches(candidates, want));
+function unmetRevision(
+  candidates: readonly string[],
+  expected: readonly string[],
+  containing?: ReadonlyMap<string, readonly string[]>,
+): string | undefined {
+  const met = (want: string) =>
+    revisionMatches(candidates, want) ||
+    (containing?.get(want) ?? []).some((newer) => revisionMatches(candidates, newer));
+  return expected.find((want) => revisionApplies(candidates, want) && !met(want));
 }

@@ -13,12 +13,20 @@ export interface PlannedObject {
   kind: FluxKind;
   /** The object as it was when planned: revision before, suspend flag, sources, dependencies. */
   initial: FluxObject;
-  role: 'requested' | 'source';
+  /** Why it is in the run: named by the user, the source of one that is, or applied by one (`follow`). */
+  role: Role;
+  /** The object whose inventory holds it, for a child. */
+  parent?: ObjectRef;
+  /** Whether the `revision` input applies to it: the user's objects and sources do; a child only when it
+   * applies from the same source as its parent. */
+  expectsRevision: boolean;
   /** Keys of the objects of this run that must be Ready before this one is requested. */
   after: string[];
   /** Key of this object's source when the source is part of the run (its revision becomes the expected one). */
   sourceKey?: string;
 }
+
+export type Role = 'requested' | 'source' | 'child';
 
 export interface Plan {
   /** Every object once, in an order where each comes after everything it waits for. */
@@ -119,13 +127,23 @@ function addObject(
   objects: Map<string, PlannedObject>,
   kind: FluxKind,
   obj: FluxObject,
-  role: PlannedObject['role'],
+  role: Role,
+  parent?: PlannedObject,
 ): PlannedObject {
   const ref = { kind: kind.kind, namespace: obj.metadata.namespace ?? 'default', name: obj.metadata.name };
   const key = refKey(ref);
   const existing = objects.get(key);
   if (existing) return existing;
-  const planned: PlannedObject = { ref, key, kind, initial: obj, role, after: [] };
+  const planned: PlannedObject = { ref, key, kind, initial: obj, role, after: [], expectsRevision: true };
+  if (parent) {
+    planned.parent = parent.ref;
+    const source = (p: PlannedObject) => {
+      const found = p.kind.sourceOf?.(p.initial);
+      return found ? refKey(found) : undefined;
+    };
+    planned.expectsRevision =
+      parent.expectsRevision && source(planned) !== undefined && source(planned) === source(parent);
+  }
   objects.set(key, planned);
   return planned;
 }
@@ -166,8 +184,8 @@ async function addSources(api: ClusterApi, objects: Map<string, PlannedObject>):
   if (problems.length > 0) throw new PlanError(problems.join('\n'));
 }
 
-function linkDependencies(objects: Map<string, PlannedObject>): void {
-  for (const planned of objects.values()) {
+function linkDependencies(objects: Map<string, PlannedObject>, only?: readonly PlannedObject[]): void {
+  for (const planned of only ?? objects.values()) {
     const after = new Set<string>();
     if (planned.sourceKey && objects.has(planned.sourceKey)) after.add(planned.sourceKey);
     for (const dep of planned.kind.dependsOn?.(planned.initial) ?? []) {
@@ -176,6 +194,48 @@ function linkDependencies(objects: Map<string, PlannedObject>): void {
     }
     planned.after = [...after];
   }
+}
+
+/** One object found in a parent's inventory: its kind and the object as read now. */
+export interface Child {
+  kind: FluxKind;
+  obj: FluxObject;
+}
+
+/**
+ * The children of an object that became Ready, as planned objects of the same run: each waits for its
+ * dependencies and its source when those are in the run. A dependsOn cycle among them is a PlanError.
+ */
+export function planChildren(
+  existing: ReadonlyMap<string, PlannedObject>,
+  parent: PlannedObject,
+  children: readonly Child[],
+): PlannedObject[] {
+  const objects = new Map(existing);
+  const added: PlannedObject[] = [];
+  for (const { kind, obj } of children) {
+    const key = refKey({
+      kind: kind.kind,
+      namespace: obj.metadata.namespace ?? 'default',
+      name: obj.metadata.name,
+    });
+    if (objects.has(key)) continue;
+    added.push(addObject(objects, kind, obj, 'child', parent));
+  }
+  for (const planned of added) {
+    const source = planned.kind.sourceOf?.(planned.initial);
+    const sourceKey =
+      source && findKind(source.kind) ? refKey({ ...source, kind: findKind(source.kind)!.kind }) : undefined;
+    if (sourceKey && objects.has(sourceKey)) planned.sourceKey = sourceKey;
+  }
+  linkDependencies(objects, added);
+  // Only the new objects can form a new cycle: order them among themselves.
+  order(
+    new Map(
+      added.map((p) => [p.key, { ...p, after: p.after.filter((k) => added.some((a) => a.key === k)) }]),
+    ),
+  );
+  return added;
 }
 
 /** Topological waves (Kahn). What is left when no object is free is a cycle: name it. */

@@ -1,11 +1,14 @@
 // Run: the effects half of the run loop. It requests each planned object when what it waits for is done,
 // judges it on every change the watches bring, and ends each one with a result, under one deadline. What
 // to do at each point is decided by the pure functions of steps.ts; this file patches, watches and keeps time.
+import type { GitOrigin } from '../flux/kinds.js';
 import { describeRef, refKey } from '../flux/refs.js';
 import type { FluxObject } from '../flux/types.js';
 import type { ClusterApi } from '../kube/api.js';
+import { type CommitRelation, describeRelation } from './ancestry.js';
 import { evaluate } from './evaluate.js';
-import type { Plan, PlannedObject } from './plan.js';
+import { childRefs, readChildren, type UnreadableChild } from './follow.js';
+import { type Child, type Plan, type PlannedObject, planChildren } from './plan.js';
 import { newRequestToken, type RequestKind, reconcilePatch, SUSPEND_PATCH } from './request.js';
 import { withRetry } from './retry.js';
 import {
@@ -32,6 +35,10 @@ export interface RunOptions {
   failFastGraceMs: number;
   force: boolean;
   reset: boolean;
+  /** Add the Flux objects a Ready object applied (its inventory) to the run, recursively. */
+  follow: boolean;
+  /** How a commit a source fetched relates to the expected one (git checkout, GitHub API); absent: never asked. */
+  relate?: (origin: GitOrigin, expected: string) => Promise<CommitRelation>;
   heartbeatMs?: number;
   hooks?: RunHooks;
 }
@@ -41,6 +48,10 @@ export interface RunHooks {
   requested?(planned: PlannedObject, request: RequestKind): void;
   finished?(result: ObjectResult): void;
   heartbeat?(waiting: Array<{ planned: PlannedObject; verdict?: Verdict; elapsedMs: number }>): void;
+  /** Children found in a Ready object's inventory and added to the run. */
+  followed?(parent: PlannedObject, children: PlannedObject[]): void;
+  /** Something a person should know while waiting (why a newer commit cannot be checked, say). */
+  note?(message: string): void;
   debug?(message: string): void;
 }
 
@@ -59,6 +70,13 @@ class RunLoop {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   /** Watches that could not be opened, by `Kind/namespace`: their objects fail with the error. */
   private readonly failedScopes = new Map<string, string>();
+  private readonly watches = new Map<string, Promise<void>>();
+  /** Inventories being read: the run is not done while children may still join it. */
+  private discovering = 0;
+  /** Expected revisions → newer revisions known to contain them. */
+  private readonly containing = new Map<string, string[]>();
+  /** Relations asked, by `url expected fetched`: each pair is asked once. */
+  private readonly relationsAsked = new Set<string>();
   private allDone: () => void = () => {};
 
   constructor(
@@ -77,7 +95,7 @@ class RunLoop {
     const finished = new Promise<void>((resolve) => {
       this.allDone = resolve;
     });
-    const watches = this.openWatches();
+    this.watchScopes(this.plan.objects);
     this.later(() => this.timeOutAll(), Math.max(0, this.deadline - Date.now()));
     const heartbeat = setInterval(() => this.heartbeat(), this.options.heartbeatMs ?? 15_000);
     if (this.steps.size === 0) this.allDone();
@@ -86,8 +104,9 @@ class RunLoop {
     clearInterval(heartbeat);
     for (const timer of this.timers) clearTimeout(timer);
     this.watching.abort();
-    await Promise.allSettled(watches);
-    const results = this.plan.objects.map((p) => this.steps.get(p.key)!.result!);
+    await Promise.allSettled(this.watches.values());
+    // In run order: the plan's objects, then each child after the object that applied it was done.
+    const results = [...this.steps.values()].map((s) => s.result!);
     return {
       command: this.options.command,
       ready: results.every((r) => r.ok),
@@ -110,8 +129,79 @@ class RunLoop {
     step.phase = 'done';
     step.result = resultOf(step, ending, this.options.revision, Date.now());
     this.hooks.finished?.(step.result);
-    if ([...this.steps.values()].every((s) => s.phase === 'done')) this.allDone();
-    else this.startUnblocked();
+    if (ending.outcome === 'ready' && this.options.follow && this.options.command !== 'suspend')
+      this.discover(step);
+    this.startUnblocked();
+    this.checkDone();
+  }
+
+  private checkDone(): void {
+    if (this.discovering === 0 && [...this.steps.values()].every((s) => s.phase === 'done')) this.allDone();
+  }
+
+  /** Reads the Flux objects in a Ready object's inventory and adds the new ones to the run. */
+  private discover(parent: Step): void {
+    const refs = childRefs(parent.planned.kind, parent.latest, (key) => this.steps.has(key));
+    if (refs.length === 0 || Date.now() >= this.deadline) return;
+    this.discovering += 1;
+    void readChildren(this.api, refs, this.deadline)
+      .then(({ children, unreadable }) => this.addChildren(parent, children, unreadable))
+      .catch((error: unknown) =>
+        this.hooks.debug?.(`following ${describeRef(parent.planned.ref)}: ${String(error)}`),
+      )
+      .finally(() => {
+        this.discovering -= 1;
+        this.checkDone();
+      });
+  }
+
+  private addChildren(parent: Step, children: Child[], unreadable: UnreadableChild[]): void {
+    if (this.steps.get(parent.planned.key)?.phase !== 'done') return;
+    const known = new Map([...this.steps.values()].map((s) => [s.planned.key, s.planned]));
+    let planned: PlannedObject[] = [];
+    let cycle: string | undefined;
+    try {
+      planned = planChildren(known, parent.planned, children);
+    } catch (error) {
+      cycle = error instanceof Error ? error.message : String(error);
+      planned = planChildren(
+        known,
+        parent.planned,
+        children.map((c) => ({ ...c, obj: withoutDependencies(c.obj) })),
+      );
+    }
+    for (const p of planned) this.steps.set(p.key, { planned: p, phase: 'blocked', latest: p.initial });
+    const failures = unreadable.map((u) => this.unreadableStep(parent, u));
+    if (planned.length) this.hooks.followed?.(parent.planned, planned);
+    this.watchScopes(planned);
+    for (const { step, message } of failures)
+      this.finish(step, { outcome: 'failed', ok: false, reason: 'AccessDenied', message });
+    if (cycle)
+      for (const p of planned)
+        this.finish(this.steps.get(p.key)!, {
+          outcome: 'failed',
+          ok: false,
+          reason: 'DependencyCycle',
+          message: cycle,
+        });
+    this.startUnblocked();
+  }
+
+  private unreadableStep(parent: Step, child: UnreadableChild): { step: Step; message: string } {
+    const initial: FluxObject = { metadata: { name: child.ref.name, namespace: child.ref.namespace } };
+    const planned: PlannedObject = {
+      ref: child.ref,
+      key: refKey(child.ref),
+      kind: child.kind,
+      initial,
+      role: 'child',
+      parent: parent.planned.ref,
+      expectsRevision: false,
+      after: [],
+    };
+    const step: Step = { planned, phase: 'blocked', latest: initial };
+    this.steps.set(planned.key, step);
+    return { step, message: child.message };
   }
 
   private judge(step: Step): void {
@@ -123,6 +213,7 @@ class RunLoop {
       token: step.token,
       expectedRevisions: expectedRevisions(step, this.steps, this.options.revision),
       failFast: this.options.failFastGraceMs !== Number.POSITIVE_INFINITY,
+      containing: this.containing,
       mustHandleRequest: planned.kind.forceAndReset && (this.options.force || this.options.reset),
     });
     step.verdict = verdict;
@@ -146,6 +237,9 @@ class RunLoop {
         }
         return;
       case 'ask-source-again':
+        if (verdict.state === 'waiting' && verdict.waiting.for === 'revision') {
+          this.relateFetched(step, verdict.waiting.revision);
+        }
         this.askSourceAgain(step);
         return;
       case 'keep-watching':
@@ -171,6 +265,41 @@ class RunLoop {
           this.judge(step);
         });
     }, delay);
+  }
+
+  /**
+   * A source at another commit than the expected one: if that commit contains the expected one, the
+   * source (and what applies from it) has reached it; if history was rewritten, it never will.
+   */
+  private relateFetched(step: Step, expected: string): void {
+    const origin = step.planned.kind.gitOrigin?.(step.latest);
+    const relate = this.options.relate;
+    if (!origin || !relate || expected !== this.options.revision) return;
+    const asked = `${origin.url} ${expected} ${origin.revision}`;
+    if (this.relationsAsked.has(asked)) return;
+    this.relationsAsked.add(asked);
+    void relate(origin, expected).then((relation) => {
+      const words = describeRelation(relation, expected, origin.revision);
+      const title = describeRef(step.planned.ref);
+      switch (relation.relation) {
+        case 'same':
+        case 'contains':
+          this.containing.set(expected, [...(this.containing.get(expected) ?? []), origin.revision]);
+          step.revisionNote = words;
+          for (const other of this.steps.values()) this.judge(other);
+          return;
+        case 'diverged':
+          this.finish(step, { outcome: 'failed', ok: false, reason: 'HistoryRewritten', message: words });
+          return;
+        case 'behind':
+          this.hooks.debug?.(`${title}: ${words}`);
+          return;
+        case 'unknown':
+          step.waitedOn = `revision ${expected}: ${words}`;
+          this.hooks.note?.(`${title}: ${words}`);
+          return;
+      }
+    });
   }
 
   /** Merge-patches the object (transient errors retried until the deadline) and keeps the result. */
@@ -243,12 +372,12 @@ class RunLoop {
     this.judge(step);
   }
 
-  /** One list+watch per kind and namespace. A watch ends in error only for what retrying cannot mend (a 403). */
-  private openWatches(): Promise<void>[] {
-    const scopes = new Map<string, PlannedObject>();
-    for (const p of this.plan.objects) scopes.set(scopeKey(p), p);
-    return [...scopes.entries()].map(([scope, { kind, ref }]) =>
-      this.api
+  /** One list+watch per kind and namespace, opened once. A watch ends in error only for what retrying cannot mend (a 403). */
+  private watchScopes(objects: readonly PlannedObject[]): void {
+    for (const { kind, ref } of objects) {
+      const scope = `${kind.kind}/${ref.namespace}`;
+      if (this.watches.has(scope)) continue;
+      const watch = this.api
         .watch(
           kind,
           ref.namespace,
@@ -256,18 +385,22 @@ class RunLoop {
           this.watching.signal,
           (error) => this.hooks.debug?.(`watch ${kind.plural} in ${ref.namespace}: ${error.message}`),
         )
-        .catch((error: unknown) => {
-          const why = error instanceof Error ? error.message : String(error);
-          const message = `could not watch ${kind.plural} in ${ref.namespace}: ${why}`;
-          // Objects still waiting on their dependencies fail when they start.
-          this.failedScopes.set(scope, message);
-          for (const step of this.steps.values()) {
-            if (scopeKey(step.planned) === scope && step.phase !== 'blocked') {
-              this.finish(step, { outcome: 'failed', ok: false, reason: 'WatchFailed', message });
-            }
-          }
-        }),
-    );
+        .catch((error: unknown) =>
+          this.watchFailed(scope, `could not watch ${kind.plural} in ${ref.namespace}`, error),
+        );
+      this.watches.set(scope, watch);
+    }
+  }
+
+  private watchFailed(scope: string, what: string, error: unknown): void {
+    const message = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+    // Objects still waiting on their dependencies fail when they start.
+    this.failedScopes.set(scope, message);
+    for (const step of this.steps.values()) {
+      if (scopeKey(step.planned) === scope && step.phase !== 'blocked') {
+        this.finish(step, { outcome: 'failed', ok: false, reason: 'WatchFailed', message });
+      }
+    }
   }
 
   private timeOutAll(): void {
@@ -292,3 +425,8 @@ class RunLoop {
 }
 
 const scopeKey = (p: PlannedObject): string => `${p.kind.kind}/${p.ref.namespace}`;
+
+/** The object with its dependsOn dropped: children in a cycle still join the run, to fail with the cycle. */
+function withoutDependencies(obj: FluxObject): FluxObject {
+  return { ...obj, spec: { ...obj.spec, dependsOn: [] } };
+}

@@ -25,6 +25,8 @@ export interface Step {
   retries?: number;
   /** A repeated request is scheduled or in flight. */
   askingAgain?: boolean;
+  /** How the revision it reached relates to the expected one (`at B, which contains A`). */
+  revisionNote?: string;
 }
 
 /** How a step ends. */
@@ -123,10 +125,13 @@ export function dependencyFailedEnding(failed: Step): Ending {
   };
 }
 
-/** The revisions an object must reach: the user's, and for an applier its source's new artifact revision. */
+/**
+ * The revisions an object must reach: the user's (when it applies to the object), and for an applier its
+ * source's new artifact revision.
+ */
 export function expectedRevisions(step: Step, steps: ReadonlyMap<string, Step>, revision: string): string[] {
   const expected: string[] = [];
-  if (revision) expected.push(revision);
+  if (revision && step.planned.expectsRevision) expected.push(revision);
   const source = step.planned.sourceKey ? steps.get(step.planned.sourceKey) : undefined;
   const sourceRevision = source?.result?.ok ? source.result.revisionAfter : undefined;
   if (sourceRevision && step.planned.kind.category === 'appliers') expected.push(sourceRevision);
@@ -168,14 +173,16 @@ export function resultOf(step: Step, ending: Ending, expectedRevision: string, n
     outcome: ending.outcome,
     ok: ending.ok,
     role: planned.role,
+    parent: planned.parent,
     revisionBefore: planned.kind.revision(planned.initial),
     revisionAfter,
     revisionAttempted: failedElsewhere ? attempted : undefined,
-    expectedRevision: expectedRevision || undefined,
+    expectedRevision: (planned.expectsRevision && expectedRevision) || undefined,
     durationMs: step.startedAt === undefined ? 0 : now - step.startedAt,
     reason: ending.reason,
     message: ending.message,
     waitedOn: step.waitedOn,
+    revisionNote: step.revisionNote,
     last: latest,
   };
 }

@@ -1,6 +1,7 @@
 import type { FluxKind } from '../flux/kinds.js';
 import type { ObjectRef } from '../flux/refs.js';
 import type { FluxObject, KubeEvent } from '../flux/types.js';
+import type { Role } from './plan.js';
 
 /**
  * What an object that is not done yet waits for. The run loop switches on `for`; people read
@@ -51,8 +52,10 @@ export interface ObjectResult extends ObjectRef {
   outcome: Outcome;
   /** True when this outcome counts as success for the command (`ready`, or `suspended` for suspend). */
   ok: boolean;
-  /** Why the object is part of the run: asked for by the user, or added as a source. */
-  role: 'requested' | 'source';
+  /** Why the object is part of the run: asked for by the user, added as a source, or applied by a parent. */
+  role: Role;
+  /** For a child: the object whose inventory holds it. */
+  parent?: ObjectRef;
   revisionBefore?: string;
   revisionAfter?: string;
   expectedRevision?: string;
@@ -60,6 +63,8 @@ export interface ObjectResult extends ObjectRef {
   reason: string;
   message: string;
   waitedOn?: string;
+  /** How the revision reached relates to the expected one, when it is a newer commit: `at B, which contains A`. */
+  revisionNote?: string;
   /** The revision the last (failed) attempt was of, when it differs from revisionAfter. */
   revisionAttempted?: string;
   /** The object as last seen, for the report's details (conditions, history, failure counters). */

@@ -59,3 +59,11 @@ export function heartbeatLine(
   const waits = waitingOn ? ` (waits on ${oneLine(waitingOn)})` : '';
   return `◎ ${title}: waiting ${formatDuration(elapsedMs)}${revision}${said ? ` — ${said}` : ''}${waits}`;
 }
+
+/** `↳ Kustomization flux-system/apps applied 3 Flux objects: Kustomization apps/web, HelmRelease apps/db, …` */
+export function followedLine(parent: ObjectRef, children: readonly ObjectRef[]): string {
+  const shown = children.slice(0, 10).map((c) => oneLine(describeRef(c)));
+  const more = children.length > shown.length ? `, and ${children.length - shown.length} more` : '';
+  const what = children.length === 1 ? '1 Flux object' : `${children.length} Flux objects`;
+  return `↳ ${oneLine(describeRef(parent))} applied ${what}, now followed: ${shown.join(', ')}${more}`;
+}

@@ -1,6 +1,7 @@
 // The step's outputs: what later steps of a workflow read with fromJSON().
 import * as core from '@actions/core';
 import { refKey } from '../flux/refs.js';
+import type { Role } from '../reconcile/plan.js';
 import type { Outcome, RunResult } from '../reconcile/types.js';
 import { shorten } from './text.js';
 import { type ObjectView, viewOf } from './view.js';
@@ -15,11 +16,15 @@ export interface ResultRecord {
   name: string;
   outcome: Outcome;
   ok: boolean;
-  role: 'requested' | 'source';
+  role: Role;
+  /** For a child, the `Kind/namespace/name` of the object that applied it; else null. */
+  parent: string | null;
   revisionBefore: string | null;
   revisionAfter: string | null;
   /** The revision a failed attempt was of, when it is not the one still running (revisionAfter). */
   revisionAttempted: string | null;
+  /** When a newer commit than the expected one was reached: `at B, which contains A`. */
+  revisionNote: string | null;
   expectedRevision: string | null;
   durationMs: number;
   reason: string;
@@ -36,9 +41,11 @@ export function resultRecord(view: ObjectView): ResultRecord {
     outcome: result.outcome,
     ok: result.ok,
     role: result.role,
+    parent: result.parent ? refKey(result.parent) : null,
     revisionBefore: result.revisionBefore ?? null,
     revisionAfter: result.revisionAfter ?? null,
     revisionAttempted: result.revisionAttempted ?? null,
+    revisionNote: result.revisionNote ?? null,
     expectedRevision: result.expectedRevision ?? null,
     durationMs: Math.round(result.durationMs),
     reason: result.reason,

@@ -64,6 +64,7 @@ function revisionCell(view: ObjectView): string {
   } else if (after) html = before ? `${short(after)} <i>(unchanged)</i>` : short(after);
   else if (before) html = `${short(before)} → <i>none</i>`;
   if (attempted) html += `<br>failed at ${short(attempted)}`;
+  if (view.revision.note) html += `<br><i>${escapeHtml(shortRevisionsIn(view.revision.note))}</i>`;
   if (expected && view.needsAttention && missedExpected) html += `<br>expected ${short(expected)}`;
   return html;
 }
@@ -78,7 +79,12 @@ function messageCell(view: ObjectView): { html: string; truncated: boolean } {
 
 function objectRow(view: ObjectView, message: string): string[] {
   const { look, result } = view;
-  const role = result.role === 'source' ? ' <sub>(source)</sub>' : '';
+  const role =
+    result.role === 'source'
+      ? ' <sub>(source)</sub>'
+      : view.parentTitle
+        ? ` <sub>(applied by ${escapeHtml(view.parentTitle)})</sub>`
+        : '';
   return [
     // No-break spaces: `⏱️ Timed out` stays on one line in the narrow first column.
     `${look.emoji}\u00a0${escapeHtml(look.label.replace(/ /g, '\u00a0'))}`,

@@ -14,6 +14,8 @@ export interface RevisionView {
   /** The revision a failed attempt was of, when it is not the one still running (`after`). */
   attempted?: string;
   expected?: string;
+  /** A newer commit that contains the expected one: `at B, which contains A`. */
+  note?: string;
   /** An expected revision that applies to this kind and was not reached. */
   missedExpected: boolean;
   /** Missed, and not even attempted: superseded by another commit, or never seen. */
@@ -24,6 +26,8 @@ export interface ObjectView {
   result: ObjectResult;
   /** `Kustomization flux-system/apps` */
   title: string;
+  /** For a child: `Kustomization flux-system/apps`, the object that applied it. */
+  parentTitle?: string;
   look: OutcomeLook;
   reason: string;
   /** The controller's own words: its failing conditions' messages, the cause first, then the result's. */
@@ -39,6 +43,7 @@ export function viewOf(result: ObjectResult): ObjectView {
   return {
     result,
     title: describeRef(result),
+    parentTitle: result.parent ? describeRef(result.parent) : undefined,
     look: outcomeLook(result.outcome),
     reason: result.reason,
     message: controllerMessage(result),
@@ -52,6 +57,7 @@ export function viewOf(result: ObjectResult): ObjectView {
 export function revisionPhrase(revision: RevisionView): string {
   // Revisions come from the cluster: one line, whatever they hold.
   const short = (r: string) => oneLine(shortRevision(r));
+  if (revision.note) return ` ${oneLine(revision.note)}`;
   if (revision.attempted) {
     const running = revision.after ? ` (still running ${short(revision.after)})` : ' (nothing applied yet)';
     return ` at ${short(revision.attempted)}${running}`;
@@ -77,7 +83,8 @@ function revisionView(result: ObjectResult): RevisionView {
     after: result.revisionAfter,
     attempted: result.revisionAttempted,
     expected,
-    missedExpected,
+    note: result.revisionNote,
+    missedExpected: missedExpected && !result.revisionNote,
     neverAttemptedExpected: missedExpected && !attemptedExpected,
   };
 }

@@ -38,8 +38,15 @@ export class FakeCluster implements ClusterApi {
     return obj;
   }
 
+  /** Namespaces these credentials may not read: get answers 403 there, as the API server would. */
+  forbiddenNamespaces = new Set<string>();
+
   async get(kind: FluxKind, namespace: string, name: string): Promise<FluxObject | undefined> {
     this.requests++;
+    if (this.forbiddenNamespaces.has(namespace)) {
+      const message = `${kind.plural}.${kind.group} "${name}" is forbidden: User "ci" cannot get resource "${kind.plural}" in API group "${kind.group}" in the namespace "${namespace}"`;
+      throw Object.assign(new Error(message), { statusCode: 403 });
+    }
     const obj = this.objects.get(this.key(kind.kind, namespace, name));
     return obj ? structuredClone(obj) : undefined;
   }

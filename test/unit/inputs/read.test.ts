@@ -53,6 +53,7 @@ const DEFAULT_CONFIG: Config = {
     namespace: 'flux-system',
     selector: '',
     withSource: false,
+    follow: true,
     timeoutMs: 300_000,
     revision: '',
     force: false,
@@ -132,6 +133,7 @@ describe('readConfig: fail-fast grace', () => {
 
 const BOOLEAN_INPUTS = [
   ['with-source', (c: Config) => c.reconcile.withSource],
+  ['follow', (c: Config) => c.reconcile.follow],
   ['force', (c: Config) => c.reconcile.force],
   ['reset', (c: Config) => c.reconcile.reset],
   ['export-kubeconfig', (c: Config) => c.cluster.exportKubeconfig],

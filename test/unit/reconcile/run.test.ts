@@ -9,6 +9,7 @@ const options = (extra: Partial<RunOptions> = {}): RunOptions => ({
   revision: '',
   timeoutMs: 2_000,
   failFastGraceMs: 0,
+  follow: true,
   force: false,
   reset: false,
   ...extra,

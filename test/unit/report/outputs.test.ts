@@ -29,6 +29,8 @@ describe('buildOutputs', () => {
       revisionBefore: `main@sha1:${FIRST_COMMIT}`,
       revisionAfter: `main@sha1:${PUSHED_COMMIT}`,
       revisionAttempted: null,
+      revisionNote: null,
+      parent: null,
       expectedRevision: PUSHED_COMMIT,
       durationMs: 2874,
       reason: 'ReconciliationSucceeded',
