@@ -17,6 +17,7 @@ import type { RunResult } from './reconcile/types.js';
 import {
   collectHealth,
   collectRelated,
+  failingLine,
   followedLine,
   heartbeatLine,
   report,
@@ -105,6 +106,7 @@ async function reconcile(config: Config, fluxVersion: string): Promise<RunResult
         for (const w of waiting)
           if (w.verdict) core.info(heartbeatLine(w.planned.ref, w.planned.kind, w.verdict, w.elapsedMs));
       },
+      failing: (planned, verdict, graceMs) => core.info(failingLine(planned.ref, verdict, graceMs)),
       followed: (parent, children) =>
         core.info(
           followedLine(

@@ -48,6 +48,8 @@ export interface RunHooks {
   requested?(planned: PlannedObject, request: RequestKind): void;
   finished?(result: ObjectResult): void;
   heartbeat?(waiting: Array<{ planned: PlannedObject; verdict?: Verdict; elapsedMs: number }>): void;
+  /** A failure seen while `fail-fast` grants a grace period: a retry may still mend it. */
+  failing?(planned: PlannedObject, verdict: Verdict, graceMs: number): void;
   /** Children found in a Ready object's inventory and added to the run. */
   followed?(parent: PlannedObject, children: PlannedObject[]): void;
   /** Something a person should know while waiting (why a newer commit cannot be checked, say). */
@@ -219,7 +221,6 @@ class RunLoop {
     step.verdict = verdict;
     step.waitedOn = waitedOnAfter(step, verdict);
     const now = Date.now();
-    if (verdict.state !== 'failed') step.failedSince = undefined;
     const next = nextAfter(
       step,
       verdict,
@@ -231,9 +232,11 @@ class RunLoop {
         this.finish(step, next.ending);
         return;
       case 'wait-for-grace':
+        step.lastFailure = verdict;
         if (step.failedSince === undefined) {
           step.failedSince = now;
-          this.later(() => this.judge(step), next.graceEndsIn);
+          this.hooks.failing?.(step.planned, verdict, next.graceEndsIn);
+          this.later(() => this.graceEnded(step), next.graceEndsIn);
         }
         return;
       case 'ask-source-again':
@@ -245,6 +248,13 @@ class RunLoop {
       case 'keep-watching':
         return;
     }
+  }
+
+  /** No retry mended the failure within the grace period: the first failure's words are the verdict. */
+  private graceEnded(step: Step): void {
+    if (step.phase !== 'active' || !step.lastFailure) return;
+    const { reason, message } = step.lastFailure;
+    this.finish(step, { outcome: 'failed', ok: false, reason, message });
   }
 
   // A source that handled our request but fetched another commit than `revision` may have been asked a

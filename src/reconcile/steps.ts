@@ -18,8 +18,10 @@ export interface Step {
   verdict?: Verdict;
   /** What the object waited on, for the report: a dependency or a revision, not the controller's pickup. */
   waitedOn?: string;
-  /** When a failure was first seen while `fail-fast` grants a grace period. */
+  /** When a failure was first seen while `fail-fast` grants a grace period (a retry's progress does not reset it). */
   failedSince?: number;
+  /** The latest failure seen during the grace period: the verdict if no retry succeeds. */
+  lastFailure?: Verdict;
   result?: ObjectResult;
   /** Requests repeated for a source that fetched another commit than the expected one. */
   retries?: number;

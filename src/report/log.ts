@@ -67,3 +67,9 @@ export function followedLine(parent: ObjectRef, children: readonly ObjectRef[]):
   const what = children.length === 1 ? '1 Flux object' : `${children.length} Flux objects`;
   return `↳ ${oneLine(describeRef(parent))} applied ${what}, now followed: ${shown.join(', ')}${more}`;
 }
+
+/** `✗ Kustomization apps/late: ReconciliationFailed: … — a retry may still mend it within 45s (fail-fast grace)` */
+export function failingLine(ref: ObjectRef, verdict: Verdict, graceMs: number): string {
+  const said = shorten(words(verdict.reason, verdict.message), HEARTBEAT_MESSAGE_CHARS).text;
+  return `✗ ${oneLine(describeRef(ref))}: ${said} — a retry may still mend it within ${formatDuration(graceMs)} (fail-fast grace)`;
+}

@@ -297,4 +297,33 @@ describe('fail-fast with a grace period', () => {
       message: 'still broken',
     });
   });
+
+  it('fails at the end of the grace period even when the controller keeps retrying (and failing) in between', async () => {
+    const c = tree([]);
+    const fail = handleAndFail('ReconciliationFailed', 'namespaces "late" not found');
+    c.controllers.set('Kustomization', (obj, cl) => {
+      fail(obj, cl);
+      // Retries every 50 ms: progressing, then failed again, as kustomize-controller at a short retryInterval.
+      const retry = setInterval(() => {
+        cl.update('Kustomization', obj.metadata.namespace!, obj.metadata.name, (o) => {
+          o.status!.conditions = [
+            {
+              type: 'Ready',
+              status: 'Unknown',
+              reason: 'Progressing',
+              message: 'reconciliation in progress',
+            },
+          ];
+        });
+        fail(obj, cl);
+      }, 50);
+      setTimeout(() => clearInterval(retry), 1_000);
+    });
+    const result = await run(
+      c,
+      ['root'],
+      options({ failFastGraceMs: 300, follow: false, timeoutMs: 60_000 }),
+    );
+    expect(result.results[0]).toMatchObject({ outcome: 'failed', reason: 'ReconciliationFailed' });
+  });
 });
