@@ -13,6 +13,7 @@ const FLUX_GROUPS = [
   'helm.toolkit.fluxcd.io',
   'notification.toolkit.fluxcd.io',
   'image.toolkit.fluxcd.io',
+  'fluxcd.controlplane.io',
 ];
 
 /** Applies every CRD in `crdDir` and waits until each is Established. */

@@ -91,14 +91,17 @@ MOD
   (cd "$w" && GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath -ldflags "-s -w" -o "$out" go.etcd.io/etcd/server/v3)
 }
 
-build_kube_apiserver() {
-  local w="$work_root/kube-apiserver"
+# A program of k8s.io/kubernetes (cmd/NAME), built through a wrapper module that requires k8s.io/kubernetes and
+# replaces each of its staging modules (./staging/src/... in its go.mod) with the published v0.<minor>.<patch>.
+build_kube_command() {
+  local name=$1
+  local w="$work_root/$name"
   rm -rf "$w"; mkdir -p "$w"
   local staging_minor="v0.${KUBERNETES_VERSION#1.}"
   local gomod
   gomod=$(go mod download -json "k8s.io/kubernetes@v$KUBERNETES_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
   {
-    echo "module lab/kube-apiserver"
+    echo "module lab/$name"
     echo
     echo "go 1.26"
     echo
@@ -113,22 +116,32 @@ build_kube_apiserver() {
   minor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)
   local flags="-s -w -X $v.gitVersion=v$KUBERNETES_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor"
   flags="$flags -X k8s.io/client-go/pkg/version.gitVersion=v$KUBERNETES_VERSION"
-  (cd "$w" && GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath -ldflags "$flags" -o "$out" k8s.io/kubernetes/cmd/kube-apiserver)
+  (cd "$w" && GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath -ldflags "$flags" -o "$out" "k8s.io/kubernetes/cmd/$name")
+}
+build_kube_apiserver() { build_kube_command kube-apiserver; }
+build_kube_controller_manager() { build_kube_command kube-controller-manager; }
+build_kube_scheduler() { build_kube_command kube-scheduler; }
+
+# Swaps each dependency the module proxy does not serve (module@version ...) in the module copy at DIR,
+# and prints the -mod flag its build then needs (go.sum must take in the replacement).
+replace_refused() {
+  local dir=$1 replaces=$2 r
+  for r in $replaces; do
+    log "$(basename "$dir"): replacing ${r%@*} with ${r#*@}"
+    (cd "$dir" && go mod edit -replace "${r%@*}=$r")
+  done
+  [ -z "$replaces" ] || echo "-mod=mod"
 }
 
 # A Flux controller: its main package is the module root; its api/ module must sit at ./api.
 # Optional replaces (module@version ...) swap a dependency the module proxy does not serve.
 build_controller() {
   local name=$1 version=$2 replaces=${3:-}
-  local w="$work_root/$name" r
+  local w="$work_root/$name"
   module_copy "github.com/fluxcd/$name" "v$version" "$w"
   module_copy "github.com/fluxcd/$name/api" "v$version" "$w/api"
-  for r in $replaces; do
-    log "$name: replacing ${r%@*} with ${r#*@}"
-    (cd "$w" && go mod edit -replace "${r%@*}=$r")
-  done
-  local mod_flag=""
-  [ -z "$replaces" ] || mod_flag="-mod=mod"
+  local mod_flag
+  mod_flag=$(replace_refused "$w" "$replaces")
   (cd "$w" && GOFLAGS="$GOFLAGS $mod_flag" go build -trimpath -ldflags "-s -w" -o "$out" .)
 }
 build_source_controller() {
@@ -136,6 +149,23 @@ build_source_controller() {
 }
 build_kustomize_controller() { build_controller kustomize-controller "$KUSTOMIZE_CONTROLLER_VERSION"; }
 build_helm_controller() { build_controller helm-controller "$HELM_CONTROLLER_VERSION"; }
+build_notification_controller() { build_controller notification-controller "$NOTIFICATION_CONTROLLER_VERSION"; }
+
+# The Flux Operator needs a newer Go than the machine's: the go command fetches that toolchain from the module
+# proxy (GOTOOLCHAIN, this build only). Its web UI (web/dist, built by npm at release time) is embedded but not
+# in the module; a placeholder lets it build, and the lab turns the web server off. GOFIPS140 as its Makefile
+# sets it: the operator exits at start unless FIPS 140-3 mode is on.
+build_flux_operator() {
+  export GOTOOLCHAIN=$FLUX_OPERATOR_GO_TOOLCHAIN
+  local w="$work_root/flux-operator"
+  module_copy github.com/controlplaneio-fluxcd/flux-operator "v$FLUX_OPERATOR_VERSION" "$w"
+  mkdir -p "$w/web/dist"
+  echo "<!-- placeholder: the web UI is not part of the Go module -->" >"$w/web/dist/index.html"
+  local mod_flag
+  mod_flag=$(replace_refused "$w" "${FLUX_OPERATOR_GO_REPLACES:-}")
+  (cd "$w" && GOFLAGS="$GOFLAGS $mod_flag" GOFIPS140=latest go build -trimpath \
+    -ldflags "-s -w -X main.VERSION=$FLUX_OPERATOR_VERSION" -o "$out" ./cmd/operator)
+}
 
 # The flux CLI embeds manifests/*.yaml, generated at release time; a placeholder lets it build
 # (only `flux install` and `flux bootstrap` lose their manifests, and the lab uses neither).
@@ -153,23 +183,41 @@ collect_crds() {
   [ -d "$crd_dir" ] && return
   local tmp="$crd_dir.tmp.$$"
   mkdir -p "$tmp"
-  local name version dir
-  for pair in "source-controller:$SOURCE_CONTROLLER_VERSION" "kustomize-controller:$KUSTOMIZE_CONTROLLER_VERSION" "helm-controller:$HELM_CONTROLLER_VERSION"; do
-    name=${pair%%:*}; version=${pair#*:}
-    dir=$(go mod download -json "github.com/fluxcd/$name@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  local entry module version toolchain dir
+  for entry in \
+    "github.com/fluxcd/source-controller $SOURCE_CONTROLLER_VERSION local" \
+    "github.com/fluxcd/kustomize-controller $KUSTOMIZE_CONTROLLER_VERSION local" \
+    "github.com/fluxcd/helm-controller $HELM_CONTROLLER_VERSION local" \
+    "github.com/fluxcd/notification-controller $NOTIFICATION_CONTROLLER_VERSION local" \
+    "github.com/controlplaneio-fluxcd/flux-operator $FLUX_OPERATOR_VERSION $FLUX_OPERATOR_GO_TOOLCHAIN"; do
+    read -r module version toolchain <<<"$entry"
+    dir=$(GOTOOLCHAIN=$toolchain go mod download -json "$module@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
     cp "$dir"/config/crd/bases/*.yaml "$tmp/"
   done
   chmod -R u+w "$tmp"
   mv "$tmp" "$crd_dir"
 }
 
+# Every program of the lab: NAME FUNCTION PIN...
+programs=(
+  "etcd build_etcd ETCD_VERSION"
+  "kube-apiserver build_kube_apiserver KUBERNETES_VERSION"
+  "kube-controller-manager build_kube_controller_manager KUBERNETES_VERSION"
+  "kube-scheduler build_kube_scheduler KUBERNETES_VERSION"
+  "source-controller build_source_controller SOURCE_CONTROLLER_VERSION SOURCE_CONTROLLER_GO_REPLACES"
+  "kustomize-controller build_kustomize_controller KUSTOMIZE_CONTROLLER_VERSION"
+  "helm-controller build_helm_controller HELM_CONTROLLER_VERSION"
+  "notification-controller build_notification_controller NOTIFICATION_CONTROLLER_VERSION"
+  "flux-operator build_flux_operator FLUX_OPERATOR_VERSION FLUX_OPERATOR_GO_TOOLCHAIN FLUX_OPERATOR_GO_REPLACES"
+  "flux build_flux FLUX_VERSION"
+)
+
 total_start=$SECONDS
-build etcd build_etcd ETCD_VERSION
-build kube-apiserver build_kube_apiserver KUBERNETES_VERSION
-build source-controller build_source_controller SOURCE_CONTROLLER_VERSION SOURCE_CONTROLLER_GO_REPLACES
-build kustomize-controller build_kustomize_controller KUSTOMIZE_CONTROLLER_VERSION
-build helm-controller build_helm_controller HELM_CONTROLLER_VERSION
-build flux build_flux FLUX_VERSION
+# Arguments name a subset to build (e.g. while adding a program); none builds them all.
+for program in "${programs[@]}"; do
+  read -r -a words <<<"$program"
+  if [ "$#" -eq 0 ] || [[ " $* " == *" ${words[0]} "* ]]; then build "${words[@]}"; fi
+done
 collect_crds
 if [ "${#failed[@]}" -gt 0 ]; then
   log "could not build: ${failed[*]} (work dirs kept in $work_root)"

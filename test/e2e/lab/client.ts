@@ -19,10 +19,17 @@ const CORE_KINDS: Record<string, string> = {
   Namespace: 'v1',
   Event: 'v1',
   ServiceAccount: 'v1',
+  Pod: 'v1',
+  Deployment: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  // The Flux Operator's kinds, for the lab's own tests while the kind table lacks them.
+  FluxInstance: 'fluxcd.controlplane.io/v1',
+  ResourceSet: 'fluxcd.controlplane.io/v1',
+  ResourceSetInputProvider: 'fluxcd.controlplane.io/v1',
   CustomResourceDefinition: 'apiextensions.k8s.io/v1',
 };
 
-/** The apiVersion of a Flux kind (any alias) or of a few core kinds. */
+/** The apiVersion of a Flux kind (any alias) or of a few Kubernetes kinds. */
 export function apiVersionFor(kind: string): { apiVersion: string; kind: string } {
   const flux = findKind(kind);
   if (flux) return { apiVersion: apiVersionOf(flux), kind: flux.kind };
@@ -36,6 +43,7 @@ export interface Condition {
   status: string;
   reason?: string;
   message?: string;
+  observedGeneration?: number;
 }
 
 export function conditionOf(obj: KubeObject | FluxObject | undefined, type: string): Condition | undefined {

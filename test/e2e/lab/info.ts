@@ -1,6 +1,7 @@
 // Everything a test needs to reach a running lab, as plain data (it crosses from vitest's globalSetup to
 // the test workers through provide/inject).
 import type { ControlEndpoint } from './control.js';
+import type { NotificationEndpoints } from './controllers.js';
 import type { MirrorInfo } from './release-mirror.js';
 
 /** The lab's users, each with a kubeconfig file. */
@@ -31,6 +32,10 @@ export interface LabInfo {
   helm: { url: string; dir: string };
   mirror: MirrorInfo;
   control: ControlEndpoint;
+  /** The controllers and Kubernetes programs running beside etcd and kube-apiserver (LabOptions.programs). */
+  programs: string[];
+  /** notification-controller's receiver and event server, when it runs. */
+  notification?: NotificationEndpoints;
   /** Milliseconds from startLab() to ready, binaries excluded. */
   startMs: number;
 }

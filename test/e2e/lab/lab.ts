@@ -8,7 +8,13 @@ import { ensureBinaries, type LabBinaries } from './binaries.js';
 import { applyCrds, createNamespace, grantRestrictedUser, RESTRICTED_USER } from './bootstrap.js';
 import { LabClient } from './client.js';
 import { type LabControl, startControlServer } from './control.js';
-import { CONTROLLER_NAMES, Controller, type ControllerName } from './controllers.js';
+import {
+  CONTROLLER_NAMES,
+  Controller,
+  type ControllerName,
+  type NotificationEndpoints,
+  notificationEndpoints,
+} from './controllers.js';
 import { type Etcd, startEtcd } from './etcd.js';
 import { guardExit } from './exit-guard.js';
 import { GitRepo } from './git-repo.js';
@@ -16,6 +22,7 @@ import { startGitServer } from './git-server.js';
 import { startHelmServer } from './helm-repo.js';
 import type { LabInfo, LabUser } from './info.js';
 import { LabKube } from './kube.js';
+import { KUBE_CONTROL_PLANE_NAMES, KubeControlPlaneProcess } from './kube-control-plane.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { ADMIN_CERT_USER, createPki, PLAIN_CERT_USER } from './pki.js';
 import { freePort } from './ports.js';
@@ -32,7 +39,23 @@ export interface LabOptions {
   controllerLogLevel?: 'info' | 'debug';
   /** Keep the temp dir after stop() (also with FLUX_LAB_KEEP=1), e.g. to read the logs. */
   keep?: boolean;
+  /** The programs beyond the core (etcd, kube-apiserver, source-, kustomize- and helm-controller) to run. Default: all. */
+  programs?: readonly OptionalProgram[];
 }
+
+/** Programs a lab may leave out: each costs start time and memory, and only some tests need them. */
+export const OPTIONAL_PROGRAMS = [
+  'notification-controller',
+  'flux-operator',
+  'kube-controller-manager',
+  'kube-scheduler',
+] as const;
+export type OptionalProgram = (typeof OPTIONAL_PROGRAMS)[number];
+const CORE_CONTROLLERS: readonly ControllerName[] = [
+  'source-controller',
+  'kustomize-controller',
+  'helm-controller',
+];
 
 export const DEFAULT_GIT_REPO = 'fleet';
 
@@ -174,32 +197,53 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
     await grantRestrictedUser(kube);
     progress(`[lab] Flux CRDs established (${Math.round(performance.now() - started)} ms)`);
 
+    const programs = new Set<OptionalProgram>(options.programs ?? OPTIONAL_PROGRAMS);
+    const notification: NotificationEndpoints | undefined = programs.has('notification-controller')
+      ? await notificationEndpoints()
+      : undefined;
     const controllerOptions = {
       requeueDependency: options.requeueDependency ?? '5s',
       logLevel: options.controllerLogLevel ?? 'info',
+      eventsUrl: notification?.eventsUrl,
     };
     const controllers = new Map<ControllerName, Controller>();
     for (const name of CONTROLLER_NAMES) {
+      if (!CORE_CONTROLLERS.includes(name) && !programs.has(name as OptionalProgram)) continue;
       const controller = await Controller.create(
         name,
         binaries.binDir,
         dir,
         controllersKubeconfig,
         controllerOptions,
+        notification,
       );
       controllers.set(name, controller);
       stops.push({ name, stop: () => controller.stop() });
     }
     const controllerOf = (name: ControllerName): Controller => {
       const c = controllers.get(name);
-      if (!c) throw new Error(`no controller ${name}`);
+      if (!c) throw new Error(`${name} does not run in this lab (see LabOptions.programs)`);
       return c;
     };
+    const kubeControlPlane: KubeControlPlaneProcess[] = [];
+    for (const name of KUBE_CONTROL_PLANE_NAMES) {
+      if (!programs.has(name)) continue;
+      const proc = await KubeControlPlaneProcess.create(name, {
+        binDir: binaries.binDir,
+        labDir: dir,
+        pki,
+        kubeconfig: controllersKubeconfig,
+      });
+      kubeControlPlane.push(proc);
+      stops.push({ name, stop: () => proc.stop() });
+    }
 
     const fluxBinary = join(binaries.binDir, 'flux');
     const fluxVersion = binaries.versions.FLUX_VERSION ?? '0.0.0';
     // The controllers take seconds to become healthy: start the servers meanwhile.
-    const controllersStarted = Promise.allSettled([...controllers.values()].map((c) => c.start()));
+    const controllersStarted = Promise.allSettled(
+      [...controllers.values(), ...kubeControlPlane].map((c) => c.start()),
+    );
     const gitServer = await startGitServer(join(dir, 'git'));
     stops.push({ name: 'git server', stop: () => gitServer.stop() });
     const helmServer = await startHelmServer(join(dir, 'helm'));
@@ -239,6 +283,8 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
       helm: { url: helmServer.url, dir: join(dir, 'helm') },
       mirror: mirror.info,
       control: controlServer.endpoint,
+      programs: [...controllers.keys(), ...kubeControlPlane.map((p) => p.name)],
+      notification,
       startMs: Math.round(performance.now() - started),
     };
     progress(`[lab] ready in ${info.startMs} ms: ${dir}`);

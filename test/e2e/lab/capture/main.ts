@@ -3,6 +3,7 @@
 import { join, resolve } from 'node:path';
 import { ensureBinaries } from '../binaries.js';
 import { startLab } from '../lab.js';
+import { captureOperator, captureReceiver, captureWorkloads } from './programs.js';
 import { captureGitFailures, captureHelm, captureKustomizations } from './scenarios.js';
 import { fixtureStore } from './store.js';
 
@@ -15,7 +16,14 @@ export async function main(repoRoot: string, only: string[]): Promise<void> {
   );
   const lab = await startLab({ binaries });
   const store = fixtureStore(lab, resolve(repoRoot, 'test/fixtures'), say);
-  const groups = { kustomizations: captureKustomizations, git: captureGitFailures, helm: captureHelm };
+  const groups = {
+    kustomizations: captureKustomizations,
+    git: captureGitFailures,
+    helm: captureHelm,
+    receiver: captureReceiver,
+    operator: captureOperator,
+    workloads: captureWorkloads,
+  };
   try {
     for (const [name, capture] of Object.entries(groups)) {
       if (only.length > 0 && !only.includes(name)) continue;
