@@ -14,18 +14,7 @@ import { relateCommits } from './reconcile/ancestry.js';
 import { buildPlan, type Plan, type PlanRequest, planScopes } from './reconcile/plan.js';
 import { type RunOptions, runPlan } from './reconcile/run.js';
 import type { RunResult } from './reconcile/types.js';
-import {
-  collectHealth,
-  collectRelated,
-  failingLine,
-  followedLine,
-  heartbeatLine,
-  report,
-  reportStopped,
-  requestedLine,
-  verdictLine,
-  viewOf,
-} from './report/index.js';
+import { collectHealth, collectRelated, liveLogHooks, report, reportStopped } from './report/index.js';
 
 export async function run(): Promise<void> {
   let summary = true;
@@ -98,25 +87,7 @@ async function reconcile(config: Config, fluxVersion: string): Promise<RunResult
     reset: settings.reset,
     follow: settings.follow && settings.command !== 'suspend',
     relate: relateWith(config.install.token),
-    hooks: {
-      requested: (planned, request) =>
-        core.info(requestedLine(planned.ref, request, planned.kind.revision(planned.initial))),
-      finished: (r) => core.info(verdictLine(viewOf(r))),
-      heartbeat: (waiting) => {
-        for (const w of waiting)
-          if (w.verdict) core.info(heartbeatLine(w.planned.ref, w.planned.kind, w.verdict, w.elapsedMs));
-      },
-      failing: (planned, verdict, graceMs) => core.info(failingLine(planned.ref, verdict, graceMs)),
-      followed: (parent, children) =>
-        core.info(
-          followedLine(
-            parent.ref,
-            children.map((c) => c.ref),
-          ),
-        ),
-      note: core.info,
-      debug: core.debug,
-    },
+    hooks: liveLogHooks(),
   });
   core.info(`Finished in ${formatDuration(result.durationMs)}; ${api.requestCount()} API requests.`);
 

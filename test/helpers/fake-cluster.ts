@@ -5,6 +5,9 @@ import type { FluxKind } from '../../src/flux/kinds.js';
 import type { ObjectRef } from '../../src/flux/refs.js';
 import type { FluxObject, KubeEvent } from '../../src/flux/types.js';
 import type { ClusterApi, ListResult, WatchHandler } from '../../src/kube/api.js';
+import { buildPlan } from '../../src/reconcile/plan.js';
+import { type RunOptions, runPlan } from '../../src/reconcile/run.js';
+import type { RunResult } from '../../src/reconcile/types.js';
 
 type Controller = (obj: FluxObject, cluster: FakeCluster) => void;
 
@@ -158,3 +161,20 @@ export const handleAndFail =
         ],
       };
     });
+
+/** Plans the named Kustomizations of flux-system (with their sources when asked) and runs the plan. */
+export async function runKustomizations(
+  cluster: FakeCluster,
+  names: string[],
+  options: RunOptions,
+  withSource = false,
+): Promise<RunResult> {
+  const plan = await buildPlan(cluster, {
+    selectors: names.map((name) => ({ kind: 'Kustomization', namespace: 'flux-system', name })),
+    all: false,
+    namespace: 'flux-system',
+    labelSelector: '',
+    withSource,
+  });
+  return runPlan(cluster, plan, options);
+}

@@ -5,7 +5,12 @@ import type { FluxObject } from '../../../src/flux/types.js';
 import type { CommitRelation } from '../../../src/reconcile/ancestry.js';
 import { buildPlan } from '../../../src/reconcile/plan.js';
 import { type RunOptions, runPlan } from '../../../src/reconcile/run.js';
-import { FakeCluster, handleAndFail, handleAndSucceed } from '../../helpers/fake-cluster.js';
+import {
+  FakeCluster,
+  handleAndFail,
+  handleAndSucceed,
+  runKustomizations,
+} from '../../helpers/fake-cluster.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
@@ -64,16 +69,7 @@ function tree(children: string[]): FakeCluster {
   return c;
 }
 
-async function run(c: FakeCluster, names: string[], opts: RunOptions, withSource = false) {
-  const plan = await buildPlan(c, {
-    selectors: names.map((name) => ({ kind: 'Kustomization', namespace: 'flux-system', name })),
-    all: false,
-    namespace: 'flux-system',
-    labelSelector: '',
-    withSource,
-  });
-  return runPlan(c, plan, opts);
-}
+const run = runKustomizations;
 
 describe('follow', () => {
   it('adds the Flux objects a Ready Kustomization applied, requests them in dependency order, and judges them', async () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../../src/reconcile/plan.js';
 import { type RunOptions, runPlan } from '../../../src/reconcile/run.js';
-import { FakeCluster, handleAndFail, handleAndSucceed } from '../../helpers/fake-cluster.js';
+import {
+  FakeCluster,
+  handleAndFail,
+  handleAndSucceed,
+  runKustomizations,
+} from '../../helpers/fake-cluster.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const options = (extra: Partial<RunOptions> = {}): RunOptions => ({
@@ -32,16 +37,7 @@ function cluster(): FakeCluster {
   return c;
 }
 
-async function run(c: FakeCluster, names: string[], opts: RunOptions, withSource = false) {
-  const plan = await buildPlan(c, {
-    selectors: names.map((name) => ({ kind: 'Kustomization', namespace: 'flux-system', name })),
-    all: false,
-    namespace: 'flux-system',
-    labelSelector: '',
-    withSource,
-  });
-  return runPlan(c, plan, opts);
-}
+const run = runKustomizations;
 
 describe('runPlan', () => {
   it('requests the source first and holds the object to the revision the source fetched', async () => {
