@@ -2,6 +2,7 @@
 // Thin on purpose: each stage lives in its own module; this file only wires them and turns errors into
 // one clear failure.
 import * as core from '@actions/core';
+import { diffCommand } from './diff/command.js';
 import { formatDuration } from './duration.js';
 import { readConfig } from './inputs/read.js';
 import type { Config } from './inputs/types.js';
@@ -28,6 +29,7 @@ export async function run(): Promise<void> {
       core.info('No resources given: the flux CLI is installed, nothing to reconcile.');
       return;
     }
+    if (config.reconcile.command === 'diff') return await diffCommand(config, flux);
     const result = await reconcile(config, flux.version);
     if (!result.ready) {
       const failed = result.results.filter((r) => !r.ok);

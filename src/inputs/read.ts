@@ -9,11 +9,11 @@
 // - `revision` refuses a branch name or moving tag (`main`, `latest`): such a gate would prove nothing.
 import * as core from '@actions/core';
 import { parseGoDuration } from '../duration.js';
-import { FORCEABLE_KINDS, findKind, KINDS_IN_ALL } from '../flux/kinds.js';
+import { FORCEABLE_KINDS, findKind, HELM_RELEASE, KINDS_IN_ALL, KUSTOMIZATION } from '../flux/kinds.js';
 import { expectedRevisionProblem } from '../reconcile/revision.js';
 import type { Command } from '../reconcile/types.js';
 import { isDnsLabel, isDnsSubdomain, LABEL_RULE, parseResources, quoteInput } from './resources.js';
-import { type Config, ConfigError } from './types.js';
+import { type Config, ConfigError, type ResourceSelector } from './types.js';
 
 export type { Config };
 export { ConfigError };
@@ -34,6 +34,8 @@ export const INPUT_DEFAULTS = {
   'fail-fast': 'true',
   force: 'false',
   reset: 'false',
+  'path-root': '',
+  'fail-on-change': 'false',
   kubeconfig: '',
   context: '',
   'export-kubeconfig': 'true',
@@ -46,7 +48,7 @@ export const INPUT_DEFAULTS = {
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
 
-const COMMANDS: readonly Command[] = ['reconcile', 'wait', 'suspend', 'resume'];
+const COMMANDS: readonly Command[] = ['reconcile', 'wait', 'suspend', 'resume', 'diff'];
 
 /** The longest delay Node.js timers accept (about 24.8 days); longer ones would fire at once. */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -278,6 +280,38 @@ class Collector {
   }
 }
 
+/** `command: diff` compares what Kustomizations apply; HelmReleases report their own drift detection. */
+function checkDiffResources(selectors: readonly ResourceSelector[]): void {
+  const other = selectors.find((s) => s.kind !== KUSTOMIZATION.kind && s.kind !== HELM_RELEASE.kind);
+  if (!other) return;
+  fail(
+    'resources',
+    `Input 'resources' with command 'diff' takes Kustomizations and HelmReleases only, such as kustomization/apps or all; got ${other.kind} ${other.namespace}/${other.name}. A source has nothing to diff: name the Kustomizations that apply it.`,
+  );
+}
+
+function warnAboutDiffInputs(config: Config, warn: Warn): void {
+  const r = config.reconcile;
+  if (r.command !== 'diff') {
+    for (const [input, on] of [
+      ['path-root', config.diff.pathRoot !== ''],
+      ['fail-on-change', config.diff.failOnChange],
+    ] as const) {
+      if (on) warn(`Input '${input}' applies to command 'diff' only; it has no effect with '${r.command}'.`);
+    }
+    return;
+  }
+  for (const [input, on] of [
+    ['revision', r.revision !== ''],
+    ['with-source', r.withSource],
+  ] as const) {
+    if (on)
+      warn(
+        `Input '${input}' has no effect with command 'diff', which requests and waits for nothing; remove it.`,
+      );
+  }
+}
+
 function warnAboutUselessInputs(config: Config, warn: Warn): void {
   const r = config.reconcile;
   const nothingSelected = r.resources.length === 0 && !r.all;
@@ -298,7 +332,7 @@ function warnAboutUselessInputs(config: Config, warn: Warn): void {
     ['reset', r.reset],
   ] as const) {
     if (!on) continue;
-    if (r.command === 'wait' || r.command === 'suspend') {
+    if (r.command === 'wait' || r.command === 'suspend' || r.command === 'diff') {
       warn(
         `Input '${input}' has no effect with command '${r.command}', which requests no reconcile; remove it or use command: reconcile.`,
       );
@@ -356,9 +390,13 @@ export function readConfig(getInput: GetInput = defaultGetInput, warn: Warn = co
       reset: flag('reset'),
       failFastGraceMs: inputs.take(() => parseFailFast(read('fail-fast')), 0),
     },
+    diff: { pathRoot: read('path-root'), failOnChange: flag('fail-on-change') },
     summary: flag('summary'),
   };
+  if (config.reconcile.command === 'diff')
+    inputs.take(() => checkDiffResources(resources.selectors), undefined);
   inputs.throwIfAny();
   warnAboutUselessInputs(config, warn);
+  warnAboutDiffInputs(config, warn);
   return config;
 }

@@ -39,10 +39,17 @@ export interface ReconcileConfig {
   failFastGraceMs: number;
 }
 
+export interface DiffConfig {
+  /** The folder a source's root maps to (relative to the workspace); empty = the workspace, for this repository's sources. */
+  pathRoot: string;
+  failOnChange: boolean;
+}
+
 export interface Config {
   install: InstallConfig;
   cluster: ClusterConfig;
   reconcile: ReconcileConfig;
+  diff: DiffConfig;
   summary: boolean;
 }
 

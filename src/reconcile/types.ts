@@ -80,4 +80,4 @@ export interface RunResult {
   expectedRevision?: string;
 }
 
-export type Command = 'reconcile' | 'wait' | 'suspend' | 'resume';
+export type Command = 'reconcile' | 'wait' | 'suspend' | 'resume' | 'diff';

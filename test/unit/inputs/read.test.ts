@@ -60,6 +60,7 @@ const DEFAULT_CONFIG: Config = {
     reset: false,
     failFastGraceMs: 0,
   },
+  diff: { pathRoot: '', failOnChange: false },
   summary: true,
 };
 

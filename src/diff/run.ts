@@ -1,0 +1,99 @@
+// The diff of every planned object under one deadline: Kustomizations through the flux CLI, a few at a time;
+// HelmReleases by their controller's drift detection. Nothing here writes to the cluster.
+import { HELM_RELEASE, KUSTOMIZATION } from '../flux/kinds.js';
+import { describeRef } from '../flux/refs.js';
+import type { ClusterApi } from '../kube/api.js';
+import { describeError } from '../kube/errors.js';
+import type { PlannedObject } from '../reconcile/plan.js';
+import { mapBounded } from './bounded.js';
+import { type FluxConnection, fluxDiff } from './flux-diff.js';
+import { helmDrift } from './helm-drift.js';
+import { type Checkout, locateFolder, SourceUrls } from './local-folder.js';
+import { type DiffOutcome, type DiffResult, type DiffRun, hasDifference } from './types.js';
+
+/** Each flux diff builds and dry-runs a whole Kustomization: a few at once keep a 2-core runner responsive. */
+export const DIFF_CONCURRENCY = 4;
+
+export interface DiffOptions {
+  checkout: Checkout;
+  connection: FluxConnection;
+  timeoutMs: number;
+  concurrency?: number;
+  hooks?: {
+    started?(object: PlannedObject, folder: string): void;
+    finished?(result: DiffResult): void;
+  };
+}
+
+async function diffKustomization(
+  object: PlannedObject,
+  urls: SourceUrls,
+  options: DiffOptions,
+  deadline: number,
+): Promise<DiffOutcome> {
+  const location = await locateFolder(object.initial, options.checkout, urls);
+  if (!location.found) {
+    return location.notInCheckout
+      ? { state: 'not-in-checkout', message: location.message }
+      : { state: 'failed', message: location.message, changes: [] };
+  }
+  if (Date.now() >= deadline) {
+    return {
+      state: 'failed',
+      path: location.shown,
+      message: 'Not diffed: the timeout passed before its turn came; raise `timeout`.',
+      changes: [],
+    };
+  }
+  options.hooks?.started?.(object, location.shown);
+  return fluxDiff(object.ref, location, options.connection, deadline, options.timeoutMs);
+}
+
+async function diffOne(
+  api: ClusterApi,
+  object: PlannedObject,
+  urls: SourceUrls,
+  options: DiffOptions,
+  deadline: number,
+): Promise<DiffOutcome> {
+  try {
+    if (object.kind === HELM_RELEASE) {
+      return { state: 'helm-drift', drift: await helmDrift(api, object.ref, object.initial) };
+    }
+    if (object.kind === KUSTOMIZATION) return await diffKustomization(object, urls, options, deadline);
+    return {
+      state: 'failed',
+      message: `${describeRef(object.ref)}: only Kustomizations and HelmReleases can be diffed.`,
+      changes: [],
+    };
+  } catch (error) {
+    return { state: 'failed', message: describeError(error), changes: [] };
+  }
+}
+
+export async function runDiff(
+  api: ClusterApi,
+  objects: readonly PlannedObject[],
+  options: DiffOptions,
+): Promise<DiffRun> {
+  const startedAt = Date.now();
+  const deadline = startedAt + options.timeoutMs;
+  const urls = new SourceUrls(api);
+  const results = await mapBounded(
+    objects,
+    options.concurrency ?? DIFF_CONCURRENCY,
+    async (object): Promise<DiffResult> => {
+      const began = Date.now();
+      const outcome = await diffOne(api, object, urls, options, deadline);
+      const result: DiffResult = { ...object.ref, ...outcome, durationMs: Date.now() - began };
+      options.hooks?.finished?.(result);
+      return result;
+    },
+  );
+  return {
+    results,
+    changed: results.some(hasDifference),
+    failed: results.some((r) => r.state === 'failed'),
+    durationMs: Date.now() - startedAt,
+  };
+}
