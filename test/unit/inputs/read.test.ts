@@ -137,6 +137,7 @@ const BOOLEAN_INPUTS = [
   ['follow', (c: Config) => c.reconcile.follow],
   ['force', (c: Config) => c.reconcile.force],
   ['reset', (c: Config) => c.reconcile.reset],
+  ['fail-on-change', (c: Config) => c.diff.failOnChange],
   ['export-kubeconfig', (c: Config) => c.cluster.exportKubeconfig],
   ['install', (c: Config) => c.install.install],
   ['summary', (c: Config) => c.summary],
@@ -165,7 +166,7 @@ describe('readConfig: booleans', () => {
 });
 
 describe('readConfig: command', () => {
-  it.each(['reconcile', 'wait', 'suspend', 'resume', 'Wait', ' RESUME '])('%j', (value) => {
+  it.each(['reconcile', 'wait', 'suspend', 'resume', 'diff', 'Wait', ' RESUME ', 'Diff'])('%j', (value) => {
     expect(read({ command: value, resources: 'ks/a' }).config.reconcile.command).toBe(
       value.trim().toLowerCase(),
     );
@@ -173,7 +174,34 @@ describe('readConfig: command', () => {
 
   it('refuses another word', () => {
     expect(errorOf({ command: 'deploy' }).message).toBe(
-      "Input 'command' must be one of reconcile, wait, suspend, resume, e.g. reconcile; got 'deploy'.",
+      "Input 'command' must be one of reconcile, wait, suspend, resume, diff, e.g. reconcile; got 'deploy'.",
+    );
+  });
+});
+
+describe('readConfig: command diff', () => {
+  it('reads path-root as written and fail-on-change', () => {
+    const { config } = read({
+      command: 'diff',
+      resources: 'ks/*',
+      'path-root': ' ./clusters/prod ',
+      'fail-on-change': 'true',
+    });
+    expect(config.diff).toEqual({ pathRoot: './clusters/prod', failOnChange: true });
+  });
+
+  it.each(['ks/apps', 'hr/podinfo', 'all', 'kustomization/*\nhelmrelease/apps/web'])(
+    'takes %j',
+    (resources) => {
+      expect(read({ command: 'diff', resources }).config.reconcile.command).toBe('diff');
+    },
+  );
+
+  it('refuses a source, naming the input and what to name instead', () => {
+    const error = errorOf({ command: 'diff', resources: 'ks/apps, git/flux-system' });
+    expect(error.inputs).toEqual(['resources']);
+    expect(error.message).toBe(
+      "Input 'resources' with command 'diff' takes Kustomizations and HelmReleases only, such as kustomization/apps or all; got GitRepository flux-system/flux-system. A source has nothing to diff: name the Kustomizations that apply it.",
     );
   });
 });
@@ -507,6 +535,34 @@ describe('readConfig: warnings for inputs that cannot act', () => {
       ["Input 'revision' has no effect with command 'suspend', which waits for no revision; remove it."],
     ],
     ['revision with wait', { resources: 'ks/apps', command: 'wait', revision: SHA }, []],
+    [
+      'revision and with-source with diff',
+      { resources: 'ks/apps', command: 'diff', revision: SHA, 'with-source': 'true' },
+      [
+        "Input 'revision' has no effect with command 'diff', which requests and waits for nothing; remove it.",
+        "Input 'with-source' has no effect with command 'diff', which requests and waits for nothing; remove it.",
+      ],
+    ],
+    [
+      'force with diff',
+      { resources: 'hr/podinfo', command: 'diff', force: 'true' },
+      [
+        "Input 'force' has no effect with command 'diff', which requests no reconcile; remove it or use command: reconcile.",
+      ],
+    ],
+    [
+      'diff inputs with another command',
+      { resources: 'ks/apps', 'path-root': './fleet', 'fail-on-change': 'true' },
+      [
+        "Input 'path-root' applies to command 'diff' only; it has no effect with 'reconcile'.",
+        "Input 'fail-on-change' applies to command 'diff' only; it has no effect with 'reconcile'.",
+      ],
+    ],
+    [
+      'diff inputs with diff',
+      { resources: 'all', command: 'diff', 'path-root': '.', 'fail-on-change': 'true' },
+      [],
+    ],
     ['install only', { version: '2.9.6' }, []],
   ])('%s', (_what, values, expected) => {
     expect(read(values).warnings).toEqual(expected);

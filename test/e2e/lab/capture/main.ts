@@ -3,6 +3,7 @@
 import { join, resolve } from 'node:path';
 import { ensureBinaries } from '../binaries.js';
 import { startLab } from '../lab.js';
+import { captureDiffs } from './diff.js';
 import { captureOperator, captureReceiver, captureWorkloads } from './programs.js';
 import { captureGitFailures, captureHelm, captureKustomizations } from './scenarios.js';
 import { fixtureStore } from './store.js';
@@ -23,6 +24,7 @@ export async function main(repoRoot: string, only: string[]): Promise<void> {
     receiver: captureReceiver,
     operator: captureOperator,
     workloads: captureWorkloads,
+    diff: captureDiffs,
   };
   try {
     for (const [name, capture] of Object.entries(groups)) {

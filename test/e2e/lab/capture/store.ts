@@ -11,6 +11,8 @@ export interface FixtureStore {
   current(scenario: string, kind: string, namespace: string, name: string): Promise<KubeObject>;
   /** Saves the object's events as events/<scenario>.json. */
   events(scenario: string, kind: string, namespace: string, name: string): Promise<KubeObject[]>;
+  /** Saves any JSON as <dir>/<scenario>.json (e.g. a CLI's captured output). */
+  raw(dir: string, scenario: string, data: unknown): Promise<void>;
   written: string[];
 }
 
@@ -35,6 +37,7 @@ export function fixtureStore(lab: LabClient, root: string, say: (line: string) =
   };
   const store: FixtureStore = {
     written,
+    raw: save,
     async object(scenario, obj) {
       const cleaned = clean(obj);
       await save('status', scenario, cleaned);
