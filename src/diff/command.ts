@@ -1,7 +1,7 @@
 // `command: diff`: what would change if the checkout were applied, and what drifted, for the selected
 // Kustomizations (through the installed flux CLI) and HelmReleases (their controller's drift detection).
 // Reads the cluster only; the plan's selector resolution picks the objects, as for every command.
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import { findKind, HELM_RELEASE, KUSTOMIZATION } from '../flux/kinds.js';
@@ -12,6 +12,7 @@ import { prepareKubeconfig } from '../kube/kubeconfig.js';
 import { preflight } from '../kube/preflight.js';
 import { buildPlan } from '../reconcile/plan.js';
 import { oneLine, shorten } from '../report/text.js';
+import { diffFeatures } from './cli-features.js';
 import type { Checkout } from './local-folder.js';
 import { logDiffResult } from './log.js';
 import { repoKey } from './repo-url.js';
@@ -40,7 +41,7 @@ export function resolveCheckout(pathRoot: string, env: NodeJS.ProcessEnv = proce
         `Input 'path-root' must be a folder of the checkout, such as . or ./fleet; ${JSON.stringify(pathRoot)} is not one (looked in ${root}). Check out the repository first (actions/checkout).`,
       );
     }
-    return { root, given: true, remotes: [] };
+    return { root: realpathSync(root), given: true, remotes: [] };
   }
   let remotes: string[] = [];
   try {
@@ -48,7 +49,8 @@ export function resolveCheckout(pathRoot: string, env: NodeJS.ProcessEnv = proce
   } catch (error) {
     core.debug(`could not read the workspace's git remotes: ${String(error)}`);
   }
-  return { root: workspace, given: false, remotes };
+  // The real path: the CLI confines an in-memory build to its working directory, compared without links.
+  return { root: isFolder(workspace) ? realpathSync(workspace) : workspace, given: false, remotes };
 }
 
 /** The step fails when a diff failed, or, with `fail-on-change`, when anything differs. */
@@ -92,10 +94,20 @@ export async function diffCommand(config: Config, flux: { version: string; path:
     labelSelector: settings.selector,
     withSource: false,
   });
+  const features = await diffFeatures(flux.path, Date.now() + settings.timeoutMs);
   core.info(`Diffing ${plan.objects.length} objects against ${checkout.root}`);
+  if (!features.inMemoryBuild) {
+    core.info(`flux ${flux.version} has no --in-memory-build: diffing one Kustomization at a time.`);
+  }
   const run = await runDiff(api, plan.objects, {
     checkout,
-    connection: { fluxPath: flux.path, context: cluster.context, kubeconfigPath: cluster.writtenPath },
+    connection: {
+      fluxPath: flux.path,
+      context: cluster.context,
+      kubeconfigPath: cluster.writtenPath,
+      inMemoryBuild: features.inMemoryBuild,
+      root: checkout.root,
+    },
     timeoutMs: settings.timeoutMs,
     hooks: { finished: logDiffResult },
   });

@@ -11,12 +11,16 @@ import type { DiffOutcome } from './types.js';
 
 const CHANGES_WARNING = 'identified at least one change';
 
-/** Where and as whom the CLI connects: the kubeconfig and context the action prepared. */
+/** Where and as whom the CLI connects (the kubeconfig and context the action prepared), and how it builds. */
 export interface FluxConnection {
   fluxPath: string;
   context: string;
   /** The kubeconfig file the action wrote; absent when the ambient one (KUBECONFIG, ~/.kube/config) is used. */
   kubeconfigPath?: string;
+  /** Build in memory; reads are then confined to the working directory, the checkout's root. */
+  inMemoryBuild: boolean;
+  /** The checkout's root: the CLI's working directory. */
+  root: string;
 }
 
 /** The CLI's own timeout, so it stops by itself a moment before the run's deadline would kill it. */
@@ -32,6 +36,7 @@ export function diffArgs(
 ): string[] {
   const args = ['diff', 'kustomization', ref.name, '--namespace', ref.namespace, '--path', folder];
   args.push('--progress-bar=false', '--timeout', cliTimeout(remainingMs), '--context', connection.context);
+  if (connection.inMemoryBuild) args.push('--in-memory-build');
   if (connection.kubeconfigPath) args.push('--kubeconfig', connection.kubeconfigPath);
   return args;
 }
@@ -76,7 +81,7 @@ export async function fluxDiff(
   const args = diffArgs(ref, location.folder, connection, deadline - Date.now());
   let run: ProgramRun;
   try {
-    run = await runProgram(connection.fluxPath, args, { deadline, cwd: location.folder });
+    run = await runProgram(connection.fluxPath, args, { deadline, cwd: connection.root });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const message = `Could not run ${connection.fluxPath}: ${reason}`;

@@ -41,7 +41,8 @@ export function runProgram(path: string, args: string[], options: ProgramOptions
   return new Promise((resolve, reject) => {
     const child = spawn(path, args, {
       cwd: options.cwd,
-      env: childEnv({}, options.env),
+      // PWD as well: Go's os.Getwd trusts it when it names the working directory.
+      env: childEnv(options.cwd ? { PWD: options.cwd } : {}, options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
       shell: false,
     });

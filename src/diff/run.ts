@@ -13,6 +13,8 @@ import { type DiffOutcome, type DiffResult, type DiffRun, hasDifference } from '
 
 /** Each flux diff builds and dry-runs a whole Kustomization: a few at once keep a 2-core runner responsive. */
 export const DIFF_CONCURRENCY = 4;
+/** A CLI that builds on disk writes into the folders it diffs: then one at a time (see cli-features.ts). */
+export const ON_DISK_CONCURRENCY = 1;
 
 export interface DiffOptions {
   checkout: Checkout;
@@ -81,7 +83,7 @@ export async function runDiff(
   const urls = new SourceUrls(api);
   const results = await mapBounded(
     objects,
-    options.concurrency ?? DIFF_CONCURRENCY,
+    options.concurrency ?? (options.connection.inMemoryBuild ? DIFF_CONCURRENCY : ON_DISK_CONCURRENCY),
     async (object): Promise<DiffResult> => {
       const began = Date.now();
       const outcome = await diffOne(api, object, urls, options, deadline);
