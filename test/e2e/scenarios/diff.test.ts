@@ -4,10 +4,10 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { htmlProblems } from '../../unit/report/html-check.js';
 import { CONFIGMAP_TEMPLATE } from '../lab/helm-repo.js';
 import { runOk } from '../lab/run.js';
 import { useLab } from '../lab/use-lab.js';
-import { htmlProblems } from '../../unit/report/html-check.js';
 import { configMap, gitSource, kustomization, parseJson, runStep, type Step, useFleet } from '../support.js';
 
 const lab = useLab();
@@ -35,7 +35,15 @@ function labelled(ns: string, name: string, path: string, labels: Record<string,
   return { ...ks, metadata: { ...ks.metadata, labels } };
 }
 
+// Another repository, for a Kustomization that is not in this checkout. Registered before useFleet's hooks,
+// which apply the objects that name it.
 let otherUrl = '';
+beforeAll(async () => {
+  const other = await lab.createGitRepo('diff-other');
+  otherUrl = other.url;
+  await other.commit({ 'cm.yaml': configMap('other', { v: '1' }) }, 'another repository');
+}, 60_000);
+
 const fleet = useFleet(lab, 'diff', {
   files,
   objects: (ns, repo) => [
@@ -52,19 +60,18 @@ const fleet = useFleet(lab, 'diff', {
 
 let workspace = '';
 
-beforeAll(async () => {
-  const other = await lab.createGitRepo('diff-other');
-  otherUrl = other.url;
-  await other.commit({ 'cm.yaml': configMap('other', { v: '1' }) }, 'another repository');
-}, 60_000);
-
 // After useFleet's hooks: the workspace is a clone of what Flux applied, then changed as a branch would be.
 beforeAll(async () => {
   workspace = join(fleet.jobDir, 'workspace');
   await rm(workspace, { recursive: true, force: true });
   await mkdir(fleet.jobDir, { recursive: true });
   await runOk('git', ['clone', '--quiet', fleet.repo.url, workspace], {
-    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' },
+    env: {
+      ...process.env,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_TERMINAL_PROMPT: '0',
+    },
   });
   await writeFile(join(workspace, 'apps/change.yaml'), configMap('change', { mode: 'green' }));
   await writeFile(join(workspace, 'apps/added.yaml'), configMap('added', { v: '1' }));
@@ -99,10 +106,17 @@ const byName = (step: Step) => new Map(changesOf(step).map((r) => [r.name, r]));
 
 /** No value of the Secret anywhere a person or a later step can read. */
 function expectNoSecretValue(step: Step) {
-  const visible = [step.log, step.summary, JSON.stringify(step.outputs), JSON.stringify(step.exportedEnv)].join('\n');
+  const visible = [
+    step.log,
+    step.summary,
+    JSON.stringify(step.outputs),
+    JSON.stringify(step.exportedEnv),
+  ].join('\n');
   for (const value of [SECRET_IN_CLUSTER, SECRET_IN_BRANCH]) {
     expect(visible.includes(value), `the Secret value ${value} was shown`).toBe(false);
-    expect(visible.includes(Buffer.from(value).toString('base64')), `base64 of ${value} was shown`).toBe(false);
+    expect(visible.includes(Buffer.from(value).toString('base64')), `base64 of ${value} was shown`).toBe(
+      false,
+    );
   }
 }
 
@@ -128,7 +142,12 @@ describe('command: diff', () => {
     expect(changes['Secret/creds']!.diff).toContain('***');
     expect(changes['ConfigMap/keep']).toBeUndefined();
 
-    expect(records.get('same')).toMatchObject({ status: 'unchanged', path: './same', changes: [], error: null });
+    expect(records.get('same')).toMatchObject({
+      status: 'unchanged',
+      path: './same',
+      changes: [],
+      error: null,
+    });
     const broken = records.get('broken')!;
     expect(broken.status).toBe('failed');
     // The CLI's own build message, naming the file that does not parse.
@@ -218,9 +237,10 @@ describe('command: diff', () => {
       'HelmRelease',
       fleet.ns,
       'web',
-      (hr) => (hr.status?.conditions as { type: string; status: string }[] | undefined)?.some(
-        (c) => c.type === 'Drifted' && c.status === 'True',
-      ) === true,
+      (hr) =>
+        (hr.status?.conditions as { type: string; status: string }[] | undefined)?.some(
+          (c) => c.type === 'Drifted' && c.status === 'True',
+        ) === true,
       { timeoutMs: 60_000 },
     );
 
