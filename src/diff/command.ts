@@ -109,7 +109,10 @@ export async function diffCommand(config: Config, flux: { version: string; path:
       root: checkout.root,
     },
     timeoutMs: settings.timeoutMs,
-    hooks: { finished: logDiffResult },
+    hooks: {
+      started: (object, folder) => core.info(`► ${describeRef(object.ref)}: diffing ${folder}`),
+      finished: logDiffResult,
+    },
   });
   const kustomizations = run.results.filter((r) => r.kind === KUSTOMIZATION.kind);
   if (kustomizations.length && kustomizations.every((r) => r.state === 'not-in-checkout')) {

@@ -41,12 +41,16 @@ export function diffArgs(
   return args;
 }
 
-/** The CLI's reason, without its `✗` mark; what it printed on stdout when stderr is silent. */
-function failureMessage(run: ProgramRun): string {
+/**
+ * The CLI's reason, without its `✗` mark and with the checkout's absolute path (the runner's work folder)
+ * written as `.`; what it printed on stdout when stderr is silent.
+ */
+function failureMessage(run: ProgramRun, root: string): string {
   const said = cleanText(run.stderr)
     .split('\n')
     .map((line) => line.replace(/^✗ /u, ''))
     .join('\n')
+    .replaceAll(`${root}/`, './')
     .trim();
   if (said) return said;
   const printed = cleanText(run.stdout).trim().split('\n').slice(-20).join('\n');
@@ -55,7 +59,7 @@ function failureMessage(run: ProgramRun): string {
 }
 
 /** What a finished CLI run says about the Kustomization whose folder was `path`. */
-export function outcomeOf(run: ProgramRun, path: string, timeoutMs: number): DiffOutcome {
+export function outcomeOf(run: ProgramRun, path: string, root: string, timeoutMs: number): DiffOutcome {
   const changes = parseDiffOutput(run.stdout);
   if (run.timedOut) {
     return {
@@ -67,7 +71,7 @@ export function outcomeOf(run: ProgramRun, path: string, timeoutMs: number): Dif
   }
   if (run.exitCode === 0) return { state: 'unchanged', path, changes };
   if (run.exitCode === 1 && run.stderr.includes(CHANGES_WARNING)) return { state: 'changed', path, changes };
-  return { state: 'failed', path, message: failureMessage(run), changes };
+  return { state: 'failed', path, message: failureMessage(run, root), changes };
 }
 
 /** Diffs the Kustomization against `folder`; `shown` is how the report names that folder (`./apps`). */
@@ -87,5 +91,5 @@ export async function fluxDiff(
     const message = `Could not run ${connection.fluxPath}: ${reason}`;
     return { state: 'failed', path: location.shown, message, changes: [] };
   }
-  return outcomeOf(run, location.shown, timeoutMs);
+  return outcomeOf(run, location.shown, connection.root, timeoutMs);
 }

@@ -39,9 +39,15 @@ export function changeLook(change: ChangeKind): Look {
   return CHANGES[change];
 }
 
+/** `apps/settings`, or `apps` for a cluster-scoped object; `(unnamed)` when the CLI gave no name. */
+export function objectName(change: Pick<ObjectChange, 'namespace' | 'name'>): string {
+  if (!change.name) return '(unnamed)';
+  return `${change.namespace ? `${change.namespace}/` : ''}${change.name}`;
+}
+
 /** `ConfigMap apps/settings`, or `Namespace apps` for a cluster-scoped object. */
 export function describeObject(change: Pick<ObjectChange, 'kind' | 'namespace' | 'name'>): string {
-  return `${change.kind} ${change.namespace ? `${change.namespace}/` : ''}${change.name}`;
+  return `${change.kind} ${objectName(change)}`;
 }
 
 /** `1 created, 2 configured` in a fixed order; empty when nothing is listed. */

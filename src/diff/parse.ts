@@ -13,17 +13,20 @@ const ACTIONS: Record<string, ChangeKind> = {
 };
 
 // `⚠️ <subject> skipped: diff not supported for remote clusters` (recursive diffs) is a skip as well.
+// dyff's own lines never start with these marks: field paths, `±`/`+`/`-` details and indented values.
 const OBJECT_LINE = /^(?:►|⚠️?) (\S+) (created|drifted|deleted|skipped)(?::.*)?$/u;
 // A nested Kustomization's own changes follow this line in a recursive diff; its objects are listed anyway.
 const NESTED_LINE = /^📁 \S+ changed$/u;
 
-/** `Kind/namespace/name` or `Kind/name` (cluster-scoped). */
+/**
+ * `Kind/namespace/name`, or `Kind/name` (cluster-scoped). flux 2.9.5 prints a skipped object that does not
+ * exist in the cluster as `ConfigMap/`: the kind alone, the name left empty.
+ */
 function parseSubject(subject: string): Pick<ObjectChange, 'kind' | 'namespace' | 'name'> | undefined {
-  const parts = subject.split('/');
-  if (parts.length === 2 && parts[0] && parts[1]) return { kind: parts[0], namespace: '', name: parts[1] };
-  if (parts.length === 3 && parts[0] && parts[1] && parts[2])
-    return { kind: parts[0], namespace: parts[1], name: parts[2] };
-  return undefined;
+  const [kind, ...rest] = subject.split('/');
+  if (!kind || rest.length > 2) return undefined;
+  const name = rest.at(-1) ?? '';
+  return { kind, namespace: rest.length === 2 ? (rest[0] ?? '') : '', name };
 }
 
 /** dyff separates each field with blank lines; a diff is kept without the ones around it. */

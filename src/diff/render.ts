@@ -7,7 +7,15 @@ import { describeRef } from '../flux/refs.js';
 import { formatDuration, formatTime, serverHost } from '../report/format.js';
 import { bold, cell, code, table } from '../report/html.js';
 import { escapeHtml, escapePre, shorten } from '../report/text.js';
-import { changeCounts, changeLook, describeObject, type Look, readingOrder, resultLook } from './look.js';
+import {
+  changeCounts,
+  changeLook,
+  describeObject,
+  type Look,
+  objectName,
+  readingOrder,
+  resultLook,
+} from './look.js';
 import { type DiffResult, type DiffRun, hasDifference, type ObjectChange } from './types.js';
 
 export interface DiffReportContext {
@@ -88,7 +96,7 @@ function overview(results: DiffResult[]): string {
 function changesTable(changes: readonly ObjectChange[]): string {
   const rows = changes.map((c) => [
     lookHtml(changeLook(c.change)),
-    `${escapeHtml(c.kind)}<br>${code(c.namespace ? `${c.namespace}/${c.name}` : c.name)}`,
+    `${escapeHtml(c.kind)}<br>${code(objectName(c))}`,
   ]);
   return table(['Change', 'Object'], rows);
 }

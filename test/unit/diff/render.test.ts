@@ -24,7 +24,8 @@ function runOf(results: DiffResult[]): DiffRun {
   };
 }
 
-const DIFF = '\ndata.mode  (v1/ConfigMap/apps/settings)\n  ± value change\n    - blue\n    + green\n\n';
+// As the CLI prints it (test/fixtures/diff/changes.json).
+const DIFF = 'data.mode\n± value change\n- blue\n+ green';
 
 describe('renderDiffBlock', () => {
   const run = runOf([
@@ -34,7 +35,7 @@ describe('renderDiffBlock', () => {
       state: 'changed',
       path: './apps',
       changes: [
-        configured('settings', DIFF.trim()),
+        configured('settings', DIFF),
         { kind: 'ConfigMap', namespace: 'apps', name: 'added', change: 'created' },
         { kind: 'Namespace', namespace: '', name: 'shop', change: 'created' },
         { kind: 'ConfigMap', namespace: 'apps', name: 'old', change: 'deleted' },
@@ -82,7 +83,7 @@ describe('renderDiffBlock', () => {
       'ConfigMap<br><code>apps/old</code>',
     ]);
     expect(html).toContain(
-      '<details><summary>✏️ ConfigMap apps/settings</summary>\n<pre>data.mode  (v1/ConfigMap/apps/settings)&#10;  ± value change&#10;    - blue&#10;    + green</pre></details>',
+      '<details><summary>✏️ ConfigMap apps/settings</summary>\n<pre>data.mode&#10;± value change&#10;- blue&#10;+ green</pre></details>',
     );
     expect(html).toContain('<blockquote>kustomize build failed:<br>line 3: bad</blockquote>');
   });

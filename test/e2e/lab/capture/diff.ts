@@ -3,7 +3,7 @@
 // One Kustomization is applied from git; local folders (never pushed) then differ from it in each way.
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { LabClient } from '../client.js';
 import { run } from '../run.js';
 import { configMap, gitRepository, INVALID_YAML, kustomization } from './manifests.js';
@@ -27,10 +27,9 @@ data:
 
 const APPLIED: Record<string, string> = {
   'keep.yaml': configMap('keep', { v: '1' }),
-  'change.yaml': configMap('change', { v: '1', mode: 'blue' }),
+  'change.yaml': configMap('change', { v: '1', mode: 'blue', 'settings.ini': 'a=1\nb=2\nc=3\n' }),
   'remove.yaml': configMap('remove', { v: '1' }),
   'secret.yaml': secret(SECRET_VALUES[0]!),
-  'hands-off.yaml': DISABLED,
 };
 
 async function folder(root: string, name: string, files: Record<string, string | null>): Promise<string> {
@@ -65,13 +64,19 @@ export async function captureDiffs(lab: LabClient, store: FixtureStore, say: (s:
       'no-change': { dir: await folder(root, 'same', {}) },
       changes: {
         dir: await folder(root, 'changed', {
-          'change.yaml': configMap('change', { v: '2', mode: 'green' }),
+          'change.yaml': configMap('change', {
+            v: '2',
+            mode: 'green',
+            'settings.ini': 'a=1\nb=20\nc=3\nd=4\n',
+          }),
           'added.yaml': configMap('added', { v: '1' }),
           'namespace.yaml': `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}-extra\n`,
           'remove.yaml': null,
           'secret.yaml': secret(SECRET_VALUES[1]!),
         }),
       },
+      // An object marked reconcile: disabled is skipped (flux 2.9.5 names it `ConfigMap/` when it is absent).
+      skipped: { dir: await folder(root, 'skipped', { 'hands-off.yaml': DISABLED }) },
       'build-error': { dir: await folder(root, 'broken', { 'keep.yaml': INVALID_YAML }) },
       'dry-run-rejected': {
         dir: await folder(root, 'rejected', {
@@ -90,17 +95,29 @@ export async function captureDiffs(lab: LabClient, store: FixtureStore, say: (s:
   }
 
   async function capture(scenario: string, name: string, dir: string) {
-    const args = ['diff', 'kustomization', name, '--namespace', ns, '--path', dir, '--progress-bar=false'];
+    // As the action runs it: in memory, from the checkout's root.
+    const args = [
+      'diff',
+      'kustomization',
+      name,
+      '--namespace',
+      ns,
+      '--path',
+      dir,
+      '--progress-bar=false',
+      '--in-memory-build',
+    ];
     const kubeconfig = lab.info.kubeconfigs.admin;
     const result = await run(lab.info.fluxBinary, [...args, '--kubeconfig', kubeconfig], {
-      env: { ...process.env, KUBECONFIG: kubeconfig },
+      cwd: root,
+      env: { ...process.env, KUBECONFIG: kubeconfig, PWD: root },
     });
     const saved = {
       namespace: ns,
-      args: args.map((a) => (a === dir ? `<${scenario}>` : a)),
+      args: args.map((a) => (a === dir ? `<root>/${basename(dir)}` : a)),
       exitCode: result.code,
-      stdout: result.stdout.replaceAll(dir, `<${scenario}>`),
-      stderr: result.stderr.replaceAll(dir, `<${scenario}>`),
+      stdout: result.stdout.replaceAll(root, '<root>'),
+      stderr: result.stderr.replaceAll(root, '<root>'),
     };
     for (const value of SECRET_VALUES) {
       if (JSON.stringify(saved).includes(value)) throw new Error(`${scenario}: a Secret value was printed`);
