@@ -76,7 +76,7 @@ function isFolder(path: string): boolean {
 
 export async function locateFolder(ks: FluxObject, checkout: Checkout, urls: SourceUrls): Promise<Location> {
   const why = await notThisSource(ks, checkout, urls);
-  if (why) return notHere(`Not in this checkout: ${why}.`);
+  if (why) return notHere(`${why[0]!.toUpperCase()}${why.slice(1)}.`);
   const specPath = typeof ks.spec?.path === 'string' && ks.spec.path !== '' ? ks.spec.path : './';
   const folder = resolve(checkout.root, specPath.replace(/^\/+/, ''));
   const inside = relative(checkout.root, folder);

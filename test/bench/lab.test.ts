@@ -1,10 +1,12 @@
 // `npm run bench`: figures on the real lab, printed (never asserted) with the flux CLI's figures beside them.
 // The vitest project "bench" runs this file with the same globalSetup (one lab) as the e2e tests.
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 // @ts-expect-error: a plain ESM script without type declarations
 import { benchInstall } from '../../scripts/bench/install.mjs';
 import type { GitRepo } from '../e2e/lab/git-repo.js';
+import { runOk } from '../e2e/lab/run.js';
 import { useLab } from '../e2e/lab/use-lab.js';
 import {
   configMap,
@@ -186,6 +188,42 @@ describe('benchmarks', () => {
       action: seconds(step.durationMs),
       cli: `${seconds(loop.totalMs)} (a loop)`,
       ratio: ratio(loop.totalMs, step.durationMs),
+    });
+  });
+
+  it(`${N} Kustomizations diffed against the checkout: one step vs a flux diff loop`, async () => {
+    // The workspace is a clone of what Flux applied: every diff builds, dry-runs and finds nothing.
+    const workspace = join(jobDir, 'workspace');
+    await rm(workspace, { recursive: true, force: true });
+    await runOk('git', ['clone', '--quiet', repo.url, workspace]);
+    const names = Array.from({ length: N }, (_, i) => `app-${i}`);
+    const step = await runStep(
+      lab,
+      { command: 'diff', resources: names.map((n) => `ks/${n}`).join('\n'), namespace: ns, timeout: '5m' },
+      { jobDir },
+    );
+    if (step.exitCode !== 0) throw new Error(step.log);
+    const started = performance.now();
+    for (const name of names) {
+      const args = [
+        'diff',
+        'ks',
+        name,
+        '-n',
+        ns,
+        '--path',
+        join(workspace, 'apps', name),
+        '--progress-bar=false',
+      ];
+      const result = await lab.flux(args);
+      if (result.code !== 0) throw new Error(`flux diff ks ${name}: ${result.stderr}`);
+    }
+    const loopMs = performance.now() - started;
+    rows.push({
+      scenario: `${N} Kustomizations diffed against the checkout (\`command: diff\`)`,
+      action: seconds(step.durationMs),
+      cli: `${seconds(loopMs)} (a \`flux diff ks\` loop)`,
+      ratio: ratio(loopMs, step.durationMs),
     });
   });
 

@@ -61,7 +61,7 @@ describe('locateFolder', () => {
     );
     expect(found).toMatchObject({ found: false, notInCheckout: true });
     expect(!found.found && found.message).toBe(
-      'Not in this checkout: its source GitRepository flux-system/other is github.com/org/infra, not github.com/org/fleet; set `path-root` to diff it against a folder of this checkout.',
+      'Its source GitRepository flux-system/other is github.com/org/infra, not github.com/org/fleet; set `path-root` to diff it against a folder of this checkout.',
     );
   });
 
@@ -72,7 +72,7 @@ describe('locateFolder', () => {
       new SourceUrls(cluster()),
     );
     expect(!oci.found && oci.message).toContain(
-      'its source is OCIRepository flux-system/fleet, not a git repository',
+      'Its source is OCIRepository flux-system/fleet, not a git repository',
     );
     const gone = await locateFolder(
       ks('./apps', { kind: 'GitRepository', name: 'gone' }),

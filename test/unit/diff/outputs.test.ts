@@ -33,7 +33,7 @@ describe('buildDiffOutputs', () => {
           ...ks,
           name: 'infra',
           state: 'not-in-checkout',
-          message: 'Not in this checkout: another repository.',
+          message: 'Its source is another repository.',
         },
         {
           kind: 'HelmRelease',

@@ -51,7 +51,7 @@ describe('renderDiffBlock', () => {
     {
       ...ref('infra'),
       state: 'not-in-checkout',
-      message: 'Not in this checkout: its source is OCIRepository flux-system/infra.',
+      message: 'Its source is OCIRepository flux-system/infra.',
     },
   ]);
   const html = renderDiffBlock(run, {
