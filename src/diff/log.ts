@@ -23,6 +23,7 @@ export function diffLine(result: DiffResult): string {
       break;
     case 'failed':
     case 'not-in-checkout':
+    case 'skipped':
       said = `${look.label.toLowerCase()}: ${shorten(oneLine(result.message), LINE_MESSAGE_CHARS).text}`;
       break;
     case 'helm-drift': {

@@ -18,6 +18,8 @@ export function resultLook(result: DiffResult): Look {
       return { label: 'Failed', emoji: '❌', mark: '✗' };
     case 'not-in-checkout':
       return { label: 'Not in this checkout', emoji: '➖', mark: '◎' };
+    case 'skipped':
+      return { label: 'Skipped', emoji: '⏭️', mark: '◎' };
     case 'helm-drift': {
       const { mode, drifted } = result.drift;
       if (drifted === true) return { label: 'Drifted', emoji: '⚠️', mark: '±' };
@@ -64,7 +66,7 @@ export function readingOrder(results: readonly DiffResult[]): DiffResult[] {
   const rank = (r: DiffResult): number => {
     if (r.state === 'failed') return 0;
     if (r.state === 'changed' || (r.state === 'helm-drift' && r.drift.drifted)) return 1;
-    if (r.state === 'not-in-checkout') return 3;
+    if (r.state === 'not-in-checkout' || r.state === 'skipped') return 3;
     return 2;
   };
   return results

@@ -27,7 +27,7 @@ export interface DiffRecord {
   changes: ObjectChangeRecord[];
   /** Why the diff failed, in the flux CLI's words. */
   error: string | null;
-  /** Why nothing was diffed (not in this checkout). */
+  /** Why nothing was diffed (not in this checkout, skipped). */
   message: string | null;
   /** HelmReleases: their controller's drift detection. */
   driftDetection: {
@@ -59,7 +59,7 @@ export function diffRecord(result: DiffResult, withDiffs = true): DiffRecord {
     path: 'path' in result && result.path ? result.path : null,
     changes: changesOf(result, withDiffs),
     error: result.state === 'failed' ? shorten(result.message, MAX_MESSAGE_CHARS).text : null,
-    message: result.state === 'not-in-checkout' ? result.message : null,
+    message: result.state === 'not-in-checkout' || result.state === 'skipped' ? result.message : null,
     driftDetection: drift
       ? {
           mode: drift.mode,

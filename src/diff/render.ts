@@ -74,6 +74,7 @@ function summaryCell(result: DiffResult): string {
       return escapeHtml(changeCounts(result.changes) || '–');
     case 'failed':
     case 'not-in-checkout':
+    case 'skipped':
       return cell(shorten(result.message, CELL_CHARS, 3).text);
     case 'helm-drift': {
       const { mode, message } = result.drift;

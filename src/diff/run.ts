@@ -27,12 +27,18 @@ export interface DiffOptions {
   };
 }
 
+// flux diff reads the Kustomization from this cluster and dry-runs against this cluster, whatever its
+// spec.kubeConfig says (its own recursive diff skips such children for that reason).
+const REMOTE_CLUSTER =
+  'It applies to another cluster (spec.kubeConfig); flux diff can only dry-run against this one.';
+
 async function diffKustomization(
   object: PlannedObject,
   urls: SourceUrls,
   options: DiffOptions,
   deadline: number,
 ): Promise<DiffOutcome> {
+  if (object.initial.spec?.kubeConfig) return { state: 'skipped', message: REMOTE_CLUSTER };
   const location = await locateFolder(object.initial, options.checkout, urls);
   if (!location.found) {
     return location.notInCheckout

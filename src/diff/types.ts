@@ -37,6 +37,8 @@ export type DiffOutcome =
   | { state: 'failed'; path?: string; message: string; changes: ObjectChange[] }
   /** The source is not this repository and no `path-root` was given: nothing local to compare. */
   | { state: 'not-in-checkout'; message: string }
+  /** Nothing the CLI can compare: the Kustomization applies to another cluster (spec.kubeConfig). */
+  | { state: 'skipped'; message: string }
   | { state: 'helm-drift'; drift: HelmDrift };
 
 export type DiffState = DiffOutcome['state'];
