@@ -1,66 +1,29 @@
 // `command: diff`: what would change if the checkout were applied, and what drifted, for the selected
 // Kustomizations (through the installed flux CLI) and HelmReleases (their controller's drift detection).
 // Reads the cluster only; the plan's selector resolution picks the objects, as for every command.
-import { realpathSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import { findKind, HELM_RELEASE, KUSTOMIZATION } from '../flux/kinds.js';
 import { describeRef } from '../flux/refs.js';
-import { type Config, ConfigError } from '../inputs/types.js';
+import type { Config } from '../inputs/types.js';
 import { createClusterApi } from '../kube/client.js';
 import { prepareKubeconfig } from '../kube/kubeconfig.js';
 import { preflight } from '../kube/preflight.js';
 import { buildPlan } from '../reconcile/plan.js';
 import { oneLine, shorten } from '../report/text.js';
+import { resolveCheckout } from './checkout.js';
 import { diffFeatures } from './cli-features.js';
-import type { Checkout } from './local-folder.js';
 import { logDiffResult } from './log.js';
 import { repoKey } from './repo-url.js';
 import { reportDiff } from './report.js';
 import { runDiff } from './run.js';
-import type { DiffRun } from './types.js';
-import { hasDifference } from './types.js';
-import { workspaceRemotes } from './workspace-remotes.js';
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** The folder a source's root maps to: `path-root` when given (relative to the workspace), else the workspace. */
-export function resolveCheckout(pathRoot: string, env: NodeJS.ProcessEnv = process.env): Checkout {
-  const workspace = env.GITHUB_WORKSPACE || process.cwd();
-  if (pathRoot !== '') {
-    const root = resolve(workspace, pathRoot);
-    if (!isFolder(root)) {
-      throw new ConfigError(
-        'path-root',
-        `Input 'path-root' must be a folder of the checkout, such as . or ./fleet; ${JSON.stringify(pathRoot)} is not one (looked in ${root}). Check out the repository first (actions/checkout).`,
-      );
-    }
-    return { root: realpathSync(root), given: true, remotes: [] };
-  }
-  let remotes: string[] = [];
-  try {
-    remotes = workspaceRemotes(workspace, env);
-  } catch (error) {
-    core.debug(`could not read the workspace's git remotes: ${String(error)}`);
-  }
-  // The real path: the CLI confines an in-memory build to its working directory, compared without links.
-  return { root: isFolder(workspace) ? realpathSync(workspace) : workspace, given: false, remotes };
-}
+import { type DiffResult, type DiffRun, hasDifference } from './types.js';
 
 /** The step fails when a diff failed, or, with `fail-on-change`, when anything differs. */
 function verdict(run: DiffRun, failOnChange: boolean): string | undefined {
-  const name = (r: DiffRun['results'][number]) => describeRef(r);
-  const failed = run.results.filter((r) => r.state === 'failed');
+  const name = (r: DiffResult) => describeRef(r);
+  const failed = run.results.flatMap((r) => (r.state === 'failed' ? [r] : []));
   if (failed.length) {
-    const said = failed.map(
-      (r) => `${name(r)} (${'message' in r ? shorten(oneLine(r.message), 200).text : ''})`,
-    );
+    const said = failed.map((r) => `${name(r)} (${shorten(oneLine(r.message), 200).text})`);
     return `${failed.length} of ${run.results.length} objects could not be diffed: ${said.join('; ')}`;
   }
   const differing = run.results.filter(hasDifference);

@@ -1,22 +1,13 @@
 // Which local folder holds what a Kustomization applies: its spec.path inside the checkout, when its source
 // is this repository (or when the `path-root` input says the checkout is its source). Otherwise the
 // Kustomization is "not in this checkout": a fact to report, not an error.
-import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { GIT_REPOSITORY, KUSTOMIZATION } from '../flux/kinds.js';
 import { describeRef } from '../flux/refs.js';
 import type { FluxObject } from '../flux/types.js';
 import type { ClusterApi } from '../kube/api.js';
+import { type Checkout, isFolder } from './checkout.js';
 import { repoKey, sameRepository } from './repo-url.js';
-
-export interface Checkout {
-  /** Absolute path of the folder a source's root maps to. */
-  root: string;
-  /** True when the user named the root with `path-root`: every source maps to it. */
-  given: boolean;
-  /** URLs the checkout is known by (its remotes). */
-  remotes: string[];
-}
 
 export type Location =
   | { found: true; folder: string; shown: string }
@@ -64,14 +55,6 @@ async function notThisSource(
   const where = repoKey(url) ?? 'another repository';
   const ours = checkout.remotes.map((r) => repoKey(r)).find(Boolean);
   return `its source ${named} is ${where}${ours ? `, not ${ours}` : ''}; ${hint}`;
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 export async function locateFolder(ks: FluxObject, checkout: Checkout, urls: SourceUrls): Promise<Location> {

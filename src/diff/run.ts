@@ -6,9 +6,10 @@ import type { ClusterApi } from '../kube/api.js';
 import { describeError } from '../kube/errors.js';
 import type { PlannedObject } from '../reconcile/plan.js';
 import { mapBounded } from './bounded.js';
+import type { Checkout } from './checkout.js';
 import { type FluxConnection, fluxDiff } from './flux-diff.js';
 import { helmDrift } from './helm-drift.js';
-import { type Checkout, locateFolder, SourceUrls } from './local-folder.js';
+import { locateFolder, SourceUrls } from './local-folder.js';
 import { type DiffOutcome, type DiffResult, type DiffRun, hasDifference } from './types.js';
 
 /** Each flux diff builds and dry-runs a whole Kustomization: a few at once keep a 2-core runner responsive. */

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Checkout, locateFolder, SourceUrls } from '../../../src/diff/local-folder.js';
+import type { Checkout } from '../../../src/diff/checkout.js';
+import { locateFolder, SourceUrls } from '../../../src/diff/local-folder.js';
 import type { FluxObject } from '../../../src/flux/types.js';
 import { FakeCluster } from '../../helpers/fake-cluster.js';
 
