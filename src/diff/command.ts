@@ -2,18 +2,18 @@
 // Kustomizations (through the installed flux CLI) and HelmReleases (their controller's drift detection).
 // Reads the cluster only; the plan's selector resolution picks the objects, as for every command.
 import * as core from '@actions/core';
-import { findKind, HELM_RELEASE, KUSTOMIZATION } from '../flux/kinds.js';
+import { findKind } from '../flux/kinds.js';
 import { describeRef } from '../flux/refs.js';
 import type { Config } from '../inputs/types.js';
 import { createClusterApi } from '../kube/client.js';
 import { prepareKubeconfig } from '../kube/kubeconfig.js';
 import { preflight } from '../kube/preflight.js';
-import { buildPlan } from '../reconcile/plan.js';
+import { displayRepository } from '../reconcile/ancestry-url.js';
+import { buildPlan, type PlanRequest, planScopes } from '../reconcile/plan.js';
 import { oneLine, shorten } from '../report/text.js';
 import { resolveCheckout } from './checkout.js';
 import { diffFeatures } from './cli-features.js';
 import { logDiffResult } from './log.js';
-import { repoKey } from './repo-url.js';
 import { reportDiff } from './report.js';
 import { runDiff } from './run.js';
 import { type DiffResult, type DiffRun, hasDifference } from './types.js';
@@ -40,23 +40,22 @@ export async function diffCommand(config: Config, flux: { version: string; path:
   const cluster = await prepareKubeconfig(config.cluster);
   core.info(`Cluster: ${cluster.serverHost} (context ${cluster.context})`);
   const api = createClusterApi(cluster.kubeConfig);
-  const targets = settings.resources.map((s) => ({ kind: findKind(s.kind)!, namespace: s.namespace }));
-  if (settings.all) {
-    for (const kind of [KUSTOMIZATION, HELM_RELEASE]) targets.push({ kind, namespace: settings.namespace });
-  }
+  const request: PlanRequest = {
+    selectors: settings.resources,
+    all: settings.all,
+    namespace: settings.namespace,
+    labelSelector: settings.selector,
+    withSource: false,
+  };
+  // Only reads: the CLI's server-side dry-runs need their own rights, which its errors name.
+  const targets = planScopes(request);
   await preflight(api, {
     kinds: targets.map((t) => t.kind),
     namespaces: targets.map((t) => t.namespace),
     verbs: ['get', 'list'],
     targets,
   });
-  const plan = await buildPlan(api, {
-    selectors: settings.resources,
-    all: settings.all,
-    namespace: settings.namespace,
-    labelSelector: settings.selector,
-    withSource: false,
-  });
+  const plan = await buildPlan(api, request);
   const features = await diffFeatures(flux.path, Date.now() + settings.timeoutMs);
   core.info(`Diffing ${plan.objects.length} objects against ${checkout.root}`);
   if (!features.inMemoryBuild) {
@@ -77,10 +76,10 @@ export async function diffCommand(config: Config, flux: { version: string; path:
       finished: logDiffResult,
     },
   });
-  const kustomizations = run.results.filter((r) => r.kind === KUSTOMIZATION.kind);
+  const kustomizations = run.results.filter((r) => findKind(r.kind)?.diff === 'flux-diff');
   if (kustomizations.length && kustomizations.every((r) => r.state === 'not-in-checkout')) {
     core.warning(
-      `No Kustomization's source is this checkout (${checkout.remotes.map(repoKey).filter(Boolean).join(', ') || 'it has no git remote'}), so nothing was diffed; set 'path-root' to the folder that holds their spec.path.`,
+      `No Kustomization's source is this checkout (${checkout.remotes.map(displayRepository).join(', ') || 'it has no git remote'}), so nothing was diffed; set 'path-root' to the folder that holds their spec.path.`,
     );
   }
   await reportDiff({ server: cluster.server, contextName: cluster.context, fluxVersion: flux.version }, run, {

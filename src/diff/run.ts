@@ -1,6 +1,5 @@
 // The diff of every planned object under one deadline: Kustomizations through the flux CLI, a few at a time;
 // HelmReleases by their controller's drift detection. Nothing here writes to the cluster.
-import { HELM_RELEASE, KUSTOMIZATION } from '../flux/kinds.js';
 import { describeRef } from '../flux/refs.js';
 import type { ClusterApi } from '../kube/api.js';
 import { describeError } from '../kube/errors.js';
@@ -40,7 +39,7 @@ async function diffKustomization(
   deadline: number,
 ): Promise<DiffOutcome> {
   if (object.initial.spec?.kubeConfig) return { state: 'skipped', message: REMOTE_CLUSTER };
-  const location = await locateFolder(object.initial, options.checkout, urls);
+  const location = await locateFolder(object, options.checkout, urls);
   if (!location.found) {
     return location.notInCheckout
       ? { state: 'not-in-checkout', message: location.message }
@@ -66,13 +65,15 @@ async function diffOne(
   deadline: number,
 ): Promise<DiffOutcome> {
   try {
-    if (object.kind === HELM_RELEASE) {
-      return { state: 'helm-drift', drift: await helmDrift(api, object.ref, object.initial) };
+    switch (object.kind.diff) {
+      case 'drift-detection':
+        return { state: 'helm-drift', drift: await helmDrift(api, object.ref, object.initial) };
+      case 'flux-diff':
+        return await diffKustomization(object, urls, options, deadline);
     }
-    if (object.kind === KUSTOMIZATION) return await diffKustomization(object, urls, options, deadline);
     return {
       state: 'failed',
-      message: `${describeRef(object.ref)}: only Kustomizations and HelmReleases can be diffed.`,
+      message: `${describeRef(object.ref)}: its kind has nothing to diff.`,
       changes: [],
     };
   } catch (error) {

@@ -42,6 +42,11 @@ export interface FluxKind {
   isStatic(obj: FluxObject): boolean;
   /** The source that `with-source` reconciles first, as the flux CLI finds it. */
   sourceOf?(obj: FluxObject): ObjectRef | undefined;
+  /**
+   * A git source: the repository it clones, whose root is the root of a Kustomization's spec.path (unlike
+   * gitOrigin, which an OCI artifact pushed from any folder of a repository also names).
+   */
+  gitUrl?(obj: FluxObject): string | undefined;
   /** Objects of the run this one must wait for (spec.dependsOn). */
   dependsOn?(obj: FluxObject): ObjectRef[];
   /** The revision the object is at now, as a person reads it. */
@@ -54,6 +59,12 @@ export interface FluxKind {
   forceAndReset: boolean;
   /** Part of `resources: all`: the appliers a namespace's deploy is made of. */
   inAll: boolean;
+  /**
+   * How `command: diff` compares it with git: `flux-diff` (the CLI's `diff kustomization` against the
+   * checkout) or `drift-detection` (its controller's own record; the CLI has no diff for it). Absent: it has
+   * nothing to diff.
+   */
+  diff?: 'flux-diff' | 'drift-detection';
   /** Its line in the namespace health footer; absent: not counted there. */
   health?: HealthGroup;
   /** Troubleshooting commands beyond `flux get`, `flux events` and `flux logs` (flux2 tree_*.go, debug_*.go). */
@@ -177,6 +188,7 @@ export const KUSTOMIZATION: FluxKind = {
   attemptedRevision: (obj) => obj.status?.lastAttemptedRevision,
   forceAndReset: false,
   inAll: true,
+  diff: 'flux-diff',
   health: KUSTOMIZATIONS_GROUP,
   inventory: inventoryEntries,
   troubleshooting: (r) => [
@@ -225,6 +237,7 @@ export const HELM_RELEASE: FluxKind = {
   attemptedRevision: (obj) => obj.status?.lastAttemptedRevision,
   forceAndReset: true,
   inAll: true,
+  diff: 'drift-detection',
   health: HELM_RELEASES_GROUP,
   troubleshooting: (r) => [`flux debug hr ${r.name} -n ${r.namespace} --show-history`],
   details: helmReleaseDetails,
@@ -242,6 +255,7 @@ export const GIT_REPOSITORY = sourceKind(
       const revision = artifactRevision(obj);
       return typeof url === 'string' && revision ? { url, revision } : undefined;
     },
+    gitUrl: (obj) => (typeof obj.spec?.url === 'string' ? obj.spec.url : undefined),
   },
 );
 /** The git commit an OCI artifact was built from (set by `flux push artifact --revision`). */
@@ -441,6 +455,9 @@ export const KINDS_IN_ALL: readonly FluxKind[] = FLUX_KINDS.filter((k) => k.inAl
 
 /** The kinds that accept force and reset, for messages about those inputs. */
 export const FORCEABLE_KINDS: readonly FluxKind[] = FLUX_KINDS.filter((k) => k.forceAndReset);
+
+/** The kinds `command: diff` takes. */
+export const DIFFABLE_KINDS: readonly FluxKind[] = FLUX_KINDS.filter((k) => k.diff !== undefined);
 
 /** The kinds counted in the namespace health footer, in the footer's order. */
 export const HEALTH_KINDS: readonly FluxKind[] = FLUX_KINDS.filter((k) => k.health).sort(

@@ -9,7 +9,7 @@
 // - `revision` refuses a branch name or moving tag (`main`, `latest`): such a gate would prove nothing.
 import * as core from '@actions/core';
 import { parseGoDuration } from '../duration.js';
-import { FORCEABLE_KINDS, findKind, HELM_RELEASE, KINDS_IN_ALL, KUSTOMIZATION } from '../flux/kinds.js';
+import { DIFFABLE_KINDS, FORCEABLE_KINDS, findKind, KINDS_IN_ALL } from '../flux/kinds.js';
 import { expectedRevisionProblem } from '../reconcile/revision.js';
 import type { Command } from '../reconcile/types.js';
 import { isDnsLabel, isDnsSubdomain, LABEL_RULE, parseResources, quoteInput } from './resources.js';
@@ -280,13 +280,14 @@ class Collector {
   }
 }
 
-/** `command: diff` compares what Kustomizations apply; HelmReleases report their own drift detection. */
+/** `command: diff` takes the kinds that have something to diff (Kustomizations, HelmReleases). */
 function checkDiffResources(selectors: readonly ResourceSelector[]): void {
-  const other = selectors.find((s) => s.kind !== KUSTOMIZATION.kind && s.kind !== HELM_RELEASE.kind);
+  const other = selectors.find((s) => findKind(s.kind)?.diff === undefined);
   if (!other) return;
+  const kinds = DIFFABLE_KINDS.map((k) => `${k.kind}s`).join(' and ');
   fail(
     'resources',
-    `Input 'resources' with command 'diff' takes Kustomizations and HelmReleases only, such as kustomization/apps or all; got ${other.kind} ${other.namespace}/${other.name}. A source has nothing to diff: name the Kustomizations that apply it.`,
+    `Input 'resources' with command 'diff' takes ${kinds} only, such as kustomization/apps or all; got ${other.kind} ${other.namespace}/${other.name}. A source has nothing to diff: name the Kustomizations that apply it.`,
   );
 }
 

@@ -8,7 +8,17 @@ import { htmlProblems } from '../../unit/report/html-check.js';
 import { CONFIGMAP_TEMPLATE } from '../lab/helm-repo.js';
 import { runOk } from '../lab/run.js';
 import { useLab } from '../lab/use-lab.js';
-import { configMap, gitSource, kustomization, parseJson, runStep, type Step, useFleet } from '../support.js';
+import {
+  configMap,
+  gitRepository,
+  helmRelease,
+  helmRepository,
+  kustomization,
+  parseJson,
+  runStep,
+  type Step,
+  useFleet,
+} from '../support.js';
 
 const lab = useLab();
 
@@ -31,7 +41,7 @@ const files: Record<string, string> = {
 };
 
 function labelled(ns: string, name: string, path: string, labels: Record<string, string> = {}) {
-  const ks = kustomization(ns, name, path);
+  const ks = kustomization(name, path, { namespace: ns });
   return { ...ks, metadata: { ...ks.metadata, labels } };
 }
 
@@ -47,12 +57,12 @@ beforeAll(async () => {
 const fleet = useFleet(lab, 'diff', {
   files,
   objects: (ns, repo) => [
-    gitSource(ns, 'fleet', repo.url),
-    gitSource(ns, 'other', otherUrl),
-    kustomization(ns, 'apps', './apps'),
-    kustomization(ns, 'same', './same'),
-    kustomization(ns, 'broken', './broken'),
-    kustomization(ns, 'elsewhere', './', { source: 'other' }),
+    gitRepository('fleet', repo.url, { namespace: ns }),
+    gitRepository('other', otherUrl, { namespace: ns }),
+    kustomization('apps', './apps', { namespace: ns }),
+    kustomization('same', './same', { namespace: ns }),
+    kustomization('broken', './broken', { namespace: ns }),
+    kustomization('elsewhere', './', { namespace: ns, source: 'other' }),
     ...MANY.map((name) => labelled(ns, name, `./many/${name}`, { group: 'many' })),
   ],
   readyKustomizations: ['apps', 'same', 'broken', ...MANY],
@@ -212,23 +222,12 @@ describe('command: diff', () => {
     const chart = `drift-${Math.random().toString(36).slice(2, 8)}`;
     await lab.helm.publish({ name: chart, version: '0.1.0', templates: { 'cm.yaml': CONFIGMAP_TEMPLATE } });
     await lab.apply([
-      {
-        apiVersion: 'source.toolkit.fluxcd.io/v1',
-        kind: 'HelmRepository',
-        metadata: { name: 'charts', namespace: fleet.ns },
-        spec: { interval: '1h', url: lab.info.helm.url },
-      },
-      {
-        apiVersion: 'helm.toolkit.fluxcd.io/v2',
-        kind: 'HelmRelease',
-        metadata: { name: 'web', namespace: fleet.ns },
-        spec: {
-          interval: '1h',
-          timeout: '30s',
-          driftDetection: { mode: 'warn' },
-          chart: { spec: { chart, version: '*', sourceRef: { kind: 'HelmRepository', name: 'charts' } } },
-        },
-      },
+      helmRepository('charts', lab.info.helm.url, { namespace: fleet.ns }),
+      helmRelease('web', chart, '*', {
+        namespace: fleet.ns,
+        interval: '1h',
+        spec: { driftDetection: { mode: 'warn' } },
+      }),
     ]);
     await lab.waitForReady('HelmRelease', fleet.ns, 'web', { timeoutMs: 120_000 });
     await lab.patch('ConfigMap', fleet.ns, 'web-config', { data: { chartVersion: 'edited-by-hand' } });

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Checkout } from '../../../src/diff/checkout.js';
-import { locateFolder, SourceUrls } from '../../../src/diff/local-folder.js';
-import type { FluxObject } from '../../../src/flux/types.js';
+import { type Applier, locateFolder, SourceUrls } from '../../../src/diff/local-folder.js';
+import { KUSTOMIZATION } from '../../../src/flux/kinds.js';
 import { FakeCluster } from '../../helpers/fake-cluster.js';
 
 let root = '';
@@ -26,9 +26,12 @@ function cluster(): FakeCluster {
   return fake;
 }
 
-const ks = (path: string | undefined, sourceRef: Record<string, string>): FluxObject => ({
-  metadata: { name: 'apps', namespace: 'flux-system' },
-  spec: { ...(path === undefined ? {} : { path }), sourceRef: sourceRef as never },
+const ks = (path: string | undefined, sourceRef: Record<string, string>): Applier => ({
+  kind: KUSTOMIZATION,
+  initial: {
+    metadata: { name: 'apps', namespace: 'flux-system' },
+    spec: { ...(path === undefined ? {} : { path }), sourceRef: sourceRef as never },
+  },
 });
 
 const ours = (): Checkout => ({ root, given: false, remotes: ['https://github.com/org/fleet'] });

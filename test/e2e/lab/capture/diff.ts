@@ -5,8 +5,9 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { LabClient } from '../client.js';
+import { configMap, gitRepository, kustomization } from '../flux-manifests.js';
 import { run } from '../run.js';
-import { configMap, gitRepository, INVALID_YAML, kustomization } from './manifests.js';
+import { INVALID_YAML } from './broken-manifests.js';
 import type { FixtureStore } from './store.js';
 
 /** A value that must never appear in any captured output: the CLI masks Secret data. */
@@ -49,9 +50,13 @@ export async function captureDiffs(lab: LabClient, store: FixtureStore, say: (s:
     Object.fromEntries(Object.entries(APPLIED).map(([f, c]) => [`app/${f}`, c])),
     'What the cluster has',
   );
-  await lab.apply([gitRepository('fixtures', repo.url), kustomization('app', './app', ns)], {
-    namespace: ns,
-  });
+  await lab.apply(
+    [
+      gitRepository('fixtures', repo.url),
+      kustomization('app', './app', { targetNamespace: ns, source: 'fixtures', retryInterval: '5s' }),
+    ],
+    { namespace: ns },
+  );
   await lab.waitForReady('Kustomization', ns, 'app', { revision: sha, timeoutMs: 3 * 60_000 });
   say(`diffs in ${ns}`);
 
