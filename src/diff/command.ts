@@ -13,6 +13,7 @@ import { buildPlan, type PlanRequest, planScopes } from '../reconcile/plan.js';
 import { oneLine, shorten } from '../report/text.js';
 import { resolveCheckout } from './checkout.js';
 import { diffFeatures } from './cli-features.js';
+import { withChildren } from './follow.js';
 import { logDiffResult } from './log.js';
 import { reportDiff } from './report.js';
 import { runDiff } from './run.js';
@@ -56,13 +57,23 @@ export async function diffCommand(config: Config, flux: { version: string; path:
     targets,
   });
   const plan = await buildPlan(api, request);
-  const features = await diffFeatures(flux.path, Date.now() + settings.timeoutMs);
-  core.info(`Diffing ${plan.objects.length} objects against ${checkout.root}`);
+  const deadline = Date.now() + settings.timeoutMs;
+  const tree = settings.follow
+    ? await withChildren(api, plan.objects, deadline)
+    : { objects: plan.objects, unreadable: [] };
+  const features = await diffFeatures(flux.path, deadline);
+  const children = tree.objects.length - plan.objects.length + tree.unreadable.length;
+  const followed = children > 0 ? ` (${children} of them applied by the others: follow)` : '';
+  core.info(
+    `Diffing ${tree.objects.length + tree.unreadable.length} objects${followed} against ${checkout.root}`,
+  );
   if (!features.inMemoryBuild) {
     core.info(`flux ${flux.version} has no --in-memory-build: diffing one Kustomization at a time.`);
   }
-  const run = await runDiff(api, plan.objects, {
+  const run = await runDiff(api, tree.objects, {
     checkout,
+    deadline,
+    unreadable: tree.unreadable,
     connection: {
       fluxPath: flux.path,
       context: cluster.context,

@@ -1,4 +1,5 @@
 // The outputs of `command: diff`: `changed` for an `if:`, `changes` for a later step's fromJSON().
+import { refKey } from '../flux/refs.js';
 import { shorten } from '../report/text.js';
 import type { ChangeKind, DiffResult, DiffRun, DiffState } from './types.js';
 
@@ -22,6 +23,8 @@ export interface DiffRecord {
   namespace: string;
   name: string;
   status: DiffState;
+  /** For an object found by `follow`: the `Kind/namespace/name` of the Kustomization that applied it. */
+  parent: string | null;
   /** The local folder diffed, relative to the checkout (`./apps`). */
   path: string | null;
   changes: ObjectChangeRecord[];
@@ -56,6 +59,7 @@ export function diffRecord(result: DiffResult, withDiffs = true): DiffRecord {
     namespace: result.namespace,
     name: result.name,
     status: result.state,
+    parent: result.parent ? refKey(result.parent) : null,
     path: 'path' in result && result.path ? result.path : null,
     changes: changesOf(result, withDiffs),
     error: result.state === 'failed' ? shorten(result.message, MAX_MESSAGE_CHARS).text : null,

@@ -87,7 +87,7 @@ function summaryCell(result: DiffResult): string {
 function overview(results: DiffResult[]): string {
   const rows = results.map((r) => [
     lookHtml(resultLook(r)),
-    `${escapeHtml(r.kind)}<br>${code(`${r.namespace}/${r.name}`)}`,
+    `${escapeHtml(r.kind)}<br>${code(`${r.namespace}/${r.name}`)}${r.parent ? `<br><sub>applied by ${escapeHtml(describeRef(r.parent))}</sub>` : ''}`,
     'path' in r && r.path ? code(r.path) : '–',
     summaryCell(r),
   ]);

@@ -3,6 +3,7 @@
 import { describeRef } from '../flux/refs.js';
 import type { ClusterApi } from '../kube/api.js';
 import { describeError } from '../kube/errors.js';
+import type { UnreadableChild } from '../reconcile/follow.js';
 import type { PlannedObject } from '../reconcile/plan.js';
 import { mapBounded } from './bounded.js';
 import type { Checkout } from './checkout.js';
@@ -20,6 +21,10 @@ export interface DiffOptions {
   checkout: Checkout;
   connection: FluxConnection;
   timeoutMs: number;
+  /** The run's deadline, when it started before the diffs (reading children); default: now + timeoutMs. */
+  deadline?: number;
+  /** Children `follow` found but could not read: each is a failed result. */
+  unreadable?: readonly UnreadableChild[];
   concurrency?: number;
   hooks?: {
     started?(object: PlannedObject, folder: string): void;
@@ -87,7 +92,7 @@ export async function runDiff(
   options: DiffOptions,
 ): Promise<DiffRun> {
   const startedAt = Date.now();
-  const deadline = startedAt + options.timeoutMs;
+  const deadline = options.deadline ?? startedAt + options.timeoutMs;
   const urls = new SourceUrls(api);
   const results = await mapBounded(
     objects,
@@ -95,11 +100,27 @@ export async function runDiff(
     async (object): Promise<DiffResult> => {
       const began = Date.now();
       const outcome = await diffOne(api, object, urls, options, deadline);
-      const result: DiffResult = { ...object.ref, ...outcome, durationMs: Date.now() - began };
+      const result: DiffResult = {
+        ...object.ref,
+        ...outcome,
+        durationMs: Date.now() - began,
+        ...(object.parent ? { parent: object.parent } : {}),
+      };
       options.hooks?.finished?.(result);
       return result;
     },
   );
+  for (const child of options.unreadable ?? []) {
+    const result: DiffResult = {
+      ...child.ref,
+      state: 'failed',
+      message: child.message,
+      changes: [],
+      durationMs: 0,
+    };
+    options.hooks?.finished?.(result);
+    results.push(result);
+  }
   return {
     results,
     changed: results.some(hasDifference),

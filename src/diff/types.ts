@@ -43,7 +43,12 @@ export type DiffOutcome =
 
 export type DiffState = DiffOutcome['state'];
 
-export type DiffResult = ObjectRef & DiffOutcome & { durationMs: number };
+export type DiffResult = ObjectRef &
+  DiffOutcome & {
+    durationMs: number;
+    /** For an object found by `follow`: the Kustomization that applied it. */
+    parent?: ObjectRef;
+  };
 
 export interface DiffRun {
   results: DiffResult[];

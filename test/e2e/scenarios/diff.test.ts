@@ -4,6 +4,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { htmlProblems } from '../../unit/report/html-check.js';
 import { CONFIGMAP_TEMPLATE } from '../lab/helm-repo.js';
 import { runOk } from '../lab/run.js';
@@ -68,6 +69,22 @@ const fleet = useFleet(lab, 'diff', {
   readyKustomizations: ['apps', 'same', 'broken', ...MANY],
 });
 
+// A tree: tree-root applies the Kustomization tree-child (committed once the namespace is known).
+beforeAll(async () => {
+  const sha = await fleet.repo.commit(
+    {
+      'tree/child.yaml': stringify(kustomization('tree-child', './tree-child', { namespace: fleet.ns })),
+      'tree-child/cm.yaml': configMap('tree-cm', { v: '1' }),
+    },
+    'a tree',
+  );
+  await lab.requestReconcile('GitRepository', fleet.ns, 'fleet');
+  await lab.waitForReady('GitRepository', fleet.ns, 'fleet', { revision: sha, timeoutMs: 60_000 });
+  await lab.apply(kustomization('tree-root', './tree', { namespace: fleet.ns }));
+  await lab.waitForReady('Kustomization', fleet.ns, 'tree-root', { timeoutMs: 120_000 });
+  await lab.waitForReady('Kustomization', fleet.ns, 'tree-child', { timeoutMs: 120_000 });
+}, 300_000);
+
 let workspace = '';
 
 // After useFleet's hooks: the workspace is a clone of what Flux applied, then changed as a branch would be.
@@ -87,6 +104,7 @@ beforeAll(async () => {
   await writeFile(join(workspace, 'apps/added.yaml'), configMap('added', { v: '1' }));
   await rm(join(workspace, 'apps/remove.yaml'));
   await writeFile(join(workspace, 'apps/secret.yaml'), secret(SECRET_IN_BRANCH));
+  await writeFile(join(workspace, 'tree-child/cm.yaml'), configMap('tree-cm', { v: '2' }));
   await writeFile(
     join(workspace, 'broken/broken.yaml'),
     'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\ndata: [not a map\n',
@@ -104,6 +122,7 @@ interface DiffRecord {
   kind: string;
   name: string;
   status: string;
+  parent: string | null;
   path: string | null;
   changes: ChangeRecord[];
   error: string | null;
@@ -218,6 +237,23 @@ describe('command: diff', () => {
     expect(lateRecords[0]!.error).toContain('raise `timeout`');
   });
 
+  it('follows the tree: what a Kustomization applied is diffed too, against its own folder', async () => {
+    const step = await diff({ resources: 'ks/tree-root' });
+    expect(step.exitCode, step.log).toBe(0);
+    const records = changesOf(step);
+    expect(records.map((r) => [r.name, r.status, r.parent])).toEqual([
+      ['tree-root', 'unchanged', null],
+      ['tree-child', 'changed', `Kustomization/${fleet.ns}/tree-root`],
+    ]);
+    expect(records[1]!.path).toBe('./tree-child');
+    expect(records[1]!.changes).toEqual([expect.objectContaining({ name: 'tree-cm', change: 'configured' })]);
+    expect(step.summary).toContain(`applied by Kustomization ${fleet.ns}/tree-root`);
+
+    const alone = await diff({ resources: 'ks/tree-root', follow: 'false' });
+    expect(changesOf(alone).map((r) => r.name)).toEqual(['tree-root']);
+    expect(alone.outputs.changed).toBe('false');
+  });
+
   it('reports a HelmRelease by its drift detection, and says it is no CLI diff', async () => {
     const chart = `drift-${Math.random().toString(36).slice(2, 8)}`;
     await lab.helm.publish({ name: chart, version: '0.1.0', templates: { 'cm.yaml': CONFIGMAP_TEMPLATE } });
@@ -263,6 +299,7 @@ describe('command: diff', () => {
       ' M apps/change.yaml',
       ' M apps/secret.yaml',
       ' M broken/broken.yaml',
+      ' M tree-child/cm.yaml',
       '?? apps/added.yaml',
     ]);
   });

@@ -34,6 +34,7 @@ describe('buildDiffOutputs', () => {
           name: 'infra',
           state: 'not-in-checkout',
           message: 'Its source is another repository.',
+          parent: { kind: 'Kustomization', namespace: 'flux-system', name: 'flux-system' },
         },
         {
           kind: 'HelmRelease',
@@ -53,6 +54,7 @@ describe('buildDiffOutputs', () => {
         namespace: 'flux-system',
         name: 'apps',
         status: 'changed',
+        parent: null,
         path: './apps',
         changes: [
           {
@@ -69,7 +71,13 @@ describe('buildDiffOutputs', () => {
         driftDetection: null,
       },
       expect.objectContaining({ name: 'broken', status: 'failed', error: 'build failed', path: './broken' }),
-      expect.objectContaining({ name: 'infra', status: 'not-in-checkout', path: null, changes: [] }),
+      expect.objectContaining({
+        name: 'infra',
+        status: 'not-in-checkout',
+        path: null,
+        changes: [],
+        parent: 'Kustomization/flux-system/flux-system',
+      }),
       expect.objectContaining({
         name: 'web',
         status: 'helm-drift',

@@ -29,7 +29,13 @@ const DIFF = 'data.mode\n± value change\n- blue\n+ green';
 
 describe('renderDiffBlock', () => {
   const run = runOf([
-    { ...ref('same'), state: 'unchanged', path: './same', changes: [] },
+    {
+      ...ref('same'),
+      state: 'unchanged',
+      path: './same',
+      changes: [],
+      parent: { kind: 'Kustomization', namespace: 'flux-system', name: 'flux-system' },
+    },
     {
       ...ref('apps'),
       state: 'changed',
@@ -67,7 +73,7 @@ describe('renderDiffBlock', () => {
     expect(rows.map((r) => r[1])).toEqual([
       'Kustomization<br><code>flux-system/broken</code>',
       'Kustomization<br><code>flux-system/apps</code>',
-      'Kustomization<br><code>flux-system/same</code>',
+      'Kustomization<br><code>flux-system/same</code><br><sub>applied by Kustomization flux-system/flux-system</sub>',
       'Kustomization<br><code>flux-system/infra</code>',
     ]);
     expect(rows[1]![3]).toBe('2 created, 1 configured, 1 deleted');
