@@ -15,6 +15,7 @@ import { relateCommits } from './reconcile/ancestry.js';
 import { buildPlan, type Plan, type PlanRequest, planScopes } from './reconcile/plan.js';
 import { type RunOptions, runPlan } from './reconcile/run.js';
 import type { RunResult } from './reconcile/types.js';
+import { reportedObjects, startGitHubReport } from './report/github/index.js';
 import { collectHealth, collectRelated, liveLogHooks, report, reportStopped } from './report/index.js';
 
 export async function run(): Promise<void> {
@@ -80,6 +81,14 @@ async function reconcile(config: Config, fluxVersion: string): Promise<RunResult
     return planned;
   });
 
+  // Deployment `in_progress` and status `pending` go out beside the run; final states after report().
+  const github = startGitHubReport(config.github, {
+    command: settings.command,
+    revision: settings.revision,
+    objects: reportedObjects(plan.objects),
+    serverHost: cluster.serverHost,
+    timeoutMs: settings.timeoutMs,
+  });
   const result = await runPlan(api, plan, {
     command: settings.command,
     revision: settings.revision,
@@ -90,7 +99,7 @@ async function reconcile(config: Config, fluxVersion: string): Promise<RunResult
     follow: settings.follow && settings.command !== 'suspend',
     relate: relateWith(config.install.token),
     hooks: liveLogHooks(),
-  });
+  }).catch((error: unknown) => github.stopped(error));
   core.info(`Finished in ${formatDuration(result.durationMs)}; ${api.requestCount()} API requests.`);
 
   // The report's extras (events, related objects, namespace health) are best effort: report() writes the
@@ -105,18 +114,15 @@ async function reconcile(config: Config, fluxVersion: string): Promise<RunResult
       return undefined;
     }),
   ]);
-  await report(
-    {
-      server: cluster.server,
-      contextName: cluster.context,
-      fluxVersion,
-      namespace: settings.namespace,
-      related,
-    },
-    result,
-    health,
-    { summary: config.summary },
-  );
+  const context = {
+    server: cluster.server,
+    contextName: cluster.context,
+    fluxVersion,
+    namespace: settings.namespace,
+    related,
+  };
+  await report(context, result, health, { summary: config.summary });
+  await github.finish(context, result);
   return result;
 }
 

@@ -12,6 +12,14 @@ import { parseGoDuration } from '../duration.js';
 import { DIFFABLE_KINDS, FORCEABLE_KINDS, findKind, KINDS_IN_ALL } from '../flux/kinds.js';
 import { expectedRevisionProblem } from '../reconcile/revision.js';
 import type { Command } from '../reconcile/types.js';
+import {
+  GITHUB_INPUT_DEFAULTS,
+  parseEnvironmentName,
+  parseEnvironmentUrl,
+  parsePrNumber,
+  parseStatusContext,
+  warnAboutUselessGitHubInputs,
+} from './github.js';
 import { isDnsLabel, isDnsSubdomain, LABEL_RULE, parseResources, quoteInput } from './resources.js';
 import { type Config, ConfigError, type ResourceSelector } from './types.js';
 
@@ -44,6 +52,7 @@ export const INPUT_DEFAULTS = {
   'download-url': 'https://github.com/fluxcd/flux2/releases/download',
   token: '',
   summary: 'true',
+  ...GITHUB_INPUT_DEFAULTS,
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -393,11 +402,22 @@ export function readConfig(getInput: GetInput = defaultGetInput, warn: Warn = co
     },
     diff: { pathRoot: read('path-root'), failOnChange: flag('fail-on-change') },
     summary: flag('summary'),
+    github: {
+      deployment: inputs.take(() => parseEnvironmentName(read('github-deployment')), ''),
+      environmentUrl: inputs.take(() => parseEnvironmentUrl(read('environment-url')), ''),
+      commitStatus: flag('commit-status'),
+      statusContext: inputs.take(() => parseStatusContext(read('status-context')), ''),
+      prComment: flag('pr-comment'),
+      prNumber: inputs.take(() => parsePrNumber(read('pr-number')), undefined),
+      token: read('token'),
+    },
   };
   if (config.reconcile.command === 'diff')
     inputs.take(() => checkDiffResources(resources.selectors), undefined);
   inputs.throwIfAny();
   warnAboutUselessInputs(config, warn);
   warnAboutDiffInputs(config, warn);
+  const nothingSelected = config.reconcile.resources.length === 0 && !config.reconcile.all;
+  warnAboutUselessGitHubInputs(config.github, config.reconcile.command, nothingSelected, warn);
   return config;
 }

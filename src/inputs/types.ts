@@ -45,12 +45,28 @@ export interface DiffConfig {
   failOnChange: boolean;
 }
 
+/** What to report back to GitHub besides outputs and summary: each part is off unless asked for. */
+export interface GitHubReportConfig {
+  /** Environment of the GitHub Deployment to create; empty = none. */
+  deployment: string;
+  /** The deployment's link (`environment_url`); empty = none. */
+  environmentUrl: string;
+  commitStatus: boolean;
+  /** The name after `flux/` in the status context; empty = the API server's host. */
+  statusContext: string;
+  prComment: boolean;
+  /** The pull request to comment on; undefined = the one of the triggering event. */
+  prNumber?: number;
+  token: string;
+}
+
 export interface Config {
   install: InstallConfig;
   cluster: ClusterConfig;
   reconcile: ReconcileConfig;
   diff: DiffConfig;
   summary: boolean;
+  github: GitHubReportConfig;
 }
 
 /**

@@ -105,11 +105,13 @@ function readingOrder(views: ObjectView[]): ObjectView[] {
     .map(({ view }) => view);
 }
 
+/** `budgetBytes`: where details stop; a pull request comment has far less room than the job summary. */
 export function renderSummary(
   ctx: ReportContext,
   run: RunResult,
   health?: NamespaceHealth,
   views = run.results.map(viewOf),
+  budgetBytes = SUMMARY_BUDGET_BYTES,
 ): string {
   const ordered = readingOrder(views);
   const rows: string[][] = [];
@@ -132,7 +134,7 @@ export function renderSummary(
   for (const [index, view] of needDetails.entries()) {
     const block = renderDetails(view, around);
     const blockSize = Buffer.byteLength(block) + 1;
-    if (size + blockSize > SUMMARY_BUDGET_BYTES) {
+    if (size + blockSize > budgetBytes) {
       const left = needDetails
         .slice(index)
         .map((v) => v.title)

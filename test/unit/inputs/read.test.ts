@@ -62,6 +62,15 @@ const DEFAULT_CONFIG: Config = {
   },
   diff: { pathRoot: '', failOnChange: false },
   summary: true,
+  github: {
+    deployment: '',
+    environmentUrl: '',
+    commitStatus: false,
+    statusContext: '',
+    prComment: false,
+    prNumber: undefined,
+    token: '',
+  },
 };
 
 describe('readConfig: defaults', () => {
