@@ -86,6 +86,8 @@ const REPOSITORY_ID = 583_231;
 const BOT = { login: 'github-actions[bot]', id: 41_898_282, type: 'Bot' as const };
 const SHA = /^[0-9a-f]{40}$/;
 
+type Answer = [number, unknown] | [number, unknown, Record<string, string>];
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -247,10 +249,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         docs,
       );
     }
+    const statusId = nextId++;
     const status = {
-      url: `${repoUrl()}/deployments/${id}/statuses/${nextId}`,
-      id: nextId++,
-      node_id: `DES_${nextId}`,
+      url: `${repoUrl()}/deployments/${id}/statuses/${statusId}`,
+      id: statusId,
+      node_id: `DES_${statusId}`,
       state: body.state,
       creator: BOT,
       description: body.description ?? '',
@@ -306,8 +309,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const status = {
       url: `${repoUrl()}/statuses/${sha}`,
       avatar_url: 'https://avatars.githubusercontent.com/in/15368?v=4',
-      id: nextId++,
-      node_id: `SC_${nextId}`,
+      id: nextId,
+      node_id: `SC_${nextId++}`,
       state: body.state,
       description: body.description ?? null,
       target_url: body.target_url ?? null,
@@ -376,21 +379,45 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     throw notFound(docs);
   }
 
-  function route(method: string, path: string, query: Record<string, string>, body: Record<string, unknown>) {
+  type Handler = (m: RegExpExecArray, query: Record<string, string>, body: Record<string, unknown>) => Answer;
+  function routes(): Array<[string, RegExp, Handler]> {
     const repoPath = `/repos/${owner}/${repo}`;
-    let m: RegExpExecArray | null;
-    if (method === 'POST' && path === `${repoPath}/deployments`) return createDeployment(body);
-    if (method === 'POST' && (m = new RegExp(`^${repoPath}/deployments/(\\d+)/statuses$`).exec(path)))
-      return createDeploymentStatus(Number(m[1]), body);
-    if (method === 'POST' && (m = new RegExp(`^${repoPath}/statuses/([^/]+)$`).exec(path)))
-      return createCommitStatus(m[1]!, body);
+    // Link headers point at /repositories/<id>/…, which GitHub serves as well.
     const issueComments = new RegExp(
       `^(?:${repoPath}|/repositories/${REPOSITORY_ID})/issues/(\\d+)/comments$`,
     );
-    if (method === 'GET' && (m = issueComments.exec(path))) return listComments(Number(m[1]), query);
-    if (method === 'POST' && (m = issueComments.exec(path))) return createComment(Number(m[1]), body);
-    if (method === 'PATCH' && (m = new RegExp(`^${repoPath}/issues/comments/(\\d+)$`).exec(path)))
-      return updateComment(Number(m[1]), body);
+    return [
+      ['POST', new RegExp(`^${repoPath}/deployments$`), (_m, _q, body) => createDeployment(body)],
+      [
+        'POST',
+        new RegExp(`^${repoPath}/deployments/(\\d+)/statuses$`),
+        (m, _q, body) => createDeploymentStatus(Number(m[1]), body),
+      ],
+      [
+        'POST',
+        new RegExp(`^${repoPath}/statuses/([^/]+)$`),
+        (m, _q, body) => createCommitStatus(m[1]!, body),
+      ],
+      ['GET', issueComments, (m, query) => listComments(Number(m[1]), query)],
+      ['POST', issueComments, (m, _q, body) => createComment(Number(m[1]), body)],
+      [
+        'PATCH',
+        new RegExp(`^${repoPath}/issues/comments/(\\d+)$`),
+        (m, _q, body) => updateComment(Number(m[1]), body),
+      ],
+    ];
+  }
+
+  function route(
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    body: Record<string, unknown>,
+  ): Answer {
+    for (const [verb, pattern, handler] of routes()) {
+      const m = verb === method ? pattern.exec(path) : null;
+      if (m) return handler(m, query, body);
+    }
     throw notFound(DOCS);
   }
 

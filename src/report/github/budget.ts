@@ -45,11 +45,18 @@ export function redactBody(options: RequestOptions): void {
 
 /** The plugin; list it before the retry and throttling plugins so that it runs on every attempt. */
 export function budgetPlugin(deadline: Deadline, now: () => number = Date.now) {
+  const ownRequests = new WeakSet<object>();
   return (octokit: Octokit): void => {
     octokit.hook.before('request', (options) => {
       const opts = options as unknown as RequestOptions;
       if (deadline.signal.aborted || now() >= deadline.at) throw new DeadlineError();
-      opts.request ??= {};
+      if (!opts.request || !ownRequests.has(opts.request)) {
+        // Octokit hands every call the client's one `request` object, on which the retry plugin counts
+        // attempts: without a copy per call, one call's count (and its long wait) leaks into the next.
+        const { retryCount: _count, retries: _retries, retryAfter: _after, ...shared } = opts.request ?? {};
+        opts.request = { ...shared };
+        ownRequests.add(opts.request);
+      }
       const request = opts.request;
       request.signal = deadline.signal;
       const attempt = typeof request.retryCount === 'number' ? request.retryCount : 0;
