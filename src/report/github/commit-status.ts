@@ -1,15 +1,14 @@
 // The commit status: `pending` while the run lasts, then the final state, under `flux/<context>`.
-import { oneLine, shorten } from '../text.js';
 import type { GitHubClient } from './client.js';
 import type { ReportTarget } from './target.js';
-import type { FinalState } from './wording.js';
+import { type FinalState, oneLineWithin } from './wording.js';
 
 // GitHub keeps a status context to 255 characters.
 const MAX_CONTEXT_CHARS = 255;
 
 /** `flux/<status-context>`, or `flux/<API server host>` when no context is given. */
 export function statusContext(given: string, serverHost: string): string {
-  return shorten(oneLine(`flux/${given || serverHost}`), MAX_CONTEXT_CHARS).text;
+  return oneLineWithin(`flux/${given || serverHost}`, MAX_CONTEXT_CHARS);
 }
 
 export interface CommitStatus {

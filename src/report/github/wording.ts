@@ -24,9 +24,10 @@ export function finalState(run: RunResult): FinalState {
 
 const length = (text: string): number => Array.from(text).length;
 
-/** One line within the limit. */
+/** One line of at most `max` characters, the ellipsis of a cut included. */
 export function oneLineWithin(text: string, max = MAX_DESCRIPTION_CHARS): string {
-  return shorten(oneLine(text), max).text;
+  const line = oneLine(text);
+  return length(line) <= max ? line : shorten(line, max - 1).text;
 }
 
 /** `Kustomization flux-system/apps, HelmRelease shop/web and 3 more`, as many names as fit in `max`. */
