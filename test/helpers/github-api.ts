@@ -22,6 +22,8 @@ export interface GitHubRequest {
   body: Record<string, unknown> | undefined;
   /** The status the fake answered. */
   status: number;
+  /** performance.now() when it arrived. */
+  at: number;
 }
 
 /** A permission the token lacks: every call that needs it gets GitHub's 403. */
@@ -76,6 +78,8 @@ export interface FakeGitHub {
   seedComments(issue: number, bodies: string[], user?: string): void;
   /** From now on, calls needing `permission` get 403. */
   deny(permission: Permission): void;
+  /** Called with each request (its body parsed) before it is answered: to look at the world at that moment. */
+  onRequest?: (request: GitHubRequest) => void;
   /** The next `times` requests matching method and path get `status` (with GitHub's body for it). */
   fail(method: string, path: RegExp, status: number, times?: number): void;
   close(): Promise<void>;
@@ -454,7 +458,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const query = Object.fromEntries(url.searchParams);
       const raw = Buffer.concat(chunks).toString('utf8');
       let body: Record<string, unknown> | undefined;
-      const record: GitHubRequest = { method, path, query, headers: req.headers, body: undefined, status: 0 };
+      const record: GitHubRequest = {
+        method,
+        path,
+        query,
+        headers: req.headers,
+        body: undefined,
+        status: 0,
+        at: performance.now(),
+      };
       requests.push(record);
       const answer = (status: number, json: unknown, headers: Record<string, string> = {}) => {
         record.status = status;
@@ -467,6 +479,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         return;
       }
       record.body = body;
+      fake.onRequest?.(record);
       const auth = req.headers.authorization ?? '';
       if (auth !== `token ${token}` && auth !== `Bearer ${token}`) {
         answer(401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' });
@@ -500,7 +513,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     return `${r.method} ${r.path}`;
   };
 
-  return {
+  const fake: FakeGitHub = {
     apiUrl: `${origin}${basePath}`,
     origin,
     token,
@@ -531,4 +544,5 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         server.close(() => resolve());
       }),
   };
+  return fake;
 }
