@@ -82,6 +82,11 @@ export interface FakeGitHub {
   onRequest?: (request: GitHubRequest) => void;
   /** The next `times` requests matching method and path get `status` (with GitHub's body for it). */
   fail(method: string, path: RegExp, status: number, times?: number): void;
+  /**
+   * The next request matching method and path hits a rate limit, as GitHub answers it: the primary limit
+   * (403, remaining 0, reset in `seconds`) or the secondary one (403 with `retry-after: seconds`).
+   */
+  rateLimit(method: string, path: RegExp, kind: 'primary' | 'secondary', seconds: number): void;
   close(): Promise<void>;
 }
 
@@ -124,6 +129,33 @@ function forbidden(permission: Permission, docs: string): HttpError {
   );
 }
 
+function rateLimited(kind: 'primary' | 'secondary', seconds: number): HttpError {
+  if (kind === 'secondary') {
+    return new HttpError(
+      403,
+      {
+        message:
+          'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID F4KE:0.',
+        documentation_url: `${DOCS}/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits`,
+        status: '403',
+      },
+      { 'retry-after': String(seconds) },
+    );
+  }
+  return new HttpError(
+    403,
+    {
+      message: 'API rate limit exceeded for installation ID 4242.',
+      documentation_url: `${DOCS}/using-the-rest-api/rate-limits-for-the-rest-api`,
+      status: '403',
+    },
+    {
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + seconds),
+    },
+  );
+}
+
 function statusBody(status: number): Record<string, unknown> {
   const message =
     status === 502
@@ -143,7 +175,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   const requests: GitHubRequest[] = [];
   const denied = new Set<Permission>();
-  const faults: Array<{ method: string; path: RegExp; status: number; left: number }> = [];
+  const faults: Array<{ method: string; path: RegExp; left: number; answer: () => HttpError }> = [];
   const deployments: StoredDeployment[] = [];
   const commitStatuses: Array<Record<string, unknown>> = [];
   const comments = new Map<number, FakeComment[]>();
@@ -488,7 +520,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const fault = faults.find((f) => f.left > 0 && f.method === method && f.path.test(path));
       if (fault) {
         fault.left--;
-        answer(fault.status, statusBody(fault.status));
+        const refusal = fault.answer();
+        answer(refusal.status, refusal.body, refusal.headers);
         return;
       }
       try {
@@ -537,7 +570,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       comments.set(issue, [...(comments.get(issue) ?? []), ...added]);
     },
     deny: (permission) => denied.add(permission),
-    fail: (method, path, status, times = 1) => faults.push({ method, path, status, left: times }),
+    fail: (method, path, status, times = 1) =>
+      faults.push({ method, path, left: times, answer: () => new HttpError(status, statusBody(status)) }),
+    rateLimit: (method, path, kind, seconds) =>
+      faults.push({ method, path, left: 1, answer: () => rateLimited(kind, seconds) }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -117,6 +117,7 @@ describe('a run that fails', () => {
       state: 'error',
       description: 'Stopped: dependsOn cycle: a -> b -> a',
     });
+    expect(gh.deployments[0]!.statuses.map((status) => status.state)).toEqual(['in_progress', 'error']);
   });
 });
 
