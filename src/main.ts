@@ -121,8 +121,8 @@ async function reconcile(config: Config, fluxVersion: string): Promise<RunResult
     namespace: settings.namespace,
     related,
   };
-  await report(context, result, health, { summary: config.summary });
-  await github.finish(context, result);
+  const views = await report(context, result, health, { summary: config.summary });
+  await github.finish(context, result, views);
   return result;
 }
 

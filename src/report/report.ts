@@ -8,7 +8,7 @@ import { verdictLine } from './log.js';
 import { writeOutputs } from './outputs.js';
 import { renderSummary } from './summary.js';
 import { escapePre } from './text.js';
-import { viewOf } from './view.js';
+import { type ObjectView, viewOf } from './view.js';
 
 export interface ReportOptions {
   /** The `summary` input: write a job summary. */
@@ -17,14 +17,14 @@ export interface ReportOptions {
 
 /**
  * Outputs first, so that later steps have them even when the summary cannot be written;
- * a summary failure is a warning, never the step's failure.
+ * a summary failure is a warning, never the step's failure. Returns the views, for the reports to GitHub.
  */
 export async function report(
   ctx: ReportContext,
   run: RunResult,
   health: NamespaceHealth | undefined,
   opts: ReportOptions,
-): Promise<void> {
+): Promise<ObjectView[]> {
   const views = run.results.map(viewOf);
   writeOutputs(run, views);
   emitAnnotations(run, views);
@@ -33,7 +33,7 @@ export async function report(
     for (const view of views) core.info(verdictLine(view));
     core.endGroup();
   }
-  if (!opts.summary) return;
+  if (!opts.summary) return views;
   try {
     await core.summary.addRaw(renderSummary(ctx, run, health, views)).write();
   } catch (error) {
@@ -43,6 +43,7 @@ export async function report(
   } finally {
     core.summary.emptyBuffer();
   }
+  return views;
 }
 
 /** The summary of a run that stopped before any object was judged: what stopped it, in one block. */

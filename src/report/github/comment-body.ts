@@ -5,6 +5,7 @@ import type { ReportContext } from '../context.js';
 import { renderStoppedSummary } from '../report.js';
 import { renderSummary } from '../summary.js';
 import { escapeHtml } from '../text.js';
+import type { ObjectView } from '../view.js';
 import { resultDescription } from './wording.js';
 
 // GitHub refuses a comment over 65,536 characters. Details stop well before (a byte is at most a
@@ -32,13 +33,18 @@ function footer(f: CommentFooter): string {
   return `<p><sub><code>${escapeHtml(f.context)}</code> · this comment is updated on every run${run}</sub></p>\n`;
 }
 
-/** The comment for a finished run. */
-export function commentBody(ctx: ReportContext, run: RunResult, f: CommentFooter): string {
-  const body = withoutMentions(renderSummary(ctx, run, undefined, COMMENT_BUDGET_BYTES)) + footer(f);
+/** The comment for a finished run: the summary rendered from the same views, without the health footer. */
+export function commentBody(
+  ctx: ReportContext,
+  run: RunResult,
+  views: ObjectView[],
+  f: CommentFooter,
+): string {
+  const body = withoutMentions(renderSummary(ctx, run, undefined, views, COMMENT_BUDGET_BYTES)) + footer(f);
   if (Array.from(body).length < COMMENT_BUDGET_BYTES) return body;
   // The table alone is too long (hundreds of objects): the verdict in one line, the rest in the run.
   const mark = run.ready ? '✅' : '❌';
-  return `<h2>${mark} Flux ${escapeHtml(run.command)}: ${withoutMentions(escapeHtml(resultDescription(run)))}</h2>\n${footer(f)}`;
+  return `<h2>${mark} Flux ${escapeHtml(run.command)}: ${withoutMentions(escapeHtml(resultDescription(run, views)))}</h2>\n${footer(f)}`;
 }
 
 /** The comment for a run that stopped with an error before any object was judged. */

@@ -7,6 +7,7 @@ import type { GitHubReportConfig } from '../../inputs/types.js';
 import type { Command, RunResult } from '../../reconcile/types.js';
 import type { ReportContext } from '../context.js';
 import { oneLine } from '../text.js';
+import { type ObjectView, viewOf } from '../view.js';
 import { type Deadline, deadlineIn, RESERVED_MS } from './budget.js';
 import { createGitHubClient, type GitHubClient } from './client.js';
 import { type CommentFooter, commentBody, stoppedCommentBody } from './comment-body.js';
@@ -45,8 +46,11 @@ export interface Sink {
 const CORE_SINK: Sink = { info: core.info, warning: core.warning, setOutput: core.setOutput };
 
 export interface GitHubReport {
-  /** Posts the final states and the comment; call after the outputs and the summary are written. */
-  finish(ctx: ReportContext, run: RunResult): Promise<void>;
+  /**
+   * Posts the final states and the comment; call after the outputs and the summary are written, with the
+   * views the report rendered them from.
+   */
+  finish(ctx: ReportContext, run: RunResult, views?: ObjectView[]): Promise<void>;
   /** For a run that threw after the start: posts `error`, then throws the error on. */
   stopped(error: unknown): Promise<never>;
 }
@@ -170,8 +174,10 @@ class Reporter implements GitHubReport {
     );
   }
 
-  async finish(ctx: ReportContext, run: RunResult): Promise<void> {
-    await this.end(finalState(run), resultDescription(run), (footer) => commentBody(ctx, run, footer));
+  async finish(ctx: ReportContext, run: RunResult, views = run.results.map(viewOf)): Promise<void> {
+    await this.end(finalState(run), resultDescription(run, views), (footer) =>
+      commentBody(ctx, run, views, footer),
+    );
   }
 
   async stopped(error: unknown): Promise<never> {

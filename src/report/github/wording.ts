@@ -3,9 +3,10 @@
 // text goes through the one-line sanitiser and is cut to fit, never HTML-escaped (that would show `&amp;`).
 import { describeRef, type ObjectRef } from '../../flux/refs.js';
 import { shortRevision } from '../../reconcile/revision.js';
-import type { Command, ObjectResult, RunResult } from '../../reconcile/types.js';
-import { OUTCOME_ORDER, outcomeLook } from '../format.js';
+import type { Command, RunResult } from '../../reconcile/types.js';
+import { OUTCOME_ORDER } from '../format.js';
 import { oneLine, shorten } from '../text.js';
+import type { ObjectView } from '../view.js';
 import { commitOfRevision } from './target.js';
 
 export const MAX_DESCRIPTION_CHARS = 140;
@@ -55,20 +56,20 @@ function atRevision(expected: string | undefined): string {
 }
 
 /** Problems first, in run order within each outcome (as the summary's table). */
-function problemsFirst(results: readonly ObjectResult[]): ObjectResult[] {
-  return [...results].sort((a, b) => OUTCOME_ORDER.indexOf(a.outcome) - OUTCOME_ORDER.indexOf(b.outcome));
+function problemsFirst(views: readonly ObjectView[]): ObjectView[] {
+  const rank = (v: ObjectView) => OUTCOME_ORDER.indexOf(v.result.outcome);
+  return [...views].sort((a, b) => rank(a) - rank(b));
 }
 
 /** "12/12 Ready at 3f2c1a9e", "1 failed: Kustomization flux-system/apps BuildFailed". */
-export function resultDescription(run: RunResult): string {
-  const total = run.results.length;
-  const ok = run.results.filter((r) => r.ok).length;
-  if (run.ready) return oneLineWithin(`${ok}/${total} Ready${atRevision(run.expectedRevision)}`);
-  const bad = problemsFirst(run.results.filter((r) => !r.ok));
-  const outcomes = new Set(bad.map((r) => r.outcome));
-  const word = outcomes.size === 1 ? outcomeLook(bad[0]!.outcome).label.toLowerCase() : 'not Ready';
+export function resultDescription(run: RunResult, views: readonly ObjectView[]): string {
+  const ok = views.filter((v) => !v.needsAttention).length;
+  if (run.ready) return oneLineWithin(`${ok}/${views.length} Ready${atRevision(run.expectedRevision)}`);
+  const bad = problemsFirst(views.filter((v) => v.needsAttention));
+  const looks = new Set(bad.map((v) => v.look.label));
+  const word = looks.size === 1 ? bad[0]!.look.label.toLowerCase() : 'not Ready';
   const head = `${bad.length} ${word}: `;
-  const names = bad.map((r) => oneLine(`${describeRef(r)} ${r.reason}`));
+  const names = bad.map((v) => oneLine(`${v.title} ${v.reason}`));
   return `${head}${namesThatFit(names, MAX_DESCRIPTION_CHARS - length(head))}`;
 }
 

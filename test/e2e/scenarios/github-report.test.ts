@@ -8,12 +8,23 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeGitHub, type GitHubRequest, startFakeGitHub } from '../../helpers/github-api.js';
 import { useLab } from '../lab/use-lab.js';
-import { configMap, gitSource, kustomization, resultsOf, runStep, type Step, useFleet } from '../support.js';
+import {
+  configMap,
+  gitRepository,
+  kustomization,
+  resultsOf,
+  runStep,
+  type Step,
+  useFleet,
+} from '../support.js';
 
 const lab = useLab();
 const fleet = useFleet(lab, 'github', {
   files: { 'app/config.yaml': configMap('github-config', { v: '1' }) },
-  objects: (ns, repo) => [gitSource(ns, 'fleet', repo.url), kustomization(ns, 'app', './app')],
+  objects: (ns, repo) => [
+    gitRepository('fleet', repo.url, { namespace: ns }),
+    kustomization('app', './app', { namespace: ns }),
+  ],
   readyKustomizations: ['app'],
 });
 

@@ -5,6 +5,7 @@ import {
   MAX_COMMENT_CHARS,
   withoutMentions,
 } from '../../../../src/report/github/comment-body.js';
+import { viewOf } from '../../../../src/report/view.js';
 import { SCENARIOS } from '../../../fixtures/report/scenarios.js';
 
 const footer = { context: 'flux/production', runUrl: 'https://github.com/acme/fleet/actions/runs/1' };
@@ -21,7 +22,7 @@ describe('withoutMentions', () => {
 describe('commentBody', () => {
   it('holds the verdict, the table and the failures, without the namespace health footer', () => {
     const s = SCENARIOS['kustomization-build-failed']!();
-    const body = commentBody(s.ctx, s.run, footer);
+    const body = commentBody(s.ctx, s.run, s.run.results.map(viewOf), footer);
     expect(body).toMatch(/^<h2>❌ Flux reconcile/);
     expect(body).toContain('<table>');
     expect(body).toContain('<h3>Details</h3>');
@@ -35,7 +36,8 @@ describe('commentBody', () => {
     const s = SCENARIOS['kustomization-build-failed']!();
     const failed = s.run.results.find((r) => !r.ok)!;
     const many = Array.from({ length: 600 }, (_, i) => ({ ...failed, name: `app-${i}-${'x'.repeat(60)}` }));
-    const body = commentBody(s.ctx, { ...s.run, results: many }, footer);
+    const run = { ...s.run, results: many };
+    const body = commentBody(s.ctx, run, run.results.map(viewOf), footer);
     expect(Array.from(body).length).toBeLessThan(MAX_COMMENT_CHARS);
     expect(body).toMatch(/^<h2>❌ Flux reconcile: 600 failed: Kustomization /);
   });

@@ -2,21 +2,24 @@
 // within GitHub's 140 characters whatever the cluster says.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { KUSTOMIZATION } from '../../../../src/flux/kinds.js';
 import type { ObjectResult, RunResult } from '../../../../src/reconcile/types.js';
 import {
   deploymentDescription,
+  resultDescription as describeWithViews,
   finalState,
   MAX_DESCRIPTION_CHARS,
-  resultDescription,
   startDescription,
   stoppedDescription,
 } from '../../../../src/report/github/wording.js';
+import { viewOf } from '../../../../src/report/view.js';
 import { FIRST_COMMIT, PUSHED_COMMIT, short } from '../../../fixtures/report/captured.js';
 import { SCENARIOS } from '../../../fixtures/report/scenarios.js';
 
 function result(over: Partial<ObjectResult>): ObjectResult {
   return {
     kind: 'Kustomization',
+    fluxKind: KUSTOMIZATION,
     namespace: 'flux-system',
     name: 'apps',
     outcome: 'ready',
@@ -25,7 +28,6 @@ function result(over: Partial<ObjectResult>): ObjectResult {
     durationMs: 1000,
     reason: 'ReconciliationSucceeded',
     message: '',
-    conditions: [],
     ...over,
   };
 }
@@ -41,6 +43,7 @@ function runOf(results: ObjectResult[], expectedRevision?: string): RunResult {
 }
 
 const chars = (text: string) => Array.from(text).length;
+const resultDescription = (run: RunResult) => describeWithViews(run, run.results.map(viewOf));
 
 describe('finalState', () => {
   it('is success, failure, or error when only the clock stopped the run', () => {
