@@ -1,0 +1,105 @@
+// The loopback fake of GitHub answers as api.github.com does where the action depends on it: the token,
+// the validation GitHub applies, deployments made inactive, comments listed page by page with Link headers.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeGitHub, startFakeGitHub } from '../helpers/github-api.js';
+
+let gh: FakeGitHub;
+beforeEach(async () => {
+  gh = await startFakeGitHub();
+});
+afterEach(async () => {
+  await gh.close();
+});
+
+const SHA = 'a'.repeat(40);
+
+async function call(method: string, path: string, body?: object, token = gh.token) {
+  const res = await fetch(`${gh.apiUrl}${path}`, {
+    method,
+    headers: { authorization: `token ${token}`, 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, unknown> };
+}
+
+describe('the fake GitHub', () => {
+  it('refuses a wrong token with 401 Bad credentials', async () => {
+    const res = await call('POST', `/repos/acme/fleet/statuses/${SHA}`, { state: 'pending' }, 'nope');
+    expect(res.status).toBe(401);
+    expect(res.json.message).toBe('Bad credentials');
+  });
+
+  it('refuses a description over 140 characters, as GitHub validates it', async () => {
+    const res = await call('POST', `/repos/acme/fleet/statuses/${SHA}`, {
+      state: 'failure',
+      description: 'x'.repeat(141),
+    });
+    expect(res.status).toBe(422);
+    expect(res.json.errors).toEqual([
+      {
+        resource: 'Status',
+        code: 'custom',
+        field: 'description',
+        message: 'description is too long (maximum is 140 characters)',
+      },
+    ]);
+  });
+
+  it('blocks a deployment on failing statuses unless required_contexts is empty', async () => {
+    await call('POST', `/repos/acme/fleet/statuses/${SHA}`, { state: 'failure', context: 'ci' });
+    expect(
+      (await call('POST', '/repos/acme/fleet/deployments', { ref: SHA, environment: 'qa' })).status,
+    ).toBe(409);
+    const ok = await call('POST', '/repos/acme/fleet/deployments', {
+      ref: SHA,
+      environment: 'qa',
+      required_contexts: [],
+    });
+    expect(ok.status).toBe(201);
+    expect(ok.json).toMatchObject({ sha: SHA, environment: 'qa', production_environment: false });
+  });
+
+  it('makes an earlier successful deployment inactive, unless auto_inactive is false', async () => {
+    const deploy = async () =>
+      (
+        await call('POST', '/repos/acme/fleet/deployments', {
+          ref: SHA,
+          environment: 'qa',
+          required_contexts: [],
+        })
+      ).json.id as number;
+    const first = await deploy();
+    await call('POST', `/repos/acme/fleet/deployments/${first}/statuses`, { state: 'success' });
+    const second = await deploy();
+    await call('POST', `/repos/acme/fleet/deployments/${second}/statuses`, {
+      state: 'failure',
+      auto_inactive: false,
+    });
+    expect(gh.deployments[0]!.statuses.map((s) => s.state)).toEqual(['success']);
+    await call('POST', `/repos/acme/fleet/deployments/${second}/statuses`, { state: 'success' });
+    expect(gh.deployments[0]!.statuses.map((s) => s.state)).toEqual(['success', 'inactive']);
+  });
+
+  it('lists comments page by page, with next and last links in the /repositories/<id>/ form', async () => {
+    gh.seedComments(3, ['a', 'b', 'c', 'd', 'e']);
+    const first = await call('GET', '/repos/acme/fleet/issues/3/comments?per_page=2');
+    expect((first.json as unknown as Array<{ body: string }>).map((c) => c.body)).toEqual(['a', 'b']);
+    const link = first.headers.get('link')!;
+    expect(link).toMatch(
+      /<http:\/\/127\.0\.0\.1:\d+\/repositories\/\d+\/issues\/3\/comments\?per_page=2&page=2>; rel="next"/,
+    );
+    expect(link).toContain('page=3>; rel="last"');
+    const next = /<([^>]+)>; rel="next"/.exec(link)![1]!;
+    const second = await fetch(next, { headers: { authorization: `token ${gh.token}` } });
+    expect(((await second.json()) as Array<{ body: string }>).map((c) => c.body)).toEqual(['c', 'd']);
+  });
+
+  it('answers a denied permission as GitHub does', async () => {
+    gh.deny('statuses');
+    const res = await call('POST', `/repos/acme/fleet/statuses/${SHA}`, { state: 'pending' });
+    expect(res.status).toBe(403);
+    expect(res.json.message).toBe('Resource not accessible by integration');
+    expect(res.headers.get('x-accepted-github-permissions')).toBe('statuses=write');
+    expect(res.headers.get('x-ratelimit-remaining')).not.toBe('0');
+  });
+});
