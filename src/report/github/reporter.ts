@@ -4,6 +4,7 @@
 import * as core from '@actions/core';
 import type { ObjectRef } from '../../flux/refs.js';
 import type { GitHubReportConfig } from '../../inputs/types.js';
+import type { Role } from '../../reconcile/plan.js';
 import type { Command, RunResult } from '../../reconcile/types.js';
 import type { ReportContext } from '../context.js';
 import { oneLine } from '../text.js';
@@ -276,12 +277,10 @@ class Reporter implements GitHubReport {
   }
 }
 
-/** The run's objects for the start hook: those asked for first, their sources after. */
-export function reportedObjects(
-  objects: ReadonlyArray<{ ref: ObjectRef; role: 'requested' | 'source' }>,
-): ObjectRef[] {
+/** The run's objects for the start hook: those asked for first, then their sources and children. */
+export function reportedObjects(objects: ReadonlyArray<{ ref: ObjectRef; role: Role }>): ObjectRef[] {
   return [
     ...objects.filter((o) => o.role === 'requested'),
-    ...objects.filter((o) => o.role === 'source'),
+    ...objects.filter((o) => o.role !== 'requested'),
   ].map((o) => o.ref);
 }
