@@ -91,8 +91,8 @@ export function warnAboutUselessGitHubInputs(
   nothingSelected: boolean,
   warn: (message: string) => void,
 ): void {
-  if (reportsToGitHub(config) && (command === 'suspend' || nothingSelected)) {
-    const why = nothingSelected ? "'resources' is empty" : "'command' is suspend, which deploys nothing";
+  if (reportsToGitHub(config) && (command === 'suspend' || command === 'diff' || nothingSelected)) {
+    const why = nothingSelected ? "'resources' is empty" : `'command' is ${command}, which deploys nothing`;
     warn(
       `Inputs 'github-deployment', 'commit-status' and 'pr-comment' report a reconcile or a wait; ${why}, so nothing is posted to GitHub.`,
     );

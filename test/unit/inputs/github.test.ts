@@ -77,6 +77,9 @@ describe('GitHub report inputs', () => {
     expect(read({ ...APPS, command: 'suspend', 'commit-status': 'true' }).warnings).toEqual([
       "Inputs 'github-deployment', 'commit-status' and 'pr-comment' report a reconcile or a wait; 'command' is suspend, which deploys nothing, so nothing is posted to GitHub.",
     ]);
+    expect(read({ ...APPS, command: 'diff', 'pr-comment': 'true' }).warnings).toContain(
+      "Inputs 'github-deployment', 'commit-status' and 'pr-comment' report a reconcile or a wait; 'command' is diff, which deploys nothing, so nothing is posted to GitHub.",
+    );
     expect(read({ 'pr-comment': 'true' }).warnings).toEqual([
       "Inputs 'github-deployment', 'commit-status' and 'pr-comment' report a reconcile or a wait; 'resources' is empty, so nothing is posted to GitHub.",
     ]);
