@@ -16,7 +16,17 @@ import { buildPlan, type Plan, type PlanRequest, planScopes } from './reconcile/
 import { type RunOptions, runPlan } from './reconcile/run.js';
 import type { RunResult } from './reconcile/types.js';
 import { reportedObjects, startGitHubReport } from './report/github/index.js';
-import { collectHealth, collectRelated, liveLogHooks, report, reportStopped } from './report/index.js';
+import {
+  collectHealth,
+  collectRelated,
+  collectWorkloads,
+  liveLogHooks,
+  report,
+  reportStopped,
+} from './report/index.js';
+
+// The report's share of time for reading unready workloads after the run; what is not read by then is left out.
+const WORKLOAD_READS_MS = 10_000;
 
 export async function run(): Promise<void> {
   let summary = true;
@@ -104,13 +114,17 @@ async function reconcile(config: Config, fluxVersion: string): Promise<RunResult
 
   // The report's extras (events, related objects, namespace health) are best effort: report() writes the
   // outputs first, and a failure to read an extra only leaves it out.
-  const [related, health] = await Promise.all([
+  const [related, health, workloads] = await Promise.all([
     collectRelated(api, result).catch((error) => {
       core.debug(`could not read related objects: ${String(error)}`);
       return undefined;
     }),
     collectHealth(api, settings.namespace).catch((error) => {
       core.debug(`could not read namespace health: ${String(error)}`);
+      return undefined;
+    }),
+    collectWorkloads(api, result, { signal: AbortSignal.timeout(WORKLOAD_READS_MS) }).catch((error) => {
+      core.debug(`could not read workloads: ${String(error)}`);
       return undefined;
     }),
   ]);
@@ -120,6 +134,7 @@ async function reconcile(config: Config, fluxVersion: string): Promise<RunResult
     fluxVersion,
     namespace: settings.namespace,
     related,
+    workloads,
   };
   const views = await report(context, result, health, { summary: config.summary });
   await github.finish(context, result, views);

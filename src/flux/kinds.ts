@@ -5,6 +5,7 @@
 import { helmReleaseDetails } from './helm-details.js';
 import type { ObjectRef } from './refs.js';
 import type { FluxObject } from './types.js';
+import { helmReleaseWorkloads, kustomizationWorkloads, type WorkloadScope } from './workload-scope.js';
 
 export type KindCategory = 'appliers' | 'sources' | 'image' | 'notification';
 
@@ -75,6 +76,8 @@ export interface FluxKind {
   inventory?(obj: FluxObject): InventoryEntry[];
   /** The git repository and commit its artifact comes from, when it names them. */
   gitOrigin?(obj: FluxObject): GitOrigin | undefined;
+  /** The workloads its health check or Helm wait is waiting on; undefined when it is not waiting on any. */
+  workloads?(obj: FluxObject): WorkloadScope | undefined;
 }
 
 /** One object an applier applied: `kind` and `group` as in its API version, namespace empty when cluster-scoped. */
@@ -195,11 +198,14 @@ export const KUSTOMIZATION: FluxKind = {
     `flux tree ks ${r.name} -n ${r.namespace}`,
     `flux debug ks ${r.name} -n ${r.namespace} --show-status`,
   ],
+  workloads: (obj) => kustomizationWorkloads(obj, inventoryEntries(obj)),
 };
+
+const HELM = 'helm.toolkit.fluxcd.io';
 
 export const HELM_RELEASE: FluxKind = {
   kind: 'HelmRelease',
-  group: 'helm.toolkit.fluxcd.io',
+  group: HELM,
   version: 'v2',
   plural: 'helmreleases',
   aliases: ['helmrelease', 'helmreleases', 'hr'],
@@ -241,6 +247,7 @@ export const HELM_RELEASE: FluxKind = {
   health: HELM_RELEASES_GROUP,
   troubleshooting: (r) => [`flux debug hr ${r.name} -n ${r.namespace} --show-history`],
   details: helmReleaseDetails,
+  workloads: (obj) => helmReleaseWorkloads(obj, HELM),
 };
 
 export const GIT_REPOSITORY = sourceKind(

@@ -18,6 +18,28 @@ export type WatchEventType = 'LISTED' | 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export type WatchHandler = (obj: FluxObject, type?: WatchEventType) => void;
 
+/** A resource outside Flux, where the API serves it: `{ apiVersion: 'apps/v1', plural: 'deployments' }`. */
+export interface ResourceType {
+  apiVersion: string;
+  plural: string;
+}
+
+/** Any Kubernetes object as the API sent it (plain JSON): readers check the types of what they use. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    generation?: number;
+    creationTimestamp?: string;
+    labels?: Record<string, string>;
+  };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+}
+
 export interface ClusterApi {
   /** The object, or undefined when it does not exist (404). Other errors throw with context. */
   get(kind: FluxKind, namespace: string, name: string): Promise<FluxObject | undefined>;
@@ -36,8 +58,16 @@ export interface ClusterApi {
     signal: AbortSignal,
     onError?: (error: Error) => void,
   ): Promise<void>;
-  /** Recent events about one object, newest last. */
+  /** Recent events about one object (of any kind: a Pod's too), newest last. */
   events(ref: ObjectRef): Promise<KubeEvent[]>;
+  /** A namespaced object of a core, apps or batch resource, or undefined when it does not exist (404). */
+  getResource(type: ResourceType, namespace: string, name: string): Promise<KubeObject | undefined>;
+  /** At most `limit` objects of the resource in the namespace that match the label selector. */
+  listResources(
+    type: ResourceType,
+    namespace: string,
+    options?: { labelSelector?: string; limit?: number },
+  ): Promise<KubeObject[]>;
   /** Counts of API requests made, for the benchmark of requests per object. */
   requestCount(): number;
 }

@@ -19,11 +19,12 @@ import {
 import { apiVersionOf, type FluxKind } from '../flux/kinds.js';
 import { describeRef, type ObjectRef } from '../flux/refs.js';
 import type { FluxObject, KubeEvent } from '../flux/types.js';
-import type { ClusterApi, ListResult, WatchHandler } from './api.js';
+import type { ClusterApi, KubeObject, ListResult, ResourceType, WatchHandler } from './api.js';
 import { GuardedKubeConfig } from './auth-guard.js';
 import { type BackoffOptions, sleep } from './backoff.js';
 import { ClusterAccessError, describeError, httpStatusOf, withContext } from './errors.js';
 import { toKubeEvent } from './events.js';
+import { ResourceReads } from './resource-reads.js';
 import { runWatch, type WatchStream } from './watch.js';
 
 export interface ClusterApiOptions {
@@ -88,6 +89,7 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
   private readonly core: CoreV1Api;
   private readonly authz: AuthorizationV1Api;
   private readonly discovery: Discovery;
+  private readonly resources: ResourceReads;
 
   constructor(kc: KubeConfig, options: ClusterApiOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
@@ -100,6 +102,7 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
     this.core = new CoreV1Api(configuration);
     this.authz = new AuthorizationV1Api(configuration);
     this.discovery = new Discovery(configuration);
+    this.resources = new ResourceReads(configuration);
   }
 
   private configuration(timeoutMs: number): Configuration {
@@ -220,6 +223,27 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
         .sort((a, b) => (a.lastTimestamp ?? '').localeCompare(b.lastTimestamp ?? ''));
     } catch (error) {
       throw withContext(`${describeRef(ref)}: events`, error, this.server);
+    }
+  }
+
+  async getResource(type: ResourceType, namespace: string, name: string): Promise<KubeObject | undefined> {
+    try {
+      return await this.resources.getOne(type, namespace, name);
+    } catch (error) {
+      if (httpStatusOf(error) === 404) return undefined;
+      throw withContext(`${type.plural} ${namespace}/${name}`, error, this.server);
+    }
+  }
+
+  async listResources(
+    type: ResourceType,
+    namespace: string,
+    options: { labelSelector?: string; limit?: number } = {},
+  ): Promise<KubeObject[]> {
+    try {
+      return await this.resources.listSome(type, namespace, options);
+    } catch (error) {
+      throw withContext(`${type.plural} list in ${namespace}`, error, this.server);
     }
   }
 

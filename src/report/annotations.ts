@@ -5,6 +5,7 @@ import type { RunResult } from '../reconcile/types.js';
 import { formatDuration } from './format.js';
 import { oneLine, shorten } from './text.js';
 import { type ObjectView, reasonAndMessage, revisionPhrase, viewOf } from './view.js';
+import { workloadsLine } from './workloads-view.js';
 
 export interface Annotation {
   level: 'error' | 'warning' | 'notice';
@@ -26,7 +27,12 @@ function failureAnnotation(view: ObjectView): Annotation {
       : words;
   const at = view.revision.attempted ? `${view.look.label}${revisionPhrase(view.revision)}` : '';
   const waited = result.waitedOn ? `Waited on: ${result.waitedOn}` : '';
-  return { level: 'error', title: view.title, message: [at, head, waited].filter(Boolean).join('\n') };
+  const workloads = workloadsLine(view.workloads);
+  return {
+    level: 'error',
+    title: view.title,
+    message: [at, head, waited, workloads].filter(Boolean).join('\n'),
+  };
 }
 
 const NOT_DONE_WORDS: Partial<Record<ObjectView['result']['outcome'], string>> = {

@@ -27,7 +27,7 @@ export type RelatedObjects = Map<string, RelatedObject>;
 // Bounds the reads when many objects failed: the first ones carry the story.
 const MAX_RELATED_READS = 30;
 
-function errorText(error: unknown): string {
+export function errorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
   return oneLine(`${message}${cause}`);

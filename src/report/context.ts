@@ -1,5 +1,6 @@
 // What the report says about where it ran, besides the results themselves.
 import type { RelatedObjects } from './collect.js';
+import type { WorkloadReports } from './workloads.js';
 
 export interface ReportContext {
   /** The kubeconfig cluster's `server` URL. Only its host and port are ever shown. */
@@ -12,4 +13,6 @@ export interface ReportContext {
   namespace: string;
   /** Sources and dependencies of failed objects that the run did not watch, read after the run. */
   related?: RelatedObjects;
+  /** The workloads failed health checks and Helm waits waited on, by the Flux object's refKey. */
+  workloads?: WorkloadReports;
 }

@@ -10,6 +10,7 @@ import type { Neighbourhood, NeighbourState } from './neighbours.js';
 import { nextCommands } from './next-commands.js';
 import { escapeHtml, escapePre, shorten } from './text.js';
 import { conditionsOf, type ObjectView, reasonAndMessage } from './view.js';
+import { renderWorkloads } from './workloads-view.js';
 
 const MAX_MESSAGE_CHARS = 10_000;
 const MAX_CELL_CHARS = 1_000;
@@ -164,6 +165,7 @@ export function renderDetails(view: ObjectView, around: Neighbourhood): string {
     revisionBlock(view),
     neighboursBlock(result, dependencies, source),
     conditionsBlock(result, fullMessage),
+    renderWorkloads(view.workloads),
     kindBlocks(result.last ? (result.fluxKind.details?.(result.last) ?? []) : []),
     eventsBlock(around.events(result), sourceRef ? around.events(sourceRef) : [], fullMessage),
     view.needsAttention ? commandsBlock(commands) : '',

@@ -12,3 +12,4 @@ export { buildOutputs, writeOutputs } from './outputs.js';
 export { type ReportOptions, report, reportStopped } from './report.js';
 export { renderSummary } from './summary.js';
 export { type ObjectView, viewOf } from './view.js';
+export { collectWorkloads, type WorkloadReports } from './workloads.js';

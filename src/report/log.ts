@@ -9,6 +9,7 @@ import { describeWaiting } from '../reconcile/waiting.js';
 import { formatDuration } from './format.js';
 import { oneLine, shorten } from './text.js';
 import { type ObjectView, reasonAndMessage, revisionPhrase } from './view.js';
+import { workloadsLine } from './workloads-view.js';
 
 // A heartbeat repeats every few seconds: keep it to a line. A verdict is said once: keep the whole message.
 const HEARTBEAT_MESSAGE_CHARS = 240;
@@ -41,7 +42,8 @@ export function verdictLine(view: ObjectView): string {
   // Ready says `Applied revision: …` again; only other outcomes need the controller's words.
   const said = result.outcome === 'ready' ? '' : words(view.reason, view.message);
   const waited = view.needsAttention && result.waitedOn ? ` (waited on ${oneLine(result.waitedOn)})` : '';
-  return `${look.mark} ${oneLine(view.title)}: ${timing}${said ? ` — ${said}` : ''}${waited}`;
+  const workloads = oneLine(workloadsLine(view.workloads));
+  return `${look.mark} ${oneLine(view.title)}: ${timing}${said ? ` — ${said}` : ''}${waited}${workloads ? ` — ${workloads}` : ''}`;
 }
 
 /** `◎ Kustomization flux-system/apps: waiting 45s — DependencyNotReady: … (waits on dependency flux-system/infra)` */

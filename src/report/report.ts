@@ -1,5 +1,6 @@
 // The one entry the main step calls after a run: outputs, annotations, the job summary.
 import * as core from '@actions/core';
+import { refKey } from '../flux/refs.js';
 import type { RunResult } from '../reconcile/types.js';
 import { emitAnnotations } from './annotations.js';
 import type { ReportContext } from './context.js';
@@ -8,7 +9,7 @@ import { verdictLine } from './log.js';
 import { writeOutputs } from './outputs.js';
 import { renderSummary } from './summary.js';
 import { escapePre } from './text.js';
-import { type ObjectView, viewOf } from './view.js';
+import { type ObjectView, viewOf, withWorkloads } from './view.js';
 
 export interface ReportOptions {
   /** The `summary` input: write a job summary. */
@@ -25,7 +26,7 @@ export async function report(
   health: NamespaceHealth | undefined,
   opts: ReportOptions,
 ): Promise<ObjectView[]> {
-  const views = run.results.map(viewOf);
+  const views = run.results.map((r) => withWorkloads(viewOf(r), ctx.workloads?.get(refKey(r))));
   writeOutputs(run, views);
   emitAnnotations(run, views);
   if (views.length) {

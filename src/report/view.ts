@@ -7,6 +7,7 @@ import { revisionApplies, revisionMatches, shortRevision } from '../reconcile/re
 import type { ObjectResult } from '../reconcile/types.js';
 import { type OutcomeLook, outcomeLook } from './format.js';
 import { oneLine } from './text.js';
+import type { WorkloadReport } from './workloads.js';
 
 export interface RevisionView {
   before?: string;
@@ -37,6 +38,8 @@ export interface ObjectView {
   timed: boolean;
   /** Something a person should look at: it did not end as the command wanted. */
   needsAttention: boolean;
+  /** The workloads its health check or Helm wait waited on, when the report read them. */
+  workloads?: WorkloadReport;
 }
 
 export function viewOf(result: ObjectResult): ObjectView {
@@ -51,6 +54,11 @@ export function viewOf(result: ObjectResult): ObjectView {
     timed: result.durationMs > 0,
     needsAttention: !result.ok,
   };
+}
+
+/** The view with what the report read about the workloads the object waited on. */
+export function withWorkloads(view: ObjectView, workloads: WorkloadReport | undefined): ObjectView {
+  return workloads ? { ...view, workloads } : view;
 }
 
 /** `Failed at 8593fc0e (still running dae1d41b)`, `at main@sha1:0123abcd`, or nothing. */

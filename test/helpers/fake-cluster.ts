@@ -4,7 +4,7 @@
 import type { FluxKind } from '../../src/flux/kinds.js';
 import type { ObjectRef } from '../../src/flux/refs.js';
 import type { FluxObject, KubeEvent } from '../../src/flux/types.js';
-import type { ClusterApi, ListResult, WatchHandler } from '../../src/kube/api.js';
+import type { ClusterApi, KubeObject, ListResult, ResourceType, WatchHandler } from '../../src/kube/api.js';
 import { buildPlan } from '../../src/reconcile/plan.js';
 import { type RunOptions, runPlan } from '../../src/reconcile/run.js';
 import type { RunResult } from '../../src/reconcile/types.js';
@@ -89,9 +89,57 @@ export class FakeCluster implements ClusterApi {
     this.watchers.delete(watcher);
   }
 
-  async events(_ref: ObjectRef): Promise<KubeEvent[]> {
+  private readonly eventList: KubeEvent[] = [];
+  private readonly resources = new Map<string, KubeObject>();
+
+  /** Records an event, as a controller's or the scheduler's recorder would. */
+  addEvent(event: KubeEvent): void {
+    this.eventList.push(structuredClone(event));
+  }
+
+  async events(ref: ObjectRef): Promise<KubeEvent[]> {
     this.requests++;
-    return [];
+    // The API server's field selector: involvedObject.kind, .name and .namespace.
+    return this.eventList
+      .filter(
+        (e) =>
+          e.involvedObject.kind === ref.kind &&
+          e.involvedObject.name === ref.name &&
+          (e.involvedObject.namespace ?? '') === ref.namespace,
+      )
+      .sort((a, b) => (a.lastTimestamp ?? '').localeCompare(b.lastTimestamp ?? ''))
+      .map((e) => structuredClone(e));
+  }
+
+  /** Stores an object of a resource outside Flux (a Deployment, a Pod). */
+  addResource(type: ResourceType, obj: KubeObject): void {
+    const namespace = obj.metadata.namespace ?? 'default';
+    this.resources.set(this.resourceKey(type, namespace, obj.metadata.name), structuredClone(obj));
+  }
+
+  async getResource(type: ResourceType, namespace: string, name: string): Promise<KubeObject | undefined> {
+    this.requests++;
+    const obj = this.resources.get(this.resourceKey(type, namespace, name));
+    return obj ? structuredClone(obj) : undefined;
+  }
+
+  async listResources(
+    type: ResourceType,
+    namespace: string,
+    options: { labelSelector?: string; limit?: number } = {},
+  ): Promise<KubeObject[]> {
+    this.requests++;
+    const prefix = this.resourceKey(type, namespace, '');
+    const items = [...this.resources.entries()]
+      .filter(
+        ([key, obj]) => key.startsWith(prefix) && matchesSelector(obj.metadata.labels, options.labelSelector),
+      )
+      .map(([, obj]) => structuredClone(obj));
+    return options.limit ? items.slice(0, options.limit) : items;
+  }
+
+  private resourceKey(type: ResourceType, namespace: string, name: string): string {
+    return `${type.apiVersion}/${type.plural}/${namespace}/${name}`;
   }
 
   requestCount(): number {
@@ -104,10 +152,26 @@ export class FakeCluster implements ClusterApi {
 }
 
 function matchesLabels(obj: FluxObject, selector?: string): boolean {
+  return matchesSelector(obj.metadata.labels, selector);
+}
+
+/** The API server's label selector syntax: `k=v`, `k!=v`, `k in (a,b)`, `k notin (a)`, `k`, `!k`. */
+function matchesSelector(labels: Record<string, string> = {}, selector?: string): boolean {
   if (!selector) return true;
-  return selector.split(',').every((term) => {
-    const [k, v] = term.split('=');
-    return obj.metadata.labels?.[k!.trim()] === v?.trim();
+  const terms = selector.split(/,(?![^(]*\))/).map((t) => t.trim());
+  return terms.every((term) => {
+    const set = /^(\S+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(term);
+    if (set) {
+      const values = set[3]!.split(',').map((v) => v.trim());
+      const has = set[1]! in labels && values.includes(labels[set[1]!]!);
+      return set[2] === 'in' ? has : !has;
+    }
+    const inequality = /^([^!=]+)!=(.*)$/.exec(term);
+    if (inequality) return labels[inequality[1]!.trim()] !== inequality[2]!.trim();
+    const equality = /^([^=]+)==?(.*)$/.exec(term);
+    if (equality) return labels[equality[1]!.trim()] === equality[2]!.trim();
+    if (term.startsWith('!')) return !(term.slice(1) in labels);
+    return term in labels;
   });
 }
 

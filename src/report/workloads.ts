@@ -1,0 +1,258 @@
+// The report's reads for objects whose health check or Helm wait did not end well: which workloads are not
+// ready, their conditions, their pods' reasons and their recent Warning events — what a person would gather
+// with `kubectl describe` by hand. Bounded (a few objects, workloads and pods), within a time budget, and
+// best effort: a read that fails or is forbidden becomes a note, never the step's failure.
+import { type ObjectRef, refKey } from '../flux/refs.js';
+import type { KubeEvent } from '../flux/types.js';
+import {
+  WORKLOAD_KIND_NAMES,
+  WORKLOAD_KINDS,
+  type WorkloadRef,
+  type WorkloadScope,
+} from '../flux/workload-scope.js';
+import type { ClusterApi, KubeObject, ResourceType } from '../kube/api.js';
+import type { ObjectResult, RunResult } from '../reconcile/types.js';
+import { errorText } from './collect.js';
+import {
+  type PodProblem,
+  podPhase,
+  podProblems,
+  type WorkloadState,
+  workloadState,
+} from './workload-state.js';
+
+export interface PodFinding {
+  name: string;
+  phase: string;
+  problems: PodProblem[];
+  /** Its Warning events, newest first. */
+  events: KubeEvent[];
+}
+
+export interface WorkloadFinding {
+  ref: WorkloadRef;
+  /** Absent when the workload could not be read (then `error` says why). */
+  state?: WorkloadState;
+  /** Pods that are not ready, newest first, at most MAX_PODS. */
+  pods: PodFinding[];
+  /** Pods not ready beyond those shown. */
+  morePods: number;
+  /** The workload's own Warning events, newest first. */
+  events: KubeEvent[];
+  /** What could not be read about it, one line each. */
+  notes: string[];
+  error?: string;
+}
+
+/** What the report found about one object's workloads. */
+export interface WorkloadReport {
+  findings: WorkloadFinding[];
+  /** What was left out, and why, one line each. */
+  notes: string[];
+}
+
+/** By the refKey of the Flux object whose check waited on them. */
+export type WorkloadReports = Map<string, WorkloadReport>;
+
+export interface WorkloadReadOptions {
+  /** Ends the reads: what is not read by then is left out with a note. */
+  signal?: AbortSignal;
+}
+
+const MAX_OBJECTS = 5;
+const MAX_WORKLOADS = 3;
+// Workloads read to find the unready ones when the controller's message names none.
+const MAX_CANDIDATES = 12;
+const MAX_LISTED = 50;
+const MAX_POD_LIST = 100;
+const MAX_PODS = 3;
+const MAX_EVENTS = 5;
+
+const POD: ResourceType = { apiVersion: 'v1', plural: 'pods' };
+
+class OutOfTime extends Error {
+  constructor() {
+    super("left out: the report's time for reading the cluster ran out");
+  }
+}
+
+/** The API, each read made once (objects that failed together often share workloads) and cut off by the signal. */
+class Reads {
+  private readonly done = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly api: ClusterApi,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  private once<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const known = this.done.get(key);
+    if (known) return known as Promise<T>;
+    const started = this.signal?.aborted
+      ? Promise.reject(new OutOfTime())
+      : untilAborted(read(), this.signal);
+    this.done.set(key, started);
+    return started;
+  }
+
+  workload(ref: WorkloadRef): Promise<KubeObject | undefined> {
+    return this.once(`get ${refKey(ref)}`, () =>
+      this.api.getResource(WORKLOAD_KINDS[ref.kind], ref.namespace, ref.name),
+    );
+  }
+
+  list(type: ResourceType, namespace: string, labelSelector: string, limit: number): Promise<KubeObject[]> {
+    return this.once(`list ${type.plural} ${namespace} ${labelSelector}`, () =>
+      this.api.listResources(type, namespace, { labelSelector, limit }),
+    );
+  }
+
+  /** Warning events only, newest first. */
+  async warnings(ref: ObjectRef): Promise<KubeEvent[]> {
+    const events = await this.once(`events ${refKey(ref)}`, () => this.api.events(ref));
+    return events
+      .filter((e) => e.type === 'Warning')
+      .reverse()
+      .slice(0, MAX_EVENTS);
+  }
+}
+
+function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(new OutOfTime());
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}
+
+const describeWorkload = (ref: WorkloadRef): string => `${ref.kind} ${ref.namespace}/${ref.name}`;
+
+async function podFindings(
+  reads: Reads,
+  ref: WorkloadRef,
+  selector: string,
+): Promise<{ pods: PodFinding[]; more: number }> {
+  const listed = await reads.list(POD, ref.namespace, selector, MAX_POD_LIST);
+  const unready = listed
+    .map((pod) => ({ pod, problems: podProblems(pod) }))
+    .filter((p) => p.problems.length)
+    .sort((a, b) =>
+      (b.pod.metadata.creationTimestamp ?? '').localeCompare(a.pod.metadata.creationTimestamp ?? ''),
+    );
+  const shown = unready.slice(0, MAX_PODS);
+  const pods = await Promise.all(
+    shown.map(async ({ pod, problems }) => {
+      const podRef = { kind: 'Pod', namespace: ref.namespace, name: pod.metadata.name };
+      // A pod's events add the image or probe it failed on; without them its status still speaks.
+      const events = await reads.warnings(podRef).catch(() => []);
+      return { name: pod.metadata.name, phase: podPhase(pod), problems, events };
+    }),
+  );
+  return { pods, more: unready.length - shown.length };
+}
+
+/** One workload: its state, its unready pods and the Warning events of both. */
+async function explainWorkload(reads: Reads, ref: WorkloadRef): Promise<WorkloadFinding> {
+  const finding: WorkloadFinding = { ref, pods: [], morePods: 0, events: [], notes: [] };
+  try {
+    const obj = await reads.workload(ref);
+    if (!obj) return { ...finding, error: 'not found' };
+    finding.state = workloadState(ref.kind, obj);
+  } catch (error) {
+    return { ...finding, error: errorText(error) };
+  }
+  const selector = finding.state.podSelector;
+  const [pods, events] = await Promise.allSettled([
+    selector ? podFindings(reads, ref, selector) : Promise.resolve({ pods: [], more: 0 }),
+    reads.warnings({ kind: ref.kind, namespace: ref.namespace, name: ref.name }),
+  ]);
+  if (pods.status === 'fulfilled') {
+    finding.pods = pods.value.pods;
+    finding.morePods = pods.value.more;
+  } else finding.notes.push(`pods: ${errorText(pods.reason)}`);
+  if (events.status === 'fulfilled') finding.events = events.value;
+  else finding.notes.push(`events: ${errorText(events.reason)}`);
+  return finding;
+}
+
+/**
+ * The workloads of the scope that are not ready, when the controller's message named none: the ones it
+ * applied or health-checks by name, then those carrying its labels.
+ */
+async function unreadyAmong(reads: Reads, scope: WorkloadScope, notes: string[]): Promise<WorkloadRef[]> {
+  const found: WorkloadRef[] = [];
+  const candidates = scope.candidates.slice(0, MAX_CANDIDATES);
+  if (scope.candidates.length > candidates.length) {
+    notes.push(`${scope.candidates.length - candidates.length} more of its workloads were not checked`);
+  }
+  const judged = await Promise.allSettled(
+    candidates.map(async (ref) => ({ ref, obj: await reads.workload(ref) })),
+  );
+  for (const j of judged) {
+    if (j.status === 'rejected') notes.push(errorText(j.reason));
+    else if (j.value.obj && !workloadState(j.value.ref.kind, j.value.obj).ready) found.push(j.value.ref);
+  }
+  const labelled = scope.labelled;
+  if (labelled) {
+    const lists = await Promise.allSettled(
+      WORKLOAD_KIND_NAMES.map(async (kind) => ({
+        kind,
+        items: await reads.list(WORKLOAD_KINDS[kind], labelled.namespace, labelled.labelSelector, MAX_LISTED),
+      })),
+    );
+    for (const l of lists) {
+      if (l.status === 'rejected') notes.push(errorText(l.reason));
+      else
+        for (const obj of l.value.items)
+          if (!workloadState(l.value.kind, obj).ready)
+            found.push({ kind: l.value.kind, namespace: labelled.namespace, name: obj.metadata.name });
+    }
+  }
+  return found;
+}
+
+async function explainObject(reads: Reads, scope: WorkloadScope): Promise<WorkloadReport> {
+  const notes: string[] = [];
+  const wanted = scope.named.length ? scope.named : await unreadyAmong(reads, scope, notes);
+  if (!wanted.length && !notes.length) {
+    notes.push('no Deployment, StatefulSet, DaemonSet or Job of it is unready now');
+  }
+  const unique = [...new Map(wanted.map((ref) => [refKey(ref), ref])).values()];
+  const shown = unique.slice(0, MAX_WORKLOADS);
+  if (unique.length > shown.length) {
+    notes.push(
+      `${unique.length - shown.length} more not shown: ${unique.slice(MAX_WORKLOADS).map(describeWorkload).join(', ')}`,
+    );
+  }
+  const findings = await Promise.all(shown.map((ref) => explainWorkload(reads, ref)));
+  // Several failed reads say the same thing (one missing permission): say it once.
+  return { findings, notes: [...new Set(notes)] };
+}
+
+/** The results whose health check or wait the report explains, with what their kind says to look at. */
+export function waitingOnWorkloads(run: RunResult): Array<{ result: ObjectResult; scope: WorkloadScope }> {
+  const found: Array<{ result: ObjectResult; scope: WorkloadScope }> = [];
+  for (const result of run.results) {
+    if (result.ok || (result.outcome !== 'failed' && result.outcome !== 'timed-out') || !result.last)
+      continue;
+    const scope = result.fluxKind.workloads?.(result.last);
+    if (scope) found.push({ result, scope });
+  }
+  return found.slice(0, MAX_OBJECTS);
+}
+
+export async function collectWorkloads(
+  api: ClusterApi,
+  run: RunResult,
+  options: WorkloadReadOptions = {},
+): Promise<WorkloadReports> {
+  const reads = new Reads(api, options.signal);
+  const reports: WorkloadReports = new Map();
+  await Promise.all(
+    waitingOnWorkloads(run).map(async ({ result, scope }) => {
+      reports.set(refKey(result), await explainObject(reads, scope));
+    }),
+  );
+  return reports;
+}
