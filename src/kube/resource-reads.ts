@@ -1,8 +1,15 @@
 // Reads of resources outside Flux (core/v1 Pods, apps/v1 Deployments, batch/v1 Jobs) as plain JSON. The
-// typed APIs of client-node turn times into Date objects and need one class per group; this goes through
-// the same configuration (authentication, the request middleware that counts and times each request) and
-// leaves the body as the API server sent it. The path is built from apiVersion and plural: no discovery.
-import { HttpMethod, KubernetesObjectApi } from '@kubernetes/client-node';
+// typed APIs of client-node turn times into Date objects and need one class per group, and its generic
+// object API turns `metadata` into a typed model too; this goes through the same configuration
+// (authentication, the request middleware that counts and times each request) and keeps the body as the
+// API server sent it. The path is built from apiVersion and plural: no discovery request.
+import {
+  ApiException,
+  HttpMethod,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  type ResponseContext,
+} from '@kubernetes/client-node';
 import type { KubeObject, ResourceType } from './api.js';
 
 function collectionPath(type: ResourceType, namespace: string): string {
@@ -13,7 +20,10 @@ function collectionPath(type: ResourceType, namespace: string): string {
 
 export class ResourceReads extends KubernetesObjectApi {
   async getOne(type: ResourceType, namespace: string, name: string): Promise<KubeObject> {
-    return this.getJson(`${collectionPath(type, namespace)}/${encodeURIComponent(name)}`, {});
+    return (await this.getJson(
+      `${collectionPath(type, namespace)}/${encodeURIComponent(name)}`,
+      {},
+    )) as KubeObject;
   }
 
   async listSome(
@@ -28,11 +38,25 @@ export class ResourceReads extends KubernetesObjectApi {
     return Array.isArray(list.items) ? (list.items as KubeObject[]) : [];
   }
 
-  private async getJson(path: string, query: Record<string, string>): Promise<KubeObject> {
+  private async getJson(path: string, query: Record<string, string>): Promise<unknown> {
     const context = this.configuration.baseServer.makeRequestContext(path, HttpMethod.GET);
     context.setHeaderParam('Accept', 'application/json');
     for (const [key, value] of Object.entries(query)) context.setQueryParam(key, value);
-    // 'any' tells client-node's serializer to keep the parsed JSON as it is.
-    return (await this.requestPromise(context, 'any')) as unknown as KubeObject;
+    return this.requestPromise(context);
+  }
+
+  /** The body as parsed JSON, nothing converted; errors as client-node's own (status in `code`). */
+  protected override async processResponse<T extends KubernetesObject>(
+    response: ResponseContext,
+  ): Promise<T> {
+    if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) {
+      return JSON.parse(await response.body.text()) as T;
+    }
+    throw new ApiException(
+      response.httpStatusCode,
+      'Unsuccessful HTTP Request',
+      await response.getBodyAsAny(),
+      response.headers,
+    );
   }
 }

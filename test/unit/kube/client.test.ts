@@ -357,6 +357,78 @@ describe('requests', () => {
   });
 });
 
+describe('reads of resources outside Flux', () => {
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'apps', generation: 1, creationTimestamp: '2026-11-29T16:13:31Z' },
+    spec: { replicas: 1, selector: { matchLabels: { app: 'web' } } },
+    status: {
+      observedGeneration: 1,
+      conditions: [
+        {
+          type: 'Progressing',
+          status: 'False',
+          lastTransitionTime: '2026-11-29T16:14:31Z',
+          reason: 'ProgressDeadlineExceeded',
+          message: 'ReplicaSet "web-666db6db68" has timed out progressing.',
+        },
+      ],
+    },
+  };
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web-666db6db68-l47cf', namespace: 'apps', labels: { app: 'web' } },
+    status: { phase: 'Pending' },
+  };
+
+  beforeAll(() => {
+    server.serve('apps', 'v1', [{ kind: 'Deployment', plural: 'deployments' }]);
+    server.put('apps/v1/apps/deployments', deployment as unknown as FluxObject);
+    server.put('v1/apps/pods', pod as unknown as FluxObject);
+  });
+
+  it('gets an apps/v1 object at its path, as the API sent it (times stay strings)', async () => {
+    const api = await connect({}, { token: TOKEN });
+    const got = await api.getResource({ apiVersion: 'apps/v1', plural: 'deployments' }, 'apps', 'web');
+    expect(server.requests.at(-1)?.path).toBe('/apis/apps/v1/namespaces/apps/deployments/web');
+    expect(got?.status).toEqual(deployment.status);
+    expect(got?.metadata.creationTimestamp).toBe('2026-11-29T16:13:31Z');
+    expect(await api.getResource({ apiVersion: 'apps/v1', plural: 'deployments' }, 'apps', 'nope')).toBe(
+      undefined,
+    );
+  });
+
+  it('lists core/v1 pods under /api/v1 with the label selector and the limit', async () => {
+    const api = await connect({}, { token: TOKEN });
+    const pods = await api.listResources({ apiVersion: 'v1', plural: 'pods' }, 'apps', {
+      labelSelector: 'app=web,tier in (a,b)',
+      limit: 100,
+    });
+    expect(pods.map((p) => p.metadata.name)).toEqual(['web-666db6db68-l47cf']);
+    const request = server.requests.at(-1)!;
+    expect(request.path).toBe('/api/v1/namespaces/apps/pods');
+    expect(request.query.get('labelSelector')).toBe('app=web,tier in (a,b)');
+    expect(request.query.get('limit')).toBe('100');
+  });
+
+  it('names the resource and namespace when a read is forbidden', async () => {
+    const api = await connect({}, { token: TOKEN });
+    server.permission = (_user, verb, resource) => !(verb === 'list' && resource === 'pods');
+    try {
+      const error = (await api
+        .listResources({ apiVersion: 'v1', plural: 'pods' }, 'apps', { labelSelector: 'app=web' })
+        .catch((e: Error) => e)) as Error;
+      expect(error.message).toBe(
+        'pods list in apps: HTTP 403 Forbidden: pods is forbidden: User "token-user" cannot list resource "pods" in API group "" in the namespace "apps"',
+      );
+    } finally {
+      server.permission = () => true;
+    }
+  });
+});
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();

@@ -272,6 +272,11 @@ export class FakeApiServer {
       });
       return;
     }
+    const coreObject = /^\/api\/v1\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(path);
+    if (coreObject && method === 'GET') {
+      this.coreRead(user, coreObject[1]!, coreObject[2]!, coreObject[3], res);
+      return;
+    }
     const discovery = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
     if (discovery) {
       const kinds = this.served.get(`${discovery[1]}/${discovery[2]}`);
@@ -339,6 +344,27 @@ export class FakeApiServer {
       return;
     }
     this.json(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
+  }
+
+  /** Core objects (pods) live under the prefix `v1/<namespace>/<plural>`: a get or a list, with RBAC. */
+  private coreRead(
+    user: string,
+    ns: string,
+    plural: string,
+    name: string | undefined,
+    res: ServerResponse,
+  ): void {
+    const verb = name ? 'get' : 'list';
+    if (!this.permission(user, verb, plural, ns)) {
+      const said = `${plural} is forbidden: User "${user}" cannot ${verb} resource "${plural}" in API group "" in the namespace "${ns}"`;
+      this.json(res, 403, status(403, 'Forbidden', said));
+      return;
+    }
+    const prefix = `v1/${ns}/${plural}`;
+    if (!name) return this.list(prefix, res);
+    const existing = this.objects.get(`${prefix}/${name}`);
+    if (existing) this.json(res, 200, existing);
+    else this.json(res, 404, status(404, 'NotFound', `${plural} "${name}" not found`));
   }
 
   private list(prefix: string, res: ServerResponse): void {
