@@ -361,7 +361,10 @@ export class FakeApiServer {
       return;
     }
     const prefix = `v1/${ns}/${plural}`;
-    if (!name) return this.list(prefix, res);
+    if (!name) {
+      this.list(prefix, res);
+      return;
+    }
     const existing = this.objects.get(`${prefix}/${name}`);
     if (existing) this.json(res, 200, existing);
     else this.json(res, 404, status(404, 'NotFound', `${plural} "${name}" not found`));
