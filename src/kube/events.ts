@@ -20,7 +20,10 @@ export function toKubeEvent(event: CoreV1Event): KubeEvent {
     reason: event.reason ?? '',
     message: event.message ?? '',
     ...(when ? { lastTimestamp: when } : {}),
-    ...(event.count !== undefined ? { count: event.count } : {}),
+    // The scheduler's events.k8s.io events count repeats in series.count and leave count empty.
+    ...((event.count ?? event.series?.count) !== undefined
+      ? { count: event.count ?? event.series?.count }
+      : {}),
     involvedObject: {
       kind: event.involvedObject.kind ?? '',
       name: event.involvedObject.name ?? '',

@@ -95,6 +95,11 @@ class Reads {
     return started;
   }
 
+  /** A workload a list already returned: not read again. */
+  remember(ref: WorkloadRef, obj: KubeObject): void {
+    this.done.set(`get ${refKey(ref)}`, Promise.resolve(obj));
+  }
+
   workload(ref: WorkloadRef): Promise<KubeObject | undefined> {
     return this.once(`get ${refKey(ref)}`, () =>
       this.api.getResource(WORKLOAD_KINDS[ref.kind], ref.namespace, ref.name),
@@ -107,13 +112,17 @@ class Reads {
     );
   }
 
-  /** Warning events only, newest first. */
+  /** Warning events only, newest first, repeats of one reason and message counted once. */
   async warnings(ref: ObjectRef): Promise<KubeEvent[]> {
     const events = await this.once(`events ${refKey(ref)}`, () => this.api.events(ref));
-    return events
-      .filter((e) => e.type === 'Warning')
-      .reverse()
-      .slice(0, MAX_EVENTS);
+    const said = new Map<string, KubeEvent>();
+    for (const e of events.filter((e) => e.type === 'Warning').reverse()) {
+      const key = `${e.reason}\n${e.message}`;
+      const newer = said.get(key);
+      if (newer) newer.count = (newer.count ?? 1) + (e.count ?? 1);
+      else said.set(key, { ...e });
+    }
+    return [...said.values()].slice(0, MAX_EVENTS);
   }
 }
 
@@ -177,7 +186,7 @@ async function explainWorkload(reads: Reads, ref: WorkloadRef): Promise<Workload
 }
 
 /**
- * The workloads of the scope that are not ready, when the controller's message named none: the ones it
+ * The workloads of the scope that are not ready, besides those the controller's message named: the ones it
  * applied or health-checks by name, then those carrying its labels.
  */
 async function unreadyAmong(reads: Reads, scope: WorkloadScope, notes: string[]): Promise<WorkloadRef[]> {
@@ -204,9 +213,11 @@ async function unreadyAmong(reads: Reads, scope: WorkloadScope, notes: string[])
     for (const l of lists) {
       if (l.status === 'rejected') notes.push(errorText(l.reason));
       else
-        for (const obj of l.value.items)
-          if (!workloadState(l.value.kind, obj).ready)
-            found.push({ kind: l.value.kind, namespace: labelled.namespace, name: obj.metadata.name });
+        for (const obj of l.value.items) {
+          const ref = { kind: l.value.kind, namespace: labelled.namespace, name: obj.metadata.name };
+          reads.remember(ref, obj);
+          if (!workloadState(ref.kind, obj).ready) found.push(ref);
+        }
     }
   }
   return found;
@@ -214,7 +225,9 @@ async function unreadyAmong(reads: Reads, scope: WorkloadScope, notes: string[])
 
 async function explainObject(reads: Reads, scope: WorkloadScope): Promise<WorkloadReport> {
   const notes: string[] = [];
-  const wanted = scope.named.length ? scope.named : await unreadyAmong(reads, scope, notes);
+  // A fail-fast message names only the workloads that failed; others may still be unready beside them.
+  const others = scope.named.length < MAX_WORKLOADS ? await unreadyAmong(reads, scope, notes) : [];
+  const wanted = [...scope.named, ...others];
   if (!wanted.length && !notes.length) {
     notes.push('no Deployment, StatefulSet, DaemonSet or Job of it is unready now');
   }

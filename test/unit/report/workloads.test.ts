@@ -189,6 +189,53 @@ describe('collectWorkloads', () => {
     ]);
   });
 
+  it('after a fail-fast message that names one failed Deployment, adds the others still unready, named first', async () => {
+    const cluster = new Cluster();
+    for (const name of ['a', 'b', 'c', 'd']) cluster.addResource(DEPLOYMENTS, stuckDeployment(name, NS));
+    cluster.addResource(DEPLOYMENTS, readyDeployment('e', NS));
+    const ks = failedKustomization(
+      `health check failed after 10s: failed early due to stalled resources: [Deployment/${NS}/c status: 'Failed']`,
+      (obj) => {
+        obj.spec = { ...obj.spec, wait: true };
+        obj.status!.inventory = {
+          entries: ['a', 'b', 'c', 'd', 'e'].map((n) => ({ id: `${NS}_${n}_apps_Deployment`, v: 'v1' })),
+        };
+      },
+    );
+    const report = (await collectWorkloads(cluster, runOf([ks, 'failed']))).values().next().value!;
+    expect(report.findings.map((f) => f.ref.name)).toEqual(['c', 'a', 'b']);
+    expect(report.notes).toEqual([`1 more not shown: Deployment ${NS}/d`]);
+  });
+
+  it('does not read again a workload its label list returned', async () => {
+    const cluster = new Cluster();
+    const hr = structuredClone(installFailed) as FluxObject;
+    const labels = {
+      'helm.toolkit.fluxcd.io/name': hr.metadata.name,
+      'helm.toolkit.fluxcd.io/namespace': hr.metadata.namespace!,
+    };
+    hr.status!.conditions = [
+      {
+        type: 'Reconciling',
+        status: 'True',
+        reason: 'Progressing',
+        message: "Running 'upgrade' action with timeout of 5m0s",
+      },
+      {
+        type: 'Ready',
+        status: 'Unknown',
+        reason: 'Progressing',
+        message: "Running 'upgrade' action with timeout of 5m0s",
+      },
+    ];
+    cluster.addResource(DEPLOYMENTS, stuckDeployment('web', hr.metadata.namespace!, { labels }));
+    const before = cluster.requestCount();
+    const report = (await collectWorkloads(cluster, runOf([hr, 'timed-out']))).values().next().value!;
+    expect(report.findings.map((f) => f.ref.name)).toEqual(['web']);
+    // Four lists (one per workload kind), then the pods and the events: no get.
+    expect(cluster.requestCount() - before).toBe(4 + 2);
+  });
+
   it('reads at most three workloads and three pods each, and says how many it left out', async () => {
     const cluster = new Cluster();
     const names = ['a', 'b', 'c', 'd', 'e'];
