@@ -104,6 +104,7 @@ export {
   helmRelease,
   helmRepository,
   kustomization,
+  unschedulableDeployment,
 } from './lab/flux-manifests.js';
 
 export interface Fleet {

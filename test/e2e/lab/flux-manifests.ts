@@ -90,3 +90,30 @@ export function configMap(name: string, data: Record<string, string>): string {
   const lines = Object.entries(data).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`);
   return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n${lines.join('\n')}\n`;
 }
+
+/**
+ * A Deployment no node of the lab can run (there is no kubelet): kube-scheduler calls its pod Unschedulable,
+ * and `progressDeadlineSeconds` after it started, kube-controller-manager calls it ProgressDeadlineExceeded.
+ * `name` may be a Helm template expression.
+ */
+export function unschedulableDeployment(name: string, progressDeadlineSeconds: number): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  replicas: 1
+  progressDeadlineSeconds: ${progressDeadlineSeconds}
+  selector:
+    matchLabels:
+      app: ${name}
+  template:
+    metadata:
+      labels:
+        app: ${name}
+    spec:
+      containers:
+        - name: app
+          image: registry.invalid/app:1
+`;
+}

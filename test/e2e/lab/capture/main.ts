@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { ensureBinaries } from '../binaries.js';
 import { startLab } from '../lab.js';
 import { captureDiffs } from './diff.js';
+import { captureHealthChecks } from './health-checks.js';
 import { captureOperator, captureReceiver, captureWorkloads } from './programs.js';
 import { captureGitFailures, captureHelm, captureKustomizations } from './scenarios.js';
 import { fixtureStore } from './store.js';
@@ -25,6 +26,7 @@ export async function main(repoRoot: string, only: string[]): Promise<void> {
     operator: captureOperator,
     workloads: captureWorkloads,
     diff: captureDiffs,
+    'health-checks': captureHealthChecks,
   };
   try {
     for (const [name, capture] of Object.entries(groups)) {
