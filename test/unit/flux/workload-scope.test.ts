@@ -197,7 +197,9 @@ describe('inventory ids', () => {
       'apps_web_extensions_Deployment',
       'broken',
     ]);
-    expect(inventoryWorkloads(KUSTOMIZATION.inventory!(obj)).map((r) => `${r.kind}/${r.namespace}/${r.name}`)).toEqual([
+    expect(
+      inventoryWorkloads(KUSTOMIZATION.inventory!(obj)).map((r) => `${r.kind}/${r.namespace}/${r.name}`),
+    ).toEqual([
       'Deployment/apps/web',
       'StatefulSet/apps/db',
       'DaemonSet/kube-system/agent',
