@@ -61,7 +61,7 @@ export interface WorkloadReadOptions {
 
 const MAX_OBJECTS = 5;
 const MAX_WORKLOADS = 3;
-// Workloads read to find the unready ones when the controller's message names none.
+// Workloads read to find the unready ones besides those the controller's message names.
 const MAX_CANDIDATES = 12;
 const MAX_LISTED = 50;
 const MAX_POD_LIST = 100;
