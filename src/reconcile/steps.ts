@@ -159,7 +159,11 @@ export function timeoutEnding(
     ? `${verdict.reason}${verdict.message ? `: ${verdict.message}` : ''}`
     : 'no status seen';
   const handled = step.token === undefined || step.latest.status?.lastHandledReconcileAt === step.token;
-  const hint = handled ? '' : ` The request was never handled: is ${planned.kind.controller} running?`;
+  // A controller handles a new request only after its current reconcile ends (a health check waits up to
+  // the object's spec.timeout), so an unhandled request means busy as often as stopped.
+  const hint = handled
+    ? ''
+    : ` The request was never handled: ${planned.kind.controller} was still busy with an earlier reconcile of it (health checks wait up to its spec.timeout), or is not running.`;
   const message = `Timed out after ${limit} waiting for ${waiting}. Last status: ${last}.${hint}`;
   return { outcome: 'timed-out', ok: false, reason: verdict?.reason ?? 'Unknown', message };
 }
