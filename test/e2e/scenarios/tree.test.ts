@@ -154,6 +154,8 @@ describe('a newer commit that contains the expected one', () => {
       await lab.apply([
         gitRepository('github', `${server.serverUrl}/org/fleet.git`, { namespace: fleet.ns }),
       ]);
+      // Its first fetch is done before the two pushes: the action's request is what fetches the newer one.
+      await lab.waitForReady('GitRepository', fleet.ns, 'github', { timeoutMs: 60_000 });
       const first = await commitChildren(
         { 'apps/db/cm.yaml': configMap('db', { version: '4' }) },
         'api first',
