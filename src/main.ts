@@ -4,6 +4,7 @@
 import * as core from '@actions/core';
 import { diffCommand } from './diff/command.js';
 import { formatDuration } from './duration.js';
+import { errorMessage } from './error-message.js';
 import { readConfig } from './inputs/read.js';
 import type { Config } from './inputs/types.js';
 import { installStep } from './install/installer.js';
@@ -52,7 +53,7 @@ export async function run(): Promise<void> {
     }
   } catch (error) {
     // Outputs a later step may test, and a summary a person reads, even when the run never started.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     core.setOutput('ready', 'false');
     if (summary) await reportStopped(message);
     core.setFailed(message);
@@ -116,11 +117,11 @@ async function reconcile(config: Config, fluxVersion: string): Promise<RunResult
   // outputs first, and a failure to read an extra only leaves it out.
   const [related, health, workloads] = await Promise.all([
     collectRelated(api, result).catch((error) => {
-      core.debug(`could not read related objects: ${String(error)}`);
+      core.debug(`could not read related objects: ${errorMessage(error)}`);
       return undefined;
     }),
     collectHealth(api, settings.namespace).catch((error) => {
-      core.debug(`could not read namespace health: ${String(error)}`);
+      core.debug(`could not read namespace health: ${errorMessage(error)}`);
       return undefined;
     }),
     collectWorkloads(api, result, { signal: AbortSignal.timeout(WORKLOAD_READS_MS) }).catch((error) => {

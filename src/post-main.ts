@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { errorMessage } from './error-message.js';
 import { cleanupKubeconfig } from './kube/kubeconfig-file.js';
 
 /** The post step: removes the kubeconfig the main step wrote, even when it failed. Never fails the job. */
@@ -6,6 +7,6 @@ export async function runPost(): Promise<void> {
   try {
     await cleanupKubeconfig();
   } catch (error) {
-    core.warning(`flux-reconcile cleanup: ${error instanceof Error ? error.message : String(error)}`);
+    core.warning(`flux-reconcile cleanup: ${errorMessage(error)}`);
   }
 }

@@ -2,6 +2,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { getExecOutput } from '@actions/exec';
+import { errorMessage } from '../error-message.js';
 
 /** Runs `<path> version --client -o json` and returns the version it reports, without the leading v. */
 export async function readFluxVersion(path: string): Promise<string> {
@@ -14,7 +15,7 @@ export async function readFluxVersion(path: string): Promise<string> {
       ignoreReturnCode: true,
     });
   } catch (error) {
-    throw new Error(`Could not run ${command}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`Could not run ${command}: ${errorMessage(error)}`);
   }
   const output = result.stdout.trim();
   if (result.exitCode !== 0) {

@@ -1,12 +1,16 @@
 // HTTP GET with retries: release hosts and mirrors fail transiently (5xx, resets, cut-off bodies), and one
-// such blip should not fail a deployment. A 404 or other client error is final and is never retried.
+// such blip should not fail a deployment. What is worth another try, and how soon, is the action's one
+// rule (retry.ts): a 404 or other client error is final, a Retry-After is honoured.
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as core from '@actions/core';
 import { HttpClient, type HttpClientResponse } from '@actions/http-client';
-import { formatMs } from './units.js';
+import { formatDuration } from '../duration.js';
+import { errorMessage } from '../error-message.js';
+import { type FailureAdvice, isRetriableStatus, retry, retryAfterMs } from '../retry.js';
+import { formatBytes } from './units.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first one included. */
@@ -30,10 +34,22 @@ const USER_AGENT = 'flux-reconcile';
 /** The server answered with a status that is not 200. The URL in the message has no credentials. */
 export class HttpStatusError extends Error {
   readonly status: number;
+  /** The server's Retry-After, in milliseconds. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(url: string, status: number, statusText: string, method = 'GET') {
+  constructor(url: string, status: number, statusText: string, method = 'GET', retryAfter?: unknown) {
     super(`${method} ${redactUrl(url)}: HTTP ${status}${statusText ? ` ${statusText}` : ''}`);
     this.status = status;
+    this.retryAfterMs = retryAfterMs(retryAfter);
+  }
+}
+
+/** The body is larger than what the action ever expects at this URL: a wrong URL or a hostile server. */
+export class TooLargeError extends Error {
+  constructor(url: string, limit: number) {
+    super(
+      `GET ${redactUrl(url)}: the answer is larger than ${formatBytes(limit)}, far more than expected; refusing to read it`,
+    );
   }
 }
 
@@ -44,18 +60,16 @@ export class TruncatedBodyError extends Error {
   }
 }
 
-function isRetriable(error: unknown): boolean {
+function advise(error: unknown): FailureAdvice {
   if (error instanceof HttpStatusError) {
-    return error.status >= 500 || error.status === 408 || error.status === 429;
+    const after = error.retryAfterMs;
+    return {
+      retriable: isRetriableStatus(error.status),
+      ...(after !== undefined ? { retryAfterMs: after } : {}),
+    };
   }
-  return true; // network errors, resets, timeouts, truncated bodies
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  // Node's network errors keep the useful part (ECONNREFUSED, the address) in the cause.
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
+  // Network errors, resets, timeouts, truncated bodies.
+  return { retriable: !(error instanceof TooLargeError) };
 }
 
 /** Runs `attempt` until it succeeds, a non-retriable error occurs, or the attempts run out. */
@@ -64,23 +78,28 @@ export async function withRetries<T>(
   policy: RetryPolicy,
   attempt: () => Promise<T>,
 ): Promise<T> {
-  let delay = policy.baseDelayMs;
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!isRetriable(error)) throw error;
-      // Our own errors start with `${what}: `; do not say it twice.
-      const reason = describe(error).replace(`${what}: `, '');
-      if (n >= policy.attempts) {
-        throw new Error(`${what} failed after ${n} attempts: ${reason}`, { cause: error });
-      }
-      core.info(
-        `${what} failed (${reason}); retrying in ${formatMs(delay)} (attempt ${n + 1} of ${policy.attempts})`,
-      );
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = Math.min(delay * 2, policy.maxDelayMs);
-    }
+  let attempts = 0;
+  // Our own errors start with `${what}: `; do not say it twice.
+  const reason = (error: unknown) => errorMessage(error).replace(`${what}: `, '');
+  try {
+    return await retry(
+      (n) => {
+        attempts = n;
+        return attempt();
+      },
+      {
+        attempts: policy.attempts,
+        backoff: { initialMs: policy.baseDelayMs, maxMs: policy.maxDelayMs },
+        advise,
+        onRetry: (error, delayMs, next) =>
+          core.info(
+            `${what} failed (${reason(error)}); retrying in ${formatDuration(delayMs)} (attempt ${next} of ${policy.attempts})`,
+          ),
+      },
+    );
+  } catch (error) {
+    if (attempts <= 1 || !advise(error).retriable) throw error;
+    throw new Error(`${what} failed after ${attempts} attempts: ${reason(error)}`, { cause: error });
   }
 }
 
@@ -121,7 +140,8 @@ async function get(url: string, options: RequestOptions): Promise<HttpClientResp
   const status = response.message.statusCode ?? 0;
   if (status !== 200) {
     response.message.resume(); // drain, so the socket is released
-    throw new HttpStatusError(url, status, response.message.statusMessage ?? '');
+    const retryAfter = response.message.headers['retry-after'];
+    throw new HttpStatusError(url, status, response.message.statusMessage ?? '', 'GET', retryAfter);
   }
   return response;
 }
@@ -132,23 +152,33 @@ function expectedLength(response: HttpClientResponse): number | undefined {
   return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
 }
 
-/** Streams the body through `sink`, failing with TruncatedBodyError when fewer bytes arrive than announced. */
+/**
+ * Streams the body through `sink`, failing with TruncatedBodyError when fewer bytes arrive than announced,
+ * and with TooLargeError as soon as more than `maxBytes` are announced or arrive.
+ */
 async function receive(
   url: string,
   response: HttpClientResponse,
   sink: NodeJS.WritableStream,
+  maxBytes = Number.POSITIVE_INFINITY,
 ): Promise<number> {
   const expected = expectedLength(response);
+  if (expected !== undefined && expected > maxBytes) {
+    response.message.destroy();
+    throw new TooLargeError(url, maxBytes);
+  }
   let received = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       received += chunk.length;
-      done(null, chunk);
+      if (received > maxBytes) done(new TooLargeError(url, maxBytes));
+      else done(null, chunk);
     },
   });
   try {
     await pipeline(response.message, counter, sink);
   } catch (error) {
+    if (error instanceof TooLargeError) throw error;
     if (expected !== undefined && received < expected)
       throw new TruncatedBodyError(url, received, expected, error);
     throw error;
@@ -170,8 +200,12 @@ export async function downloadFile(url: string, dest: string, options: RequestOp
   });
 }
 
-/** Downloads `url` as text. */
-export async function downloadText(url: string, options: RequestOptions = {}): Promise<string> {
+/** Downloads `url` as text of at most `maxBytes`. */
+export async function downloadText(
+  url: string,
+  maxBytes: number,
+  options: RequestOptions = {},
+): Promise<string> {
   return withRetries(`GET ${redactUrl(url)}`, options.retry ?? DEFAULT_RETRY, async () => {
     const response = await get(url, options);
     const chunks: Buffer[] = [];
@@ -181,7 +215,7 @@ export async function downloadText(url: string, options: RequestOptions = {}): P
         done();
       },
     });
-    await receive(url, response, collect);
+    await receive(url, response, collect, maxBytes);
     return Buffer.concat(chunks).toString('utf8');
   });
 }

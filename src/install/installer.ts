@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import * as tc from '@actions/tool-cache';
+import { formatDuration } from '../duration.js';
 import type { InstallConfig } from '../inputs/types.js';
 import { findOnPath, readFluxVersion } from './binary.js';
+import { checkBinaryHash, recordBinaryHash } from './cache-record.js';
 import { verifyChecksum } from './checksum.js';
 import {
   DEFAULT_RETRY,
@@ -18,11 +20,14 @@ import {
   redactUrl,
 } from './download.js';
 import { assetName, checksumsName, detectPlatform, type Platform } from './platform.js';
-import { formatBytes, formatMs, since } from './units.js';
+import { formatBytes, since } from './units.js';
 import { type GitHubEndpoints, githubEndpoints, parseVersionInput, resolveVersion } from './version.js';
 
 /** The tool-cache name; entries live at `$RUNNER_TOOL_CACHE/flux2/<version>/<arch>`. */
 export const TOOL_NAME = 'flux2';
+
+// flux's checksums file is about 1 KiB (one line per asset); a larger answer is not a checksums file.
+const MAX_CHECKSUMS_BYTES = 64 * 1024;
 
 /** What tests (and unusual runners) may change; everything defaults to this runner. */
 export interface InstallOptions {
@@ -74,19 +79,21 @@ async function downloadToCache(
   try {
     let start = performance.now();
     const sumsUrl = `${base}/${sums}`;
-    const checksums = await fetchOrExplain(sumsUrl, version, () => downloadText(sumsUrl, { retry }));
+    const checksums = await fetchOrExplain(sumsUrl, version, () =>
+      downloadText(sumsUrl, MAX_CHECKSUMS_BYTES, { retry }),
+    );
     const archive = join(workDir, asset);
     const archiveUrl = `${base}/${asset}`;
     const bytes = await fetchOrExplain(archiveUrl, version, () =>
       downloadFile(archiveUrl, archive, { retry }),
     );
     core.info(
-      `Downloaded ${redactUrl(archiveUrl)} (${formatBytes(bytes)}) and ${sums} in ${formatMs(since(start))}`,
+      `Downloaded ${redactUrl(archiveUrl)} (${formatBytes(bytes)}) and ${sums} in ${formatDuration(since(start))}`,
     );
 
     start = performance.now();
     const sha256 = await verifyChecksum(archive, asset, checksums, sums);
-    core.info(`Verified the SHA-256 of ${asset}: ${sha256} (${formatMs(since(start))})`);
+    core.info(`Verified the SHA-256 of ${asset}: ${sha256} (${formatDuration(since(start))})`);
 
     start = performance.now();
     const target = join(workDir, 'extracted');
@@ -97,21 +104,37 @@ async function downloadToCache(
     const binary = join(extracted, platform.binary);
     if (!existsSync(binary))
       throw new Error(`${asset} from ${redactUrl(archiveUrl)} holds no ${platform.binary}`);
-    core.info(`Extracted ${platform.binary} from ${asset} (${formatMs(since(start))})`);
+    core.info(`Extracted ${platform.binary} from ${asset} (${formatDuration(since(start))})`);
 
     await checkVersion(
       binary,
       version,
       `${redactUrl(archiveUrl)} does not hold the release it is named after`,
     );
+    const binarySha256 = await recordBinaryHash(extracted, platform.binary);
+    core.debug(`${platform.binary} from the verified archive has SHA-256 ${binarySha256}`);
 
     start = performance.now();
     const cacheDir = await tc.cacheDir(extracted, TOOL_NAME, version, platform.arch);
-    core.info(`Cached flux ${version} in ${cacheDir} (${formatMs(since(start))})`);
+    core.info(`Cached flux ${version} in ${cacheDir} (${formatDuration(since(start))})`);
     return cacheDir;
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** A cache entry is used only when its binary still has the SHA-256 recorded when the action installed it. */
+async function trustCached(dir: string, platform: Platform): Promise<boolean> {
+  const check = await checkBinaryHash(dir, platform.binary);
+  if (check.ok) {
+    core.debug(`tool cache: ${platform.binary} in ${dir} has the recorded SHA-256 ${check.sha256}`);
+    return true;
+  }
+  const said = `The tool cache entry ${dir} is not used: ${check.problem}. Downloading flux again.`;
+  // A missing record is an entry from before records were kept; a wrong hash is worth a person's look.
+  if (check.missing) core.info(said);
+  else core.warning(said);
+  return false;
 }
 
 /**
@@ -134,7 +157,7 @@ export async function installFlux(cfg: InstallConfig, options: InstallOptions = 
   });
 
   let dir = tc.find(TOOL_NAME, version, platform.arch);
-  const cached = dir !== '' && existsSync(join(dir, platform.binary));
+  const cached = dir !== '' && existsSync(join(dir, platform.binary)) && (await trustCached(dir, platform));
   if (cached) {
     core.info(`Found flux ${version} for ${platform.os}/${platform.arch} in the tool cache: ${dir}`);
     await checkVersion(
@@ -149,7 +172,7 @@ export async function installFlux(cfg: InstallConfig, options: InstallOptions = 
   core.addPath(dir);
   const path = join(dir, platform.binary);
   core.info(
-    `flux ${version} is on PATH: ${path} (${cached ? 'cached' : 'installed'} in ${formatMs(since(started))})`,
+    `flux ${version} is on PATH: ${path} (${cached ? 'cached' : 'installed'} in ${formatDuration(since(started))})`,
   );
   return { version, path, cached };
 }

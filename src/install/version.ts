@@ -2,8 +2,13 @@
 // the official flux setup action does: the GitHub API when there is a token, else the redirect of
 // `<server>/fluxcd/flux2/releases/latest` (which needs no token and no API rate limit).
 import * as core from '@actions/core';
+import { formatDuration } from '../duration.js';
+import { errorMessage } from '../error-message.js';
 import { DEFAULT_RETRY, downloadText, type RetryPolicy, redirectLocation } from './download.js';
-import { formatMs, since } from './units.js';
+import { since } from './units.js';
+
+// A release's JSON is a few tens of KiB (its notes and asset list); anything far larger is not GitHub's answer.
+export const MAX_API_ANSWER_BYTES = 1024 * 1024;
 
 const EXACT_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 
@@ -49,7 +54,7 @@ function versionFromTag(tag: string, source: string): string {
 
 async function latestFromApi(options: ResolveOptions): Promise<string> {
   const url = `${options.github.apiUrl}/repos/fluxcd/flux2/releases/latest`;
-  const body = await downloadText(url, {
+  const body = await downloadText(url, MAX_API_ANSWER_BYTES, {
     retry: options.retry ?? DEFAULT_RETRY,
     headers: {
       authorization: `Bearer ${options.token}`,
@@ -83,20 +88,20 @@ export async function resolveVersion(version: string, options: ResolveOptions): 
   if (options.token) {
     try {
       const resolved = await latestFromApi(options);
-      core.info(`Resolved flux latest to ${resolved} with the GitHub API (${formatMs(since(start))})`);
+      core.info(`Resolved flux latest to ${resolved} with the GitHub API (${formatDuration(since(start))})`);
       return resolved;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       failures.push(message);
       core.info(`The GitHub API did not tell the latest flux release (${message}); asking the releases page`);
     }
   }
   try {
     const resolved = await latestFromRedirect(options);
-    core.info(`Resolved flux latest to ${resolved} from the releases page (${formatMs(since(start))})`);
+    core.info(`Resolved flux latest to ${resolved} from the releases page (${formatDuration(since(start))})`);
     return resolved;
   } catch (error) {
-    failures.push(error instanceof Error ? error.message : String(error));
+    failures.push(errorMessage(error));
   }
   throw new Error(
     `Could not resolve \`version: latest\` (${failures.join('; ')}). ` +

@@ -1,7 +1,8 @@
-// A KubeConfig that explains exec credential plugin failures, masks the credential a plugin returns, and
-// runs the plugin once, not once per concurrent request: client-node caches the credential only after
-// the first run has finished.
+// A KubeConfig that explains exec credential plugin failures, masks the credential a plugin returns,
+// runs the plugin once, not once per concurrent request (client-node caches the credential only after
+// the first run has finished), and sends every request over the cluster's keep-alive connections.
 import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
+import { ConnectionPools } from './connections.js';
 import { execCommandOf, explainExecFailure } from './exec-plugins.js';
 import { maskSecret } from './secrets.js';
 
@@ -12,6 +13,7 @@ function maskAuthorization(header: unknown): void {
 
 export class GuardedKubeConfig extends KubeConfig {
   private execReady?: Promise<void>;
+  private readonly connections = new ConnectionPools();
 
   /** A copy of kc (its clusters, users, contexts and current context) with the guard. */
   static from(kc: KubeConfig): GuardedKubeConfig {
@@ -43,6 +45,18 @@ export class GuardedKubeConfig extends KubeConfig {
       throw explainExecFailure(error, user);
     }
     if (execCommandOf(user)) maskAuthorization(context.getHeaders().Authorization);
+    // Keyed like client-node's own agent cache: the TLS identity belongs to the cluster/user pair.
+    const key = JSON.stringify([
+      this.getCurrentCluster()?.name,
+      this.getCurrentCluster()?.server,
+      user?.name,
+    ]);
+    context.setDispatcher(this.connections.pool(key, context.getDispatcher()));
+  }
+
+  /** Closes every connection this config opened; requests still in flight fail. */
+  closeConnections(): Promise<void> {
+    return this.connections.close();
   }
 
   /** Runs the plugin through client-node (which caches its credential) and masks what it returned. */

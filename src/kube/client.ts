@@ -1,5 +1,7 @@
 // ClusterApi on @kubernetes/client-node 2.x: custom objects for Flux kinds, core/v1 events, Watch for
-// streams. Every request is counted, has a timeout, and fails with a message that names the object.
+// streams. Every request is counted, waits for one of a bounded number of slots, goes over the cluster's
+// keep-alive connections, is retried by the action's one rule (retry.ts) until the step's deadline, and
+// fails with a message that names the object.
 import {
   AuthorizationV1Api,
   type Configuration,
@@ -16,27 +18,40 @@ import {
   VersionApi,
   Watch,
 } from '@kubernetes/client-node';
+import type { BackoffOptions } from '../backoff.js';
+import { Deadline } from '../deadline.js';
+import { formatDuration } from '../duration.js';
 import { apiVersionOf, type FluxKind } from '../flux/kinds.js';
 import { describeRef, type ObjectRef } from '../flux/refs.js';
 import type { FluxObject, KubeEvent } from '../flux/types.js';
+import { retry } from '../retry.js';
 import type { ClusterApi, KubeObject, ListResult, ResourceType, WatchHandler } from './api.js';
 import { GuardedKubeConfig } from './auth-guard.js';
-import { type BackoffOptions, sleep } from './backoff.js';
 import { ClusterAccessError, describeError, httpStatusOf, withContext } from './errors.js';
 import { toKubeEvent } from './events.js';
+import { RequestSlots } from './request-slots.js';
 import { ResourceReads } from './resource-reads.js';
+import { adviseOnKubeFailure } from './transient.js';
 import { runWatch, type WatchStream } from './watch.js';
 
 export interface ClusterApiOptions {
-  /** Per request (not per watch stream). */
+  /** Per request attempt (not per watch stream). */
   requestTimeoutMs?: number;
   /** A watch stream that delivers nothing (not even a bookmark) for this long is reopened. */
   watchIdleMs?: number;
   /** Asks the API server to end each watch stream after this long (it is then resumed). */
   watchTimeoutSeconds?: number;
   backoff?: BackoffOptions;
-  /** Attempts of a merge patch that meets 409 Conflict. */
-  conflictAttempts?: number;
+  /**
+   * The step's deadline: requests are retried until it, and none outlives it. Without one, each request
+   * retries for at most `retryWindowMs`.
+   */
+  deadline?: Deadline;
+  retryWindowMs?: number;
+  /** API requests in flight at once; the rest wait for a slot. */
+  maxInFlight?: number;
+  /** Told about each retry, for the debug log. */
+  onRetry?: (what: string, error: unknown, delayMs: number) => void;
 }
 
 /** What preflight asks of the cluster; KubeClusterApi implements it, tests may fake it. */
@@ -58,15 +73,17 @@ const DEFAULTS = {
   watchIdleMs: 90_000,
   watchTimeoutSeconds: 300,
   backoff: { initialMs: 500, maxMs: 30_000 },
-  conflictAttempts: 5,
+  retryWindowMs: 60_000,
+  // Enough to read a namespace's objects quickly; few enough that the API server's fairness never throttles us.
+  maxInFlight: 16,
 };
 
-/** Counts requests and gives each one a deadline, unless the caller gave it a signal already. */
-function requestMiddleware(counter: { count: number }, timeoutMs: number) {
+/** Counts requests and gives each attempt its time: its own timeout, and never past the deadline. */
+function requestMiddleware(counter: { count: number }, signal: () => AbortSignal) {
   return {
     pre: async (context: RequestContext) => {
       counter.count++;
-      if (!context.getSignal()) context.setSignal(AbortSignal.timeout(timeoutMs));
+      if (!context.getSignal()) context.setSignal(signal());
       return context;
     },
     post: async (response: ResponseContext) => response,
@@ -80,11 +97,18 @@ class Discovery extends KubernetesObjectApi {
   }
 }
 
+function isTimeout(error: unknown): boolean {
+  const name = (error as { name?: unknown })?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
+}
+
 export class KubeClusterApi implements ClusterApi, PreflightApi {
   readonly server: string;
   private readonly counter = { count: 0 };
-  private readonly options: typeof DEFAULTS;
+  private readonly options: Omit<Required<ClusterApiOptions>, 'deadline' | 'onRetry'> &
+    Pick<ClusterApiOptions, 'deadline' | 'onRetry'>;
   private readonly kc: GuardedKubeConfig;
+  private readonly slots: RequestSlots;
   private readonly objects: CustomObjectsApi;
   private readonly core: CoreV1Api;
   private readonly authz: AuthorizationV1Api;
@@ -94,10 +118,11 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
   constructor(kc: KubeConfig, options: ClusterApiOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
     this.kc = GuardedKubeConfig.from(kc);
+    this.slots = new RequestSlots(this.options.maxInFlight);
     const cluster = this.kc.getCurrentCluster();
     if (!cluster) throw new Error('The kubeconfig has no cluster for its current context.');
     this.server = cluster.server;
-    const configuration = this.configuration(this.options.requestTimeoutMs);
+    const configuration = this.configuration(() => this.attemptSignal(this.options.requestTimeoutMs));
     this.objects = new CustomObjectsApi(configuration);
     this.core = new CoreV1Api(configuration);
     this.authz = new AuthorizationV1Api(configuration);
@@ -105,16 +130,60 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
     this.resources = new ResourceReads(configuration);
   }
 
-  private configuration(timeoutMs: number): Configuration {
+  private configuration(signal: () => AbortSignal): Configuration {
     return createConfiguration({
       baseServer: new ServerConfiguration(this.server, {}),
       authMethods: { default: this.kc },
-      promiseMiddleware: [requestMiddleware(this.counter, timeoutMs)],
+      promiseMiddleware: [requestMiddleware(this.counter, signal)],
     });
+  }
+
+  private attemptSignal(timeoutMs: number): AbortSignal {
+    return this.options.deadline ? this.options.deadline.within(timeoutMs) : AbortSignal.timeout(timeoutMs);
   }
 
   requestCount(): number {
     return this.counter.count;
+  }
+
+  /** Ends every connection: the step is done. A watch still waiting for its headers ends with it. */
+  close(): Promise<void> {
+    return this.kc.closeConnections();
+  }
+
+  /**
+   * One request in a slot, retried while its failures are transient and time is left: until the step's
+   * deadline, or `window` (the retry window when there is no deadline).
+   */
+  private async send<T>(what: string, work: () => Promise<T>, window?: Deadline): Promise<T> {
+    const deadline = window ?? this.options.deadline ?? Deadline.after(this.options.retryWindowMs);
+    let lastFailure: unknown;
+    try {
+      return await retry(() => this.slots.run(work), {
+        backoff: this.options.backoff,
+        deadline: deadline.at,
+        signal: deadline.signal,
+        advise: adviseOnKubeFailure,
+        onRetry: (error, delayMs) => {
+          lastFailure = error;
+          this.options.onRetry?.(what, error, delayMs);
+        },
+      });
+    } catch (error) {
+      if (!deadline.expired || !isTimeout(error)) throw error;
+      // Cut off by the deadline while retrying: the answer that made it retry says more than the cut.
+      if (lastFailure !== undefined) {
+        const said = describeError(lastFailure, this.server);
+        const status = httpStatusOf(lastFailure);
+        throw Object.assign(
+          new ClusterAccessError(`${said} (still so when ${deadline.describe()} ran out)`),
+          status !== undefined ? { statusCode: status } : {},
+        );
+      }
+      throw new ClusterAccessError(
+        `no answer from the API server ${this.server} within ${deadline.describe()}`,
+      );
+    }
   }
 
   private target(kind: FluxKind, namespace: string) {
@@ -122,31 +191,28 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
   }
 
   async get(kind: FluxKind, namespace: string, name: string): Promise<FluxObject | undefined> {
+    const label = describeRef({ kind: kind.kind, namespace, name });
     try {
-      return (await this.objects.getNamespacedCustomObject({
-        ...this.target(kind, namespace),
-        name,
-      })) as FluxObject;
+      return (await this.send(label, () =>
+        this.objects.getNamespacedCustomObject({ ...this.target(kind, namespace), name }),
+      )) as FluxObject;
     } catch (error) {
       if (httpStatusOf(error) === 404) return undefined;
-      throw withContext(describeRef({ kind: kind.kind, namespace, name }), error, this.server);
+      throw withContext(label, error, this.server);
     }
   }
 
   async list(kind: FluxKind, namespace: string, labelSelector?: string): Promise<ListResult> {
+    const label = `${kind.kind} list in ${namespace || 'all namespaces'}`;
     try {
-      return await this.listUnwrapped(kind, namespace, labelSelector);
+      return await this.send(label, () => this.listOnce(kind, namespace, labelSelector));
     } catch (error) {
-      throw withContext(`${kind.kind} list in ${namespace || 'all namespaces'}`, error, this.server);
+      throw withContext(label, error, this.server);
     }
   }
 
-  /** The list with client-node's own errors, which the watch classifies (transient or not) itself. */
-  private async listUnwrapped(
-    kind: FluxKind,
-    namespace: string,
-    labelSelector?: string,
-  ): Promise<ListResult> {
+  /** One list request with client-node's own errors: the watch retries (and classifies) them itself. */
+  private async listOnce(kind: FluxKind, namespace: string, labelSelector?: string): Promise<ListResult> {
     const selector = labelSelector ? { labelSelector } : {};
     const response = (
       namespace === ''
@@ -156,21 +222,33 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
     return { items: response.items ?? [], resourceVersion: response.metadata?.resourceVersion ?? '' };
   }
 
+  /** A merge patch sets what it names whatever the object's version, so sending it again is safe. */
   async mergePatch(kind: FluxKind, namespace: string, name: string, patch: object): Promise<FluxObject> {
+    const label = describeRef({ kind: kind.kind, namespace, name });
     const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return (await this.objects.patchNamespacedCustomObject(
+    try {
+      return (await this.send(label, () =>
+        this.objects.patchNamespacedCustomObject(
           { ...this.target(kind, namespace), name, body: patch },
           mergePatch,
-        )) as FluxObject;
-      } catch (error) {
-        if (httpStatusOf(error) !== 409 || attempt >= this.options.conflictAttempts) {
-          throw withContext(describeRef({ kind: kind.kind, namespace, name }), error, this.server);
-        }
-        await sleep(100 * 2 ** (attempt - 1));
-      }
+        ),
+      )) as FluxObject;
+    } catch (error) {
+      throw withContext(label, error, this.server);
     }
+  }
+
+  /** client-node keeps its idle timeout private; it also bounds the wait for the headers. */
+  private watcher(): Watch {
+    const watcher = new Watch(this.kc);
+    // A quiet Flux object is normal and a bookmark comes about once a minute, so the action waits longer
+    // than client-node's 30 s before it calls a stream dead; never past the deadline, even before headers.
+    const remaining = this.options.deadline?.remainingMs() ?? Number.POSITIVE_INFINITY;
+    (watcher as unknown as { requestTimeoutMs: number }).requestTimeoutMs = Math.max(
+      1,
+      Math.min(this.options.watchIdleMs, remaining),
+    );
+    return watcher;
   }
 
   watch(
@@ -180,20 +258,17 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
     signal: AbortSignal,
     onError?: (error: Error) => void,
   ): Promise<void> {
-    const watcher = new Watch(this.kc);
-    // client-node keeps its idle timeout (30 s) private; a quiet Flux object is normal, a bookmark comes
-    // about once a minute, so the action waits longer before it calls a stream dead.
-    (watcher as unknown as { requestTimeoutMs: number }).requestTimeoutMs = this.options.watchIdleMs;
     const path =
       namespace === ''
         ? `/apis/${kind.group}/${kind.version}/${kind.plural}`
         : `/apis/${kind.group}/${kind.version}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}`;
+    const stopped = this.options.deadline ? AbortSignal.any([signal, this.options.deadline.signal]) : signal;
     return runWatch(
       {
         label: `${kind.kind} watch in ${namespace || 'all namespaces'}`,
         server: this.server,
         backoff: this.options.backoff,
-        list: () => this.listUnwrapped(kind, namespace),
+        list: () => this.slots.run(() => this.listOnce(kind, namespace)),
         open: async (resourceVersion, onEvent, onEnd): Promise<WatchStream> => {
           this.counter.count++;
           const query = {
@@ -201,11 +276,11 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
             resourceVersion,
             timeoutSeconds: this.options.watchTimeoutSeconds,
           };
-          return watcher.watch(path, query, onEvent, onEnd);
+          return this.watcher().watch(path, query, onEvent, onEnd);
         },
       },
       onObject,
-      signal,
+      stopped,
       onError,
     );
   }
@@ -216,22 +291,26 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
       `involvedObject.name=${ref.name}`,
       `involvedObject.namespace=${ref.namespace}`,
     ].join(',');
+    const label = `${describeRef(ref)}: events`;
     try {
-      const list = await this.core.listNamespacedEvent({ namespace: ref.namespace, fieldSelector });
+      const list = await this.send(label, () =>
+        this.core.listNamespacedEvent({ namespace: ref.namespace, fieldSelector }),
+      );
       return list.items
         .map(toKubeEvent)
         .sort((a, b) => (a.lastTimestamp ?? '').localeCompare(b.lastTimestamp ?? ''));
     } catch (error) {
-      throw withContext(`${describeRef(ref)}: events`, error, this.server);
+      throw withContext(label, error, this.server);
     }
   }
 
   async getResource(type: ResourceType, namespace: string, name: string): Promise<KubeObject | undefined> {
+    const label = `${type.plural} ${namespace}/${name}`;
     try {
-      return await this.resources.getOne(type, namespace, name);
+      return await this.send(label, () => this.resources.getOne(type, namespace, name));
     } catch (error) {
       if (httpStatusOf(error) === 404) return undefined;
-      throw withContext(`${type.plural} ${namespace}/${name}`, error, this.server);
+      throw withContext(label, error, this.server);
     }
   }
 
@@ -240,22 +319,29 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
     namespace: string,
     options: { labelSelector?: string; limit?: number } = {},
   ): Promise<KubeObject[]> {
+    const label = `${type.plural} list in ${namespace}`;
     try {
-      return await this.resources.listSome(type, namespace, options);
+      return await this.send(label, () => this.resources.listSome(type, namespace, options));
     } catch (error) {
-      throw withContext(`${type.plural} list in ${namespace}`, error, this.server);
+      throw withContext(label, error, this.server);
     }
   }
 
+  /**
+   * Transient failures are retried for at most `timeoutMs` (and never past the deadline): an API server
+   * that does not answer at all gets one clear error, soon, instead of a wait until the deadline.
+   */
   async serverVersion(timeoutMs: number): Promise<string> {
+    const budgetMs = Math.min(timeoutMs, this.options.deadline?.remainingMs() ?? timeoutMs);
+    const window = Deadline.after(budgetMs);
+    const versionApi = new VersionApi(this.configuration(() => window.signal));
     try {
-      const info = await new VersionApi(this.configuration(timeoutMs)).getCode();
+      const info = await this.send('version', () => versionApi.getCode(), window);
       return info.gitVersion;
     } catch (error) {
-      const name = (error as { name?: unknown })?.name;
-      if (name === 'TimeoutError' || name === 'AbortError') {
+      if (window.expired && (isTimeout(error) || error instanceof ClusterAccessError)) {
         throw new ClusterAccessError(
-          `The Kubernetes API server ${this.server} did not answer within ${Number((timeoutMs / 1000).toFixed(1))} s. ` +
+          `The Kubernetes API server ${this.server} did not answer within ${formatDuration(budgetMs)}. ` +
             'Is the address right, and may this runner reach it (firewall, private endpoint, authorized IP ranges)?',
         );
       }
@@ -268,40 +354,45 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
   }
 
   async servesKind(kind: FluxKind): Promise<boolean> {
+    const label = `API discovery of ${apiVersionOf(kind)}`;
     try {
-      return await this.discovery.serves(apiVersionOf(kind), kind.kind);
+      return await this.send(label, () => this.discovery.serves(apiVersionOf(kind), kind.kind));
     } catch (error) {
       if (httpStatusOf(error) === 404) return false;
-      throw withContext(`API discovery of ${apiVersionOf(kind)}`, error, this.server);
+      throw withContext(label, error, this.server);
     }
   }
 
   async namespaceExists(namespace: string): Promise<boolean | undefined> {
+    const label = `namespace ${namespace}`;
     try {
-      await this.core.readNamespace({ name: namespace });
+      await this.send(label, () => this.core.readNamespace({ name: namespace }));
       return true;
     } catch (error) {
       const status = httpStatusOf(error);
       if (status === 404) return false;
       if (status === 403) return undefined;
-      throw withContext(`namespace ${namespace}`, error, this.server);
+      throw withContext(label, error, this.server);
     }
   }
 
   async canI(verb: string, kind: FluxKind, namespace: string): Promise<boolean | undefined> {
+    const label = `access review (${verb} ${kind.plural} in ${namespace})`;
     try {
-      const review = await this.authz.createSelfSubjectAccessReview({
-        body: {
-          apiVersion: 'authorization.k8s.io/v1',
-          kind: 'SelfSubjectAccessReview',
-          spec: { resourceAttributes: { verb, group: kind.group, resource: kind.plural, namespace } },
-        },
-      });
+      const review = await this.send(label, () =>
+        this.authz.createSelfSubjectAccessReview({
+          body: {
+            apiVersion: 'authorization.k8s.io/v1',
+            kind: 'SelfSubjectAccessReview',
+            spec: { resourceAttributes: { verb, group: kind.group, resource: kind.plural, namespace } },
+          },
+        }),
+      );
       return review.status?.allowed === true;
     } catch (error) {
       const status = httpStatusOf(error);
       if (status === 403 || status === 404) return undefined;
-      throw withContext(`access review (${verb} ${kind.plural} in ${namespace})`, error, this.server);
+      throw withContext(label, error, this.server);
     }
   }
 }

@@ -5,6 +5,7 @@ import { chmod, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
+import { errorMessage } from '../error-message.js';
 
 export const KUBECONFIG_STATE = 'kubeconfigPath';
 
@@ -22,7 +23,7 @@ export async function writeKubeconfigFile(
     // The mode given to writeFile is filtered by the umask; make 0600 certain.
     await chmod(file, 0o600);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new Error(`Could not write the kubeconfig file under ${dir} (RUNNER_TEMP): ${reason}`);
   }
   return file;
@@ -42,8 +43,6 @@ export async function cleanupKubeconfig(): Promise<void> {
     await rm(file, { force: true });
     core.debug(`kubeconfig: deleted ${file}`);
   } catch (error) {
-    core.warning(
-      `Could not delete the kubeconfig file ${file}: ${error instanceof Error ? error.message : error}`,
-    );
+    core.warning(`Could not delete the kubeconfig file ${file}: ${errorMessage(error)}`);
   }
 }

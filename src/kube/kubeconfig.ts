@@ -3,6 +3,7 @@
 import * as core from '@actions/core';
 import { type Cluster, KubeConfig, type User } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import { errorMessage } from '../error-message.js';
 import type { ClusterConfig } from '../inputs/types.js';
 import { loadAmbientKubeconfig } from './kubeconfig-ambient.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
@@ -105,9 +106,7 @@ function load(text: string): KubeConfig {
   try {
     kc.loadFromString(text);
   } catch (error) {
-    throw new Error(
-      `The kubeconfig cannot be loaded: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new Error(`The kubeconfig cannot be loaded: ${errorMessage(error)}`);
   }
   return kc;
 }

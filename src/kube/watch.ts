@@ -2,10 +2,12 @@
 // (delivering every object again) and watch again, with capped backoff, until the signal aborts.
 // A stream that simply ended (server timeout, our idle timeout) resumes from the last resourceVersion seen.
 
+import { Backoff, type BackoffOptions, sleep } from '../backoff.js';
 import type { FluxObject } from '../flux/types.js';
+import { isRetriableStatus } from '../retry.js';
 import type { ListResult, WatchEventType, WatchHandler } from './api.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
 import { ClusterAccessError, httpStatusOf, withContext } from './errors.js';
+import { adviseOnKubeFailure } from './transient.js';
 
 export type RawWatchEvent = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
@@ -35,12 +37,13 @@ interface StreamResult {
   resourceVersion: string;
 }
 
-// Errors no retry will fix: the caller must hear about them instead of waiting for its deadline.
-const PERMANENT_STATUS = new Set([400, 403, 404, 405, 422]);
-
+/**
+ * Errors no retry will fix, by the action's one rule: the caller must hear about them instead of waiting
+ * for its deadline. Anything else (a stream cut in any way) is listed and watched again.
+ */
 function isPermanent(error: unknown): boolean {
   const status = httpStatusOf(error);
-  if (status !== undefined) return PERMANENT_STATUS.has(status);
+  if (status !== undefined) return !isRetriableStatus(status);
   // Already explained for a person (an exec plugin missing or failing): retrying only repeats it.
   return error instanceof ClusterAccessError;
 }
@@ -151,7 +154,8 @@ export async function runWatch(
       if (isPermanent(error)) throw explained;
       onError?.(explained);
       resourceVersion = undefined;
-      await backoff.sleep(signal);
+      // The API server's Retry-After (a 429 on the list) is a floor for the wait.
+      await sleep(Math.max(backoff.next(), adviseOnKubeFailure(error).retryAfterMs ?? 0), signal);
     }
   }
 }

@@ -1,7 +1,7 @@
 // How two commits relate, answered by GitHub's compare endpoint
 // (GET /repos/{owner}/{repo}/compare/{base}...{head}), when the source's URL is a repository on the
 // GitHub server the workflow runs on: github.com, GHE.com or GitHub Enterprise Server.
-import { sleep } from '../kube/backoff.js';
+import { sleep } from '../backoff.js';
 import { oneLine } from '../report/text.js';
 import { type CommitQuestion, type CommitRelation, unknownRelation } from './ancestry-types.js';
 import {

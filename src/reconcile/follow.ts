@@ -1,13 +1,13 @@
 // Follow: the Flux objects an object applied (its inventory) join the run once it is Ready at the expected
 // revision, so that a broken child fails the run instead of hiding behind a green parent. This file reads
 // them; plan.ts orders them; the run loop requests, watches and judges them like any other object.
+import { errorMessage } from '../error-message.js';
 import { type FluxKind, kindOfGroup } from '../flux/kinds.js';
 import { describeRef, type ObjectRef, refKey } from '../flux/refs.js';
 import type { FluxObject } from '../flux/types.js';
 import type { ClusterApi } from '../kube/api.js';
 import { httpStatusOf } from '../kube/errors.js';
 import type { Child } from './plan.js';
-import { withRetry } from './retry.js';
 
 /** A child that could not be read: it fails with this message (never a silent pass). */
 export interface UnreadableChild {
@@ -33,20 +33,19 @@ export function childRefs(
 }
 
 /**
- * Reads each child now (transient errors retried until the deadline). One the commit removed is gone: it
- * is left out. One the credentials cannot read fails, naming the namespace and the missing verb.
+ * Reads each child now (the client retries transient errors until the deadline). One the commit removed is
+ * gone: it is left out. One the credentials cannot read fails, naming the namespace and the missing verb.
  */
 export async function readChildren(
   api: ClusterApi,
   refs: ReadonlyArray<{ kind: FluxKind; ref: ObjectRef }>,
-  deadline: number,
 ): Promise<{ children: Child[]; unreadable: UnreadableChild[] }> {
   const children: Child[] = [];
   const unreadable: UnreadableChild[] = [];
   await Promise.all(
     refs.map(async ({ kind, ref }) => {
       try {
-        const obj = await withRetry(() => api.get(kind, ref.namespace, ref.name), deadline);
+        const obj = await api.get(kind, ref.namespace, ref.name);
         if (obj) children.push({ kind, obj });
       } catch (error) {
         unreadable.push({ kind, ref, message: unreadableMessage(kind, ref, error) });
@@ -61,6 +60,6 @@ function unreadableMessage(kind: FluxKind, ref: ObjectRef, error: unknown): stri
   if (status === 401 || status === 403) {
     return `${describeRef(ref)} was applied by its parent, but these credentials cannot get ${kind.plural}.${kind.group} in namespace ${ref.namespace}: grant get, list and watch (and patch, to reconcile) there, or set follow: false.`;
   }
-  const why = error instanceof Error ? error.message : String(error);
+  const why = errorMessage(error);
   return `${describeRef(ref)} was applied by its parent, but could not be read: ${why}`;
 }

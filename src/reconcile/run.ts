@@ -1,6 +1,8 @@
 // Run: the effects half of the run loop. It requests each planned object when what it waits for is done,
 // judges it on every change the watches bring, and ends each one with a result, under one deadline. What
 // to do at each point is decided by the pure functions of steps.ts; this file patches, watches and keeps time.
+import { Backoff } from '../backoff.js';
+import { errorMessage } from '../error-message.js';
 import type { GitOrigin } from '../flux/kinds.js';
 import { describeRef, refKey } from '../flux/refs.js';
 import type { FluxObject } from '../flux/types.js';
@@ -10,7 +12,6 @@ import { evaluate } from './evaluate.js';
 import { childRefs, readChildren, type UnreadableChild } from './follow.js';
 import { type Child, type Plan, type PlannedObject, planChildren } from './plan.js';
 import { newRequestToken, type RequestKind, reconcilePatch, SUSPEND_PATCH } from './request.js';
-import { withRetry } from './retry.js';
 import {
   dependencyFailedEnding,
   type Ending,
@@ -146,10 +147,10 @@ class RunLoop {
     const refs = childRefs(parent.planned.kind, parent.latest, (key) => this.steps.has(key));
     if (refs.length === 0 || Date.now() >= this.deadline) return;
     this.discovering += 1;
-    void readChildren(this.api, refs, this.deadline)
+    void readChildren(this.api, refs)
       .then(({ children, unreadable }) => this.addChildren(parent, children, unreadable))
       .catch((error: unknown) =>
-        this.hooks.debug?.(`following ${describeRef(parent.planned.ref)}: ${String(error)}`),
+        this.hooks.debug?.(`following ${describeRef(parent.planned.ref)}: ${errorMessage(error)}`),
       )
       .finally(() => {
         this.discovering -= 1;
@@ -165,7 +166,7 @@ class RunLoop {
     try {
       planned = planChildren(known, parent.planned, children);
     } catch (error) {
-      cycle = error instanceof Error ? error.message : String(error);
+      cycle = errorMessage(error);
       planned = planChildren(
         known,
         parent.planned,
@@ -260,15 +261,14 @@ class RunLoop {
   // A source that handled our request but fetched another commit than `revision` may have been asked a
   // moment before the commit reached its remote: ask again, less and less often, until the deadline.
   private askSourceAgain(step: Step): void {
-    const retries = (step.retries ?? 0) + 1;
-    step.retries = retries;
+    step.askAgain ??= new Backoff({ initialMs: 2_000, maxMs: MAX_SOURCE_RETRY_DELAY_MS });
     step.askingAgain = true;
-    const delay = Math.min(2_000 * 2 ** (retries - 1), MAX_SOURCE_RETRY_DELAY_MS);
+    const delay = step.askAgain.next();
     this.later(() => {
       if (step.phase !== 'active') return;
       this.requestReconcile(step, 'ask-again')
         .catch((error: unknown) =>
-          this.hooks.debug?.(`asking ${describeRef(step.planned.ref)} again: ${String(error)}`),
+          this.hooks.debug?.(`asking ${describeRef(step.planned.ref)} again: ${errorMessage(error)}`),
         )
         .finally(() => {
           step.askingAgain = false;
@@ -312,13 +312,10 @@ class RunLoop {
     });
   }
 
-  /** Merge-patches the object (transient errors retried until the deadline) and keeps the result. */
+  /** Merge-patches the object (the client retries transient errors until the deadline) and keeps the result. */
   private async patchObject(step: Step, patch: object, request: RequestKind): Promise<void> {
     const { kind, ref } = step.planned;
-    const patched = await withRetry(
-      () => this.api.mergePatch(kind, ref.namespace, ref.name, patch),
-      this.deadline,
-    );
+    const patched = await this.api.mergePatch(kind, ref.namespace, ref.name, patch);
     this.hooks.requested?.(step.planned, request);
     step.latest = newest(step.latest, patched);
   }
@@ -354,7 +351,7 @@ class RunLoop {
         await this.requestReconcile(step, start.resuming ? 'resume' : 'reconcile');
       }
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       this.finish(step, { outcome: 'failed', ok: false, reason: 'RequestFailed', message });
       return;
     }
@@ -403,7 +400,7 @@ class RunLoop {
   }
 
   private watchFailed(scope: string, what: string, error: unknown): void {
-    const message = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+    const message = `${what}: ${errorMessage(error)}`;
     // Objects still waiting on their dependencies fail when they start.
     this.failedScopes.set(scope, message);
     for (const step of this.steps.values()) {

@@ -1,6 +1,7 @@
 // The pure half of the run loop, as kstatus splits `status/` from `watcher/`: given the steps and the
 // verdicts so far, what is startable, what is done, what to ask again. No I/O and no clock read here;
 // run.ts does the patching, watching and timekeeping.
+import type { Backoff } from '../backoff.js';
 import { formatDuration } from '../duration.js';
 import { describeRef } from '../flux/refs.js';
 import type { FluxObject } from '../flux/types.js';
@@ -23,8 +24,8 @@ export interface Step {
   /** The latest failure seen during the grace period: the verdict if no retry succeeds. */
   lastFailure?: Verdict;
   result?: ObjectResult;
-  /** Requests repeated for a source that fetched another commit than the expected one. */
-  retries?: number;
+  /** How long until a source that fetched another commit than the expected one is asked again. */
+  askAgain?: Backoff;
   /** A repeated request is scheduled or in flight. */
   askingAgain?: boolean;
   /** How the revision it reached relates to the expected one (`at B, which contains A`). */

@@ -2,6 +2,7 @@
 // that did not end well, its source and dependencies (state and events) when they were not part of the run.
 // Every read may fail (RBAC, a missing CRD): the report then says so instead of failing the step.
 
+import { errorMessage } from '../error-message.js';
 import { type FluxKind, findKind, HEALTH_KINDS } from '../flux/kinds.js';
 import { type ObjectRef, refKey } from '../flux/refs.js';
 import type { FluxObject, KubeEvent } from '../flux/types.js';
@@ -28,9 +29,7 @@ export type RelatedObjects = Map<string, RelatedObject>;
 const MAX_RELATED_READS = 30;
 
 export function errorText(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
-  return oneLine(`${message}${cause}`);
+  return oneLine(errorMessage(error));
 }
 
 export async function collectHealth(api: ClusterApi, namespace: string): Promise<NamespaceHealth> {

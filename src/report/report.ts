@@ -1,5 +1,6 @@
 // The one entry the main step calls after a run: outputs, annotations, the job summary.
 import * as core from '@actions/core';
+import { errorMessage } from '../error-message.js';
 import { refKey } from '../flux/refs.js';
 import type { RunResult } from '../reconcile/types.js';
 import { emitAnnotations } from './annotations.js';
@@ -38,9 +39,7 @@ export async function report(
   try {
     await core.summary.addRaw(renderSummary(ctx, run, health, views)).write();
   } catch (error) {
-    core.warning(
-      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    core.warning(`Could not write the job summary: ${errorMessage(error)}`);
   } finally {
     core.summary.emptyBuffer();
   }
@@ -57,9 +56,7 @@ export async function reportStopped(message: string): Promise<void> {
   try {
     await core.summary.addRaw(renderStoppedSummary(message)).write();
   } catch (error) {
-    core.warning(
-      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    core.warning(`Could not write the job summary: ${errorMessage(error)}`);
   } finally {
     core.summary.emptyBuffer();
   }

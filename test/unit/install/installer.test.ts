@@ -130,7 +130,7 @@ describe('installFlux from the release host', () => {
     const flux = await installFlux(config('2.9.5'), options());
     expect(flux.cached).toBe(false);
     expect(server.count(ASSET)).toBe(3);
-    expect(runner.log()).toMatch(/HTTP 503.*retrying in \d+ ms \(attempt 2 of 3\)/);
+    expect(runner.log()).toMatch(/HTTP 503.*retrying in \d+ms \(attempt 2 of 3\)/);
   });
 
   it('gives up on a 503 that lasts, naming the URL and the status', async () => {

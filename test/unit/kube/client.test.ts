@@ -81,7 +81,8 @@ async function connect(
     user,
   });
   const prepared = await prepareKubeconfig({ kubeconfig: yaml, context: '', exportKubeconfig: false });
-  return createClusterApi(prepared.kubeConfig, { backoff: { initialMs: 10, maxMs: 50 } });
+  // Transient failures (nothing listening, say) are retried for a short window only.
+  return createClusterApi(prepared.kubeConfig, { backoff: { initialMs: 10, maxMs: 50 }, retryWindowMs: 300 });
 }
 
 const lastUser = (api: FakeApiServer) => api.requests.at(-1)?.user;

@@ -91,7 +91,7 @@ describe('collectHealth', () => {
       ['Sources', 1, 0],
     ]);
     expect(health.unavailable).toEqual([
-      { kind: 'HelmRelease', error: 'the server could not find the requested resource (404 Not Found)' },
+      { kind: 'HelmRelease', error: 'the server could not find the requested resource: 404 Not Found' },
     ]);
   });
 });

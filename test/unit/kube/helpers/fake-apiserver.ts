@@ -1,8 +1,10 @@
 // A real HTTPS server on 127.0.0.1 that speaks enough of the Kubernetes API for the client's tests:
-// bearer-token and client-certificate authentication, discovery, namespaces, access reviews, custom
-// objects (get, list, merge patch), watch streams that can be dropped or expired, and events.
+// bearer-token, basic and client-certificate authentication, discovery, namespaces, access reviews, custom
+// objects (get, list, merge patch), watch streams that can be dropped or expired, and events. It can be
+// told to answer some requests with an error status (and Retry-After), and it counts requests in flight
+// and connections.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -24,6 +26,8 @@ export interface FakeApiOptions {
   clientCa?: string;
   /** token → user name. */
   tokens?: Record<string, string>;
+  /** `username:password` → user name, for Basic authentication. */
+  passwords?: Record<string, string>;
 }
 
 interface WatchClient {
@@ -39,6 +43,21 @@ interface LoggedEvent {
 }
 
 type Permission = (user: string, verb: string, resource: string, namespace: string) => boolean;
+
+/** An answer the server gives instead of the real one: a status (with a Retry-After), as the real one would. */
+export interface Fault {
+  status: number;
+  /** Seconds, or an HTTP date, as the Retry-After header says it. */
+  retryAfter?: string;
+  message?: string;
+}
+
+interface PendingFault {
+  match: string | RegExp;
+  method: string | undefined;
+  fault: Fault;
+  times: number;
+}
 
 function status(code: number, reason: string, message: string) {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
@@ -65,8 +84,16 @@ export class FakeApiServer {
   /** A header value that must never reach the client's error messages. */
   readonly responseSecretHeader = 'x-response-secret-value-42';
   events: unknown[] = [];
+  /** Requests in flight right now, and the most there ever were. */
+  inFlight = 0;
+  peakInFlight = 0;
+  /** TCP connections open right now, and the most there ever were; and how many were opened in all. */
+  openConnections = 0;
+  peakConnections = 0;
+  connectionsOpened = 0;
 
   private server?: Server;
+  private readonly faults: PendingFault[] = [];
   private readonly objects = new Map<string, FluxObject>();
   private readonly log: LoggedEvent[] = [];
   private readonly watches = new Set<WatchClient>();
@@ -95,8 +122,39 @@ export class FakeApiServer {
       },
       (req, res) => this.handle(req, res),
     );
+    this.server.on('connection', (socket) => {
+      this.openConnections++;
+      this.connectionsOpened++;
+      this.peakConnections = Math.max(this.peakConnections, this.openConnections);
+      socket.on('close', () => this.openConnections--);
+    });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     return this;
+  }
+
+  /** The next `times` requests whose path contains (or matches) `match` get `fault` instead of an answer. */
+  inject(match: string | RegExp, fault: Fault, times = 1, method?: string): void {
+    this.faults.push({ match, method, fault, times });
+  }
+
+  /** Answers with the first pending fault that matches; true when it did. */
+  private serveFault(method: string, path: string, res: ServerResponse): boolean {
+    const pending = this.faults.find(
+      (f) =>
+        f.times > 0 &&
+        (f.method === undefined || f.method === method) &&
+        (typeof f.match === 'string' ? path.includes(f.match) : f.match.test(path)),
+    );
+    if (!pending) return false;
+    pending.times--;
+    const { status: code, retryAfter, message } = pending.fault;
+    const reason = STATUS_CODES[code] ?? 'Error';
+    res.writeHead(code, {
+      'content-type': 'application/json',
+      ...(retryAfter !== undefined ? { 'retry-after': retryAfter } : {}),
+    });
+    res.end(JSON.stringify(status(code, reason.replace(/\s/g, ''), message ?? `injected ${code}`)));
+    return true;
   }
 
   async stop(): Promise<void> {
@@ -195,6 +253,10 @@ export class FakeApiServer {
   private authenticate(req: IncomingMessage): string | undefined {
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) return this.options.tokens?.[auth.slice('Bearer '.length)];
+    if (auth?.startsWith('Basic ')) {
+      const pair = Buffer.from(auth.slice('Basic '.length), 'base64').toString('utf8');
+      return this.options.passwords?.[pair];
+    }
     const socket = req.socket as TLSSocket;
     if (this.options.clientCa && socket.authorized) {
       const cn = socket.getPeerCertificate()?.subject?.CN;
@@ -208,6 +270,9 @@ export class FakeApiServer {
     req.on('data', (chunk) => {
       body += chunk;
     });
+    this.inFlight++;
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+    res.on('close', () => this.inFlight--);
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'https://fake');
       const user = this.authenticate(req);
@@ -219,6 +284,7 @@ export class FakeApiServer {
         user,
         body,
       });
+      if (this.serveFault(req.method ?? 'GET', url.pathname, res)) return;
       if (!user) {
         this.json(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
         return;

@@ -1,4 +1,6 @@
-// Capped exponential backoff with an abortable sleep, for the watch's reconnects and conflict retries.
+// The one delay schedule of the action: capped exponential backoff with an abortable sleep. API requests,
+// watch reconnects, downloads and a source asked again for a commit all wait by it (through retry.ts or
+// directly), so "how long until the next try" has one answer.
 
 export interface BackoffOptions {
   initialMs: number;
