@@ -2,6 +2,7 @@
 // server's own message, or the network cause (ECONNREFUSED, certificate problems) and the server URL.
 // Never the request or response headers; always through the secret redaction.
 import { STATUS_CODES } from 'node:http';
+import { hideUrlCredentials } from '../url-credentials.js';
 import { redact } from './secrets.js';
 
 /** An error whose message is already written for a person; describeError passes it through. */
@@ -117,7 +118,7 @@ function oneLine(text: string): string {
 
 /** One line for a person: what went wrong, without headers or secrets. `server` is the API server URL. */
 export function describeError(error: unknown, server?: string): string {
-  return redact(oneLine(describeRaw(error, server)));
+  return redact(hideUrlCredentials(oneLine(describeRaw(error, server))));
 }
 
 function describeRaw(error: unknown, server: string | undefined): string {

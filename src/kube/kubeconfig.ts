@@ -5,12 +5,14 @@ import { type Cluster, KubeConfig, type User } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { errorMessage } from '../error-message.js';
 import type { ClusterConfig } from '../inputs/types.js';
+import { hideUrlCredentials } from '../url-credentials.js';
 import { loadAmbientKubeconfig } from './kubeconfig-ambient.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
 import { decodeKubeconfigInput, makePathsAbsolute, parseKubeconfig } from './kubeconfig-parse.js';
 import type { RawKubeconfig } from './kubeconfig-types.js';
 import { proxyFromEnvironment } from './proxy-env.js';
 import { maskKubeconfigSecrets, maskSecret } from './secrets.js';
+import { splitServerUrl } from './server-url.js';
 
 export { cleanupKubeconfig } from './kubeconfig-file.js';
 
@@ -18,7 +20,7 @@ export interface PreparedKubeconfig {
   kubeConfig: KubeConfig;
   /** The context in use. */
   context: string;
-  /** The API server URL, e.g. https://api.example.com:6443. */
+  /** The API server URL, e.g. https://api.example.com:6443, without any user info. */
   server: string;
   /** host[:port] of the API server: what the report shows. */
   serverHost: string;
@@ -95,10 +97,11 @@ function checkContext(config: RawKubeconfig, name: string): { server: string; na
     new URL(cluster.server);
   } catch {
     throw new Error(
-      `The kubeconfig's cluster "${clusterName}" has a server that is not a URL: ${cluster.server}`,
+      `The kubeconfig's cluster "${clusterName}" has a server that is not a URL: ${hideUrlCredentials(cluster.server)}`,
     );
   }
-  return { server: cluster.server, ...(context.namespace ? { namespace: context.namespace } : {}) };
+  const { server } = splitServerUrl(cluster.server);
+  return { server, ...(context.namespace ? { namespace: context.namespace } : {}) };
 }
 
 function load(text: string): KubeConfig {
@@ -111,21 +114,47 @@ function load(text: string): KubeConfig {
   return kc;
 }
 
+/** Whether client-node will send an Authorization header of the user's own. */
+function authorizesItself(user: User): boolean {
+  return Boolean(user.token || user.username || user.exec || user.authProvider);
+}
+
+/**
+ * The user info of each context's server becomes its user's Basic credentials, as client-go sends it,
+ * unless the user authorizes itself (a token, an exec plugin...).
+ */
+function basicFromServerUrls(kc: KubeConfig, users: User[]): User[] {
+  const basic = new Map<string, { username?: string; password?: string }>();
+  for (const context of kc.getContexts()) {
+    const cluster = kc.getCluster(context.cluster);
+    const split = cluster ? splitServerUrl(cluster.server) : undefined;
+    if (context.user && split?.username !== undefined) basic.set(context.user, split);
+  }
+  return users.map((user) => {
+    const credentials = basic.get(user.name);
+    return credentials && !authorizesItself(user) ? { ...user, ...credentials } : user;
+  });
+}
+
 /**
  * Adjusts what @kubernetes/client-node reads differently from client-go, in memory only (the written file
- * stays as given, for kubectl and flux): a token read from token-file loses its trailing newline; a
- * cluster without proxy-url takes HTTPS_PROXY/NO_PROXY from the environment; a plain http:// server
- * (kubectl proxy) is accepted, which client-node refuses unless insecure-skip-tls-verify is set.
+ * stays as given, for kubectl and flux): a token read from token-file loses its trailing newline; user
+ * info in a server URL is sent as Basic authentication, not in the URL; a cluster without proxy-url takes
+ * HTTPS_PROXY/NO_PROXY from the environment; a plain http:// server (kubectl proxy) is accepted, which
+ * client-node refuses unless insecure-skip-tls-verify is set.
  */
 function alignWithClientGo(kc: KubeConfig): void {
-  const users: User[] = kc
+  const trimmed: User[] = kc
     .getUsers()
     .map((user) => (user.token ? { ...user, token: user.token.trim() } : user));
+  const users = basicFromServerUrls(kc, trimmed);
   const clusters: Cluster[] = kc.getClusters().map((cluster) => {
-    const plainHttp = cluster.server.startsWith('http://') && !cluster.skipTLSVerify;
-    const proxyUrl = cluster.proxyUrl || proxyFromEnvironment(cluster.server);
+    const { server } = splitServerUrl(cluster.server);
+    const plainHttp = server.startsWith('http://') && !cluster.skipTLSVerify;
+    const proxyUrl = cluster.proxyUrl || proxyFromEnvironment(server);
     return {
       ...cluster,
+      server,
       ...(plainHttp ? { skipTLSVerify: true } : {}),
       ...(proxyUrl ? { proxyUrl } : {}),
     };

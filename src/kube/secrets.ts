@@ -85,26 +85,29 @@ function userSecrets(user: RawUser): (string | undefined)[] {
   return values;
 }
 
-function proxyPassword(proxyUrl: string | undefined): string | undefined {
-  if (!proxyUrl) return undefined;
+/** The password of a URL with user info (a proxy-url, or a server URL), decoded. */
+function urlPassword(value: string | undefined): string | undefined {
+  if (!value) return undefined;
   try {
-    const url = new URL(proxyUrl);
+    const url = new URL(value);
     return url.password ? decodeURIComponent(url.password) : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Registers every secret value of a parsed kubeconfig: users' credentials and proxy passwords. */
+/** Registers every secret value of a parsed kubeconfig: users' credentials, proxy and server passwords. */
 export function maskKubeconfigSecrets(config: RawKubeconfig): void {
   for (const entry of config.users ?? []) {
     if (entry?.user) for (const value of userSecrets(entry.user)) maskSecret(value);
   }
   for (const entry of config.clusters ?? []) {
-    const password = proxyPassword(entry?.cluster?.['proxy-url']);
-    if (password) {
-      maskSecret(password);
-      maskSecret(encodeURIComponent(password));
+    for (const url of [entry?.cluster?.['proxy-url'], entry?.cluster?.server]) {
+      const password = urlPassword(typeof url === 'string' ? url : undefined);
+      if (password) {
+        maskSecret(password);
+        maskSecret(encodeURIComponent(password));
+      }
     }
   }
 }

@@ -1,4 +1,5 @@
 // Text from the cluster goes into HTML, annotations and log lines. These helpers make it safe and short.
+import { hideUrlCredentials } from '../url-credentials.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
@@ -6,19 +7,14 @@ const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts every colour code.
 const ANSI_ESCAPES = /\u001B\[[0-9;]*[A-Za-z]/g;
 
-// Client errors quote the URL they called; a URL may carry `user:password@`.
-const URL_USER_INFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
-
 /**
  * Newlines normalised, colour codes and control characters (invalid in HTML) removed, and the user info
  * of any URL replaced by `***`: the runner masks registered secrets, but only those it was told about.
  */
 export function cleanText(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(ANSI_ESCAPES, '')
-    .replace(CONTROL_CHARS, '')
-    .replace(URL_USER_INFO, '$1***@');
+  return hideUrlCredentials(
+    text.replace(/\r\n?/g, '\n').replace(ANSI_ESCAPES, '').replace(CONTROL_CHARS, ''),
+  );
 }
 
 const HTML_ENTITIES: Record<string, string> = {
@@ -44,16 +40,30 @@ export function escapePre(text: string): string {
   return escapeHtml(text).replace(/\n/g, '&#10;');
 }
 
+/** The first `length` UTF-16 units of text, one fewer when the cut would split a surrogate pair. */
+function cutAt(text: string, length: number): string {
+  const code = text.charCodeAt(length - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
+}
+
 export interface Shortened {
   text: string;
   truncated: boolean;
 }
 
-/** Cuts text to at most `maxChars` characters and `maxLines` lines, never inside a character. */
+// Text beyond the cut is read this far, so that cleaning still sees the end of a URL's user info or of a
+// colour code that straddles the cut.
+const CUT_MARGIN_CHARS = 4096;
+
+/**
+ * Cuts text to at most `maxChars` characters and `maxLines` lines, never inside a character. The raw text
+ * is cut first and only what may be shown is cleaned: an Event's message has no size limit in the API.
+ */
 export function shorten(text: string, maxChars: number, maxLines = Number.POSITIVE_INFINITY): Shortened {
-  const clean = cleanText(text).trim();
+  const cutRaw = text.length > maxChars * 2 + CUT_MARGIN_CHARS;
+  const clean = cleanText(cutRaw ? cutAt(text, maxChars * 2 + CUT_MARGIN_CHARS) : text).trim();
   let lines = clean.split('\n');
-  let truncated = false;
+  let truncated = cutRaw;
   if (lines.length > maxLines) {
     lines = lines.slice(0, maxLines);
     truncated = true;
