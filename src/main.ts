@@ -2,6 +2,7 @@
 // Thin on purpose: each stage lives in its own module; this file only wires them and turns errors into
 // one clear failure.
 import * as core from '@actions/core';
+import { forgetInputs } from './child-env.js';
 import { diffCommand } from './diff/command.js';
 import { formatDuration } from './duration.js';
 import { errorMessage } from './error-message.js';
@@ -33,6 +34,7 @@ export async function run(): Promise<void> {
   let summary = true;
   try {
     const config = readConfig();
+    forgetInputs();
     summary = config.summary;
     const flux = await installStep(config.install);
     if (config.reconcile.resources.length === 0 && !config.reconcile.all) {

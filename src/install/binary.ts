@@ -2,6 +2,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { getExecOutput } from '@actions/exec';
+import { childEnv } from '../child-env.js';
 import { errorMessage } from '../error-message.js';
 
 /** Runs `<path> version --client -o json` and returns the version it reports, without the leading v. */
@@ -13,6 +14,7 @@ export async function readFluxVersion(path: string): Promise<string> {
     result = await getExecOutput(`"${path}"`, ['version', '--client', '-o', 'json'], {
       silent: true,
       ignoreReturnCode: true,
+      env: childEnv() as Record<string, string>,
     });
   } catch (error) {
     throw new Error(`Could not run ${command}: ${errorMessage(error)}`);

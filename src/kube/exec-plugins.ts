@@ -2,7 +2,9 @@
 // this turns its failures into messages that say which program and what to do.
 import { basename } from 'node:path';
 import type { User } from '@kubernetes/client-node';
+import { hideUrlCredentials } from '../url-credentials.js';
 import { ClusterAccessError } from './errors.js';
+import { redact } from './secrets.js';
 
 interface ExecSpec {
   command?: unknown;
@@ -29,8 +31,10 @@ function installHint(command: string): string {
   return INSTALL_HINTS[name] ?? `install it, or put it on PATH in an earlier step`;
 }
 
+/** The plugin's stderr may echo its arguments or credentials: it goes through the same redaction as the log. */
 function stderrSummary(stderr: string): string {
-  const lines = stderr
+  // Only the end is shown: redact no more than that.
+  const lines = redact(hideUrlCredentials(stderr.slice(-16_384)))
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '');

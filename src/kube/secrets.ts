@@ -54,18 +54,50 @@ function readQuietly(file: string | undefined): string | undefined {
 const SECRET_CONFIG_KEY = /token|secret|password|key/i;
 
 /**
- * Exec plugins take credentials through env (AWS_SECRET_ACCESS_KEY, AAD_SERVICE_PRINCIPAL_CLIENT_SECRET),
- * but also settings such as USE_GKE_GCLOUD_AUTH_PLUGIN=True or AWS_REGION: masking "True" would blank
- * that word across the whole log. Every value is masked except very short ones under harmless names.
+ * Exec plugins take credentials through env (AWS_SECRET_ACCESS_KEY, AAD_SERVICE_PRINCIPAL_CLIENT_SECRET)
+ * and settings (AWS_PROFILE=default, AWS_REGION=eu-west-1, USE_GKE_GCLOUD_AUTH_PLUGIN=True). A mask lasts
+ * for the whole job and blanks the value wherever it appears, so masking `default` or a region would
+ * blank that word across every later step: only values whose names say they are secret are masked.
  */
-const SECRET_ENV_NAME = /secret|token|password|passwd|key|credential/i;
-const MIN_UNNAMED_SECRET_LENGTH = 6;
+const SECRET_ENV_NAME = /secret|token|passw|pwd|key|credential|private/i;
+// Names that look secret but hold settings or paths (the file holds the secret, its name does not).
+const HARMLESS_ENV_NAMES = new Set([
+  'AWS_PROFILE',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_STS_REGIONAL_ENDPOINTS',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AZURE_FEDERATED_TOKEN_FILE',
+  'GOOGLE_APPLICATION_CREDENTIALS',
+  'KUBECONFIG',
+  'HOME',
+  'PATH',
+]);
 
-function isSecretEnv(name: unknown, value: unknown): boolean {
-  if (typeof value !== 'string' || value === '') return false;
-  return (
-    (typeof name === 'string' && SECRET_ENV_NAME.test(name)) || value.length >= MIN_UNNAMED_SECRET_LENGTH
-  );
+/** Whether an exec plugin's env value is a secret, judged by its name. */
+export function isSecretEnv(name: unknown, value: unknown): boolean {
+  if (typeof value !== 'string' || value === '' || typeof name !== 'string') return false;
+  const upper = name.toUpperCase();
+  if (HARMLESS_ENV_NAMES.has(upper) || /_(FILE|PATH|DIR)$/.test(upper)) return false;
+  return SECRET_ENV_NAME.test(name);
+}
+
+/**
+ * The values of an exec plugin's arguments whose flag says they are secret: `--token X`, `--password=X`,
+ * `--client-secret X` (kubelogin, custom scripts). Flags naming a file or directory hold a path.
+ */
+export function secretArgs(args: unknown): string[] {
+  if (!Array.isArray(args)) return [];
+  const values: string[] = [];
+  args.forEach((arg, i) => {
+    const flag = typeof arg === 'string' ? /^--?([A-Za-z0-9_.-]+)(?:=(.*))?$/s.exec(arg) : null;
+    if (!flag?.[1] || /[-_](file|path|dir)$/i.test(flag[1]) || !SECRET_ENV_NAME.test(flag[1])) return;
+    const value = flag[2] ?? args[i + 1];
+    if (typeof value === 'string' && value !== '' && !(flag[2] === undefined && value.startsWith('-')))
+      values.push(value);
+  });
+  return values;
 }
 
 function userSecrets(user: RawUser): (string | undefined)[] {
@@ -82,6 +114,7 @@ function userSecrets(user: RawUser): (string | undefined)[] {
   for (const entry of user.exec?.env ?? []) {
     if (isSecretEnv(entry?.name, entry?.value)) values.push(entry?.value);
   }
+  values.push(...secretArgs(user.exec?.args));
   return values;
 }
 

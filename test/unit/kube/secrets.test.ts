@@ -91,7 +91,12 @@ async function everySecretConfig(dir: string, tag: string) {
             env: [
               { name: 'AWS_SECRET_ACCESS_KEY', value: secrets.execEnv },
               { name: 'AWS_SESSION_TOKEN', value: 'tk1' },
-              { name: 'AWS_PROFILE', value: `ci-profile-${tag}` },
+              { name: 'AWS_PROFILE', value: 'default' },
+              { name: 'AWS_REGION', value: 'eu-central-1' },
+              { name: 'AWS_STS_REGIONAL_ENDPOINTS', value: 'regional' },
+              { name: 'AWS_WEB_IDENTITY_TOKEN_FILE', value: '/var/run/secrets/eks/token' },
+              { name: 'CLUSTER_NAME', value: 'production-cluster' },
+              { name: 'ARM_CLIENT_SECRET', value: `arm-secret-${tag}` },
               { name: 'USE_GKE_GCLOUD_AUTH_PLUGIN', value: 'True' },
             ],
           },
@@ -119,8 +124,18 @@ describe('secrets in the kubeconfig', () => {
     }
     // Not secret: masking these would only blank out harmless text in every log.
     expect(masks).toContain('tk1'); // short, but its name says it is a credential
-    expect(masks).toContain('ci-profile-a1');
-    expect(masks).not.toContain('True'); // a setting: masking it would blank "True" across the log
+    expect(masks).toContain('arm-secret-a1');
+    // Settings, paths and names: a mask would blank "default" or the region in every later step.
+    for (const harmless of [
+      'default',
+      'eu-central-1',
+      'regional',
+      '/var/run/secrets/eks/token',
+      'production-cluster',
+      'True',
+    ]) {
+      expect(masks).not.toContain(harmless);
+    }
     expect(masks).not.toContain('public-client-id');
     expect(masks.filter((m) => /^-----(BEGIN|END) [A-Z ]+-----$/.test(m))).toEqual([]);
 
