@@ -1,7 +1,8 @@
-// Turns kubeconfig text (YAML, or base64 of YAML) into a parsed object, with errors that name where the
-// text came from and never quote it: a kubeconfig is full of secrets.
+// Turns kubeconfig text (YAML, or base64 of YAML) into a parsed object and its YAML document, with errors
+// that name where the text came from and never quote it: a kubeconfig is full of secrets.
 import { isAbsolute, resolve } from 'node:path';
-import { parse, YAMLParseError } from 'yaml';
+import { type Document, parseDocument, YAMLParseError } from 'yaml';
+import type { ValueEdit } from './kubeconfig-edit.js';
 import type { RawKubeconfig } from './kubeconfig-types.js';
 
 export type InputEncoding = 'yaml' | 'base64';
@@ -42,20 +43,30 @@ function where(error: YAMLParseError): string {
   return pos ? ` (line ${pos.line}, column ${pos.col})` : '';
 }
 
+export interface ParsedKubeconfig {
+  config: RawKubeconfig;
+  /** The document as written, for edits in place: nothing else of it is ever re-serialised. */
+  doc: Document;
+}
+
 /**
  * Parses kubeconfig YAML. `source` names it in errors, e.g. "the `kubeconfig` input" or a file path.
  * Parse errors keep only the position: the YAML library's own message quotes the offending text.
  */
-export function parseKubeconfig(text: string, source: string): RawKubeconfig {
-  let value: unknown;
-  try {
-    value = parse(text, { uniqueKeys: false });
-  } catch (error) {
-    const position = error instanceof YAMLParseError ? where(error) : '';
-    throw new Error(
-      `${capitalize(source)} is not valid YAML${position}. ` +
+export function parseKubeconfigDocument(text: string, source: string): ParsedKubeconfig {
+  const notYaml = (error: unknown) =>
+    new Error(
+      `${capitalize(source)} is not valid YAML${error instanceof YAMLParseError ? where(error) : ''}. ` +
         'Give a kubeconfig file as YAML (as in ~/.kube/config) or as its base64.',
     );
+  let doc: Document;
+  let value: unknown;
+  try {
+    doc = parseDocument(text, { uniqueKeys: false });
+    if (doc.errors[0]) throw doc.errors[0];
+    value = doc.toJS();
+  } catch (error) {
+    throw notYaml(error);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new Error(
@@ -74,7 +85,12 @@ export function parseKubeconfig(text: string, source: string): RawKubeconfig {
       }
     }
   }
-  return config;
+  return { config, doc };
+}
+
+/** The parsed object alone, for kubeconfigs the action reads but never writes. */
+export function parseKubeconfig(text: string, source: string): RawKubeconfig {
+  return parseKubeconfigDocument(text, source).config;
 }
 
 function capitalize(text: string): string {
@@ -87,25 +103,31 @@ function absolute(baseDir: string, file: unknown): unknown {
 
 /**
  * Makes the file paths of a kubeconfig absolute, as kubectl reads them: relative to the file's directory.
- * The action writes its own copy elsewhere, so relative paths would otherwise point nowhere.
+ * The action writes its own copy elsewhere, so relative paths would otherwise point nowhere. Changes the
+ * parsed object and returns the same changes as edits for the written document.
  */
-export function makePathsAbsolute(config: RawKubeconfig, baseDir: string): void {
-  for (const entry of config.clusters ?? []) {
-    const cluster = entry.cluster;
-    if (cluster?.['certificate-authority'] !== undefined) {
-      cluster['certificate-authority'] = absolute(baseDir, cluster['certificate-authority']) as string;
-    }
-  }
-  for (const entry of config.users ?? []) {
+export function makePathsAbsolute(config: RawKubeconfig, baseDir: string): ValueEdit[] {
+  const edits: ValueEdit[] = [];
+  const fix = (holder: Record<string, unknown>, key: string, path: (string | number)[]) => {
+    const value = holder[key];
+    const fixed = absolute(baseDir, value);
+    if (fixed === value || typeof fixed !== 'string') return;
+    holder[key] = fixed;
+    edits.push({ path: [...path, key], value: fixed });
+  };
+  (config.clusters ?? []).forEach((entry, i) => {
+    if (entry.cluster) fix(entry.cluster, 'certificate-authority', ['clusters', i, 'cluster']);
+  });
+  (config.users ?? []).forEach((entry, i) => {
     const user = entry.user;
-    if (!user) continue;
-    for (const key of ['client-certificate', 'client-key', 'token-file'] as const) {
-      if (user[key] !== undefined) user[key] = absolute(baseDir, user[key]) as string;
-    }
+    if (!user) return;
+    for (const key of ['client-certificate', 'client-key', 'token-file'])
+      fix(user, key, ['users', i, 'user']);
     // client-go resolves a relative exec command that contains a path separator against the file's directory.
     const command = user.exec?.command;
     if (user.exec && typeof command === 'string' && command.includes('/')) {
-      user.exec.command = absolute(baseDir, command) as string;
+      fix(user.exec, 'command', ['users', i, 'user', 'exec']);
     }
-  }
+  });
+  return edits;
 }

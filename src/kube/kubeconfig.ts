@@ -2,13 +2,14 @@
 // first, the context chosen, the file written for later steps.
 import * as core from '@actions/core';
 import { type Cluster, KubeConfig, type User } from '@kubernetes/client-node';
-import { stringify } from 'yaml';
+import { type Document, stringify } from 'yaml';
 import { errorMessage } from '../error-message.js';
 import type { ClusterConfig } from '../inputs/types.js';
 import { hideUrlCredentials } from '../url-credentials.js';
 import { loadAmbientKubeconfig } from './kubeconfig-ambient.js';
+import { editInPlace, type ValueEdit } from './kubeconfig-edit.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
-import { decodeKubeconfigInput, makePathsAbsolute, parseKubeconfig } from './kubeconfig-parse.js';
+import { decodeKubeconfigInput, makePathsAbsolute, parseKubeconfigDocument } from './kubeconfig-parse.js';
 import type { RawKubeconfig } from './kubeconfig-types.js';
 import { proxyFromEnvironment } from './proxy-env.js';
 import { maskKubeconfigSecrets, maskSecret } from './secrets.js';
@@ -34,7 +35,8 @@ const INPUT = 'the `kubeconfig` input';
 
 interface Loaded {
   config: RawKubeconfig;
-  fromInput: boolean;
+  /** The input as given, and the edits it needs, for the file later steps read; none for an ambient config. */
+  input?: { text: string; doc: Document; edits: ValueEdit[] };
 }
 
 function loadConfig(cfg: ClusterConfig): Loaded {
@@ -42,16 +44,26 @@ function loadConfig(cfg: ClusterConfig): Loaded {
     const ambient = loadAmbientKubeconfig();
     maskKubeconfigSecrets(ambient.config);
     core.debug(`kubeconfig: the input is empty; using ${ambient.files.join(', ')}`);
-    return { config: ambient.config, fromInput: false };
+    return { config: ambient.config };
   }
   const { text, encoding } = decodeKubeconfigInput(cfg.kubeconfig);
   if (encoding === 'base64') maskSecret(cfg.kubeconfig);
-  const config = parseKubeconfig(text, INPUT);
+  const { config, doc } = parseKubeconfigDocument(text, INPUT);
   // Relative paths in a kubeconfig from a secret can only mean files of the checked-out repository.
-  makePathsAbsolute(config, process.env.GITHUB_WORKSPACE || process.cwd());
-  maskKubeconfigSecrets(config);
+  const edits = makePathsAbsolute(config, process.env.GITHUB_WORKSPACE || process.cwd());
+  maskKubeconfigSecrets(config, doc);
   core.debug(`kubeconfig: the input is ${encoding === 'base64' ? 'base64-encoded YAML' : 'plain YAML'}`);
-  return { config, fromInput: true };
+  return { config, input: { text, doc, edits } };
+}
+
+/** The text to load and write: the input with only the needed edits, or the ambient config in memory. */
+function textFor({ config, input }: Loaded, context: string): string {
+  if (!input) return stringify({ ...config, 'current-context': context });
+  const edits =
+    config['current-context'] === context
+      ? input.edits
+      : [...input.edits, { path: ['current-context'], value: context }];
+  return edits.length === 0 ? input.text : editInPlace(input.text, input.doc, edits);
 }
 
 function contextNames(config: RawKubeconfig): string[] {
@@ -146,7 +158,7 @@ function basicFromServerUrls(kc: KubeConfig, users: User[]): User[] {
 function alignWithClientGo(kc: KubeConfig): void {
   const trimmed: User[] = kc
     .getUsers()
-    .map((user) => (user.token ? { ...user, token: user.token.trim() } : user));
+    .map((user) => (user.token ? { ...user, token: String(user.token).trim() } : user));
   const users = basicFromServerUrls(kc, trimmed);
   const clusters: Cluster[] = kc.getClusters().map((cluster) => {
     const { server } = splitServerUrl(cluster.server);
@@ -169,18 +181,17 @@ function alignWithClientGo(kc: KubeConfig): void {
 
 /** Reads the kubeconfig the inputs describe, masks its secrets, selects the context, writes and exports it. */
 export async function prepareKubeconfig(cfg: ClusterConfig): Promise<PreparedKubeconfig> {
-  const { config, fromInput } = loadConfig(cfg);
-  const context = chooseContext(config, cfg.context.trim());
-  const { server, namespace } = checkContext(config, context);
-  config['current-context'] = context;
-  const text = stringify(config);
+  const loaded = loadConfig(cfg);
+  const context = chooseContext(loaded.config, cfg.context.trim());
+  const { server, namespace } = checkContext(loaded.config, context);
+  const text = textFor(loaded, context);
   const kubeConfig = load(text);
   alignWithClientGo(kubeConfig);
   const serverHost = new URL(server).host;
   core.debug(`kubeconfig: context ${context}, API server ${serverHost}`);
 
   let writtenPath: string | undefined;
-  if (fromInput) {
+  if (loaded.input) {
     writtenPath = await writeKubeconfigFile(text);
     core.debug(`kubeconfig: wrote ${writtenPath} (mode 0600)`);
     if (cfg.exportKubeconfig) core.exportVariable('KUBECONFIG', writtenPath);

@@ -2,6 +2,7 @@
 // The runner masks per line, so a multi-line value (a PEM key) is registered line by line as well as whole.
 import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
+import { type Document, isScalar } from 'yaml';
 import type { RawKubeconfig, RawUser } from './kubeconfig-types.js';
 
 const registered = new Set<string>();
@@ -9,8 +10,15 @@ const registered = new Set<string>();
 // Lines that are the same in every PEM file: masking them would only blank out harmless text.
 const PEM_ARMOR = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
 
-/** Registers a secret with the runner (and with `redact`): the whole value and each of its lines. */
-export function maskSecret(value: string | undefined | null): void {
+/**
+ * Registers a secret with the runner (and with `redact`): the whole value and each of its lines. A number
+ * is a secret as the text it reads as (`password: 0123456789` in YAML is the number 123456789).
+ */
+export function maskSecret(value: unknown): void {
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    maskSecret(String(value));
+    return;
+  }
   if (typeof value !== 'string') return;
   const candidates = [value, value.trim(), ...value.split(/\r?\n/).map((line) => line.trim())];
   for (const candidate of candidates) {
@@ -100,8 +108,8 @@ export function secretArgs(args: unknown): string[] {
   return values;
 }
 
-function userSecrets(user: RawUser): (string | undefined)[] {
-  const values: (string | undefined)[] = [user.token, user.password, readQuietly(user['token-file'])];
+function userSecrets(user: RawUser): unknown[] {
+  const values: unknown[] = [user.token, user.password, readQuietly(user['token-file'])];
   for (const dataKey of ['client-key-data', 'client-certificate-data'] as const) {
     const data = user[dataKey];
     if (typeof data === 'string') values.push(data, decodeBase64(data));
@@ -109,7 +117,7 @@ function userSecrets(user: RawUser): (string | undefined)[] {
   values.push(readQuietly(user['client-key']));
   const providerConfig = user['auth-provider']?.config ?? {};
   for (const [key, value] of Object.entries(providerConfig)) {
-    if (SECRET_CONFIG_KEY.test(key) && typeof value === 'string') values.push(value);
+    if (SECRET_CONFIG_KEY.test(key)) values.push(value);
   }
   for (const entry of user.exec?.env ?? []) {
     if (isSecretEnv(entry?.name, entry?.value)) values.push(entry?.value);
@@ -129,11 +137,31 @@ function urlPassword(value: string | undefined): string | undefined {
   }
 }
 
-/** Registers every secret value of a parsed kubeconfig: users' credentials, proxy and server passwords. */
-export function maskKubeconfigSecrets(config: RawKubeconfig): void {
+/**
+ * A credential YAML reads as a number is written otherwise (`0123456789`, `1e3`): the text as written is
+ * what kubectl sends and what a log may quote.
+ */
+function writtenForms(doc: Document, users: number): string[] {
+  const forms: string[] = [];
+  for (let i = 0; i < users; i++) {
+    for (const key of ['token', 'password']) {
+      const node = doc.getIn(['users', i, 'user', key], true);
+      if (isScalar(node) && typeof node.value !== 'string' && typeof node.source === 'string')
+        forms.push(node.source);
+    }
+  }
+  return forms;
+}
+
+/**
+ * Registers every secret value of a parsed kubeconfig: users' credentials, proxy and server passwords;
+ * with the document it came from, also the written form of a credential YAML reads as a number.
+ */
+export function maskKubeconfigSecrets(config: RawKubeconfig, doc?: Document): void {
   for (const entry of config.users ?? []) {
     if (entry?.user) for (const value of userSecrets(entry.user)) maskSecret(value);
   }
+  if (doc) for (const form of writtenForms(doc, config.users?.length ?? 0)) maskSecret(form);
   for (const entry of config.clusters ?? []) {
     for (const url of [entry?.cluster?.['proxy-url'], entry?.cluster?.server]) {
       const password = urlPassword(typeof url === 'string' ? url : undefined);
