@@ -50,6 +50,7 @@ export const INPUT_DEFAULTS = {
   version: 'latest',
   install: 'true',
   'download-url': 'https://github.com/fluxcd/flux2/releases/download',
+  'allow-insecure-download': 'false',
   token: '',
   summary: 'true',
   ...GITHUB_INPUT_DEFAULTS,
@@ -153,7 +154,13 @@ function withoutCredentials(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s]*@/i, '$1***@');
 }
 
-export function parseDownloadUrl(value: string): string {
+/** 127.0.0.0/8, ::1 and localhost: a mirror on the runner itself has no network path to tamper with. */
+function isLoopback(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+export function parseDownloadUrl(value: string, allowInsecure = false): string {
   const example = 'a base URL laid out like https://github.com/fluxcd/flux2/releases/download';
   const shown = quoteInput(withoutCredentials(value));
   let url: URL;
@@ -169,6 +176,14 @@ export function parseDownloadUrl(value: string): string {
     fail(
       'download-url',
       `Input 'download-url' must have no query or fragment (file names are appended to it), ${example}; got ${shown}.`,
+    );
+  }
+  // The checksums file comes from the same place as the archive: over plain http it protects nothing.
+  if (url.protocol === 'http:' && !isLoopback(url) && !allowInsecure) {
+    fail(
+      'download-url',
+      `Input 'download-url' is plain http (${shown}): anyone on the network path could replace the archive ` +
+        'and its checksums file together. Use https, or set allow-insecure-download: true for a mirror that only speaks http.',
     );
   }
   return value.replace(/\/+$/, '');
@@ -358,6 +373,15 @@ function warnAboutUselessInputs(config: Config, warn: Warn): void {
   }
 }
 
+function warnAboutInsecureDownload({ install }: Config, warn: Warn): void {
+  if (!install.install || !install.allowInsecureDownload || !install.downloadUrl.startsWith('http:')) return;
+  const url = new URL(install.downloadUrl);
+  if (isLoopback(url)) return;
+  warn(
+    `Input 'download-url' is plain http and allow-insecure-download is true: the flux archive and its checksums come unprotected from ${url.host}.`,
+  );
+}
+
 // Untrimmed, so that line numbers in `resources` messages count from the first line the person wrote.
 const defaultGetInput: GetInput = (name) => core.getInput(name, { trimWhitespace: false });
 
@@ -374,11 +398,13 @@ export function readConfig(getInput: GetInput = defaultGetInput, warn: Warn = co
     selectors: [],
     all: false,
   });
+  const allowInsecureDownload = flag('allow-insecure-download');
   const config: Config = {
     install: {
       install: flag('install'),
       version: inputs.take(() => parseVersion(read('version')), 'latest'),
-      downloadUrl: inputs.take(() => parseDownloadUrl(read('download-url')), ''),
+      downloadUrl: inputs.take(() => parseDownloadUrl(read('download-url'), allowInsecureDownload), ''),
+      allowInsecureDownload,
       token: read('token'),
     },
     cluster: {
@@ -419,5 +445,6 @@ export function readConfig(getInput: GetInput = defaultGetInput, warn: Warn = co
   warnAboutDiffInputs(config, warn);
   const nothingSelected = config.reconcile.resources.length === 0 && !config.reconcile.all;
   warnAboutUselessGitHubInputs(config.github, config.reconcile.command, nothingSelected, warn);
+  warnAboutInsecureDownload(config, warn);
   return config;
 }

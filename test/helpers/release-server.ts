@@ -14,8 +14,14 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
 }
 
-/** A status to answer with, or a body cut off halfway (Content-Length announces it whole). */
-export type Fault = { status: number } | { truncate: true };
+/**
+ * A status to answer with (and a Retry-After), a body cut off halfway (Content-Length announces it
+ * whole), or a 200 with `oversize` bytes of padding instead of the file, with or without Content-Length.
+ */
+export type Fault =
+  | { status: number; retryAfter?: string }
+  | { truncate: true }
+  | { oversize: number; announced: boolean };
 
 export interface ReleaseServerOptions {
   /** What `latest` resolves to, through the API and the redirect. Default 2.9.6. */
@@ -235,8 +241,17 @@ export async function startReleaseServer(options: ReleaseServerOptions = {}): Pr
 
     const fault = faults.find((f) => f.remaining > 0 && matches(path, f.match));
     if (fault) fault.remaining--;
-    if (fault && 'status' in fault.fault)
-      return send(res, fault.fault.status, `injected ${fault.fault.status}\n`);
+    if (fault && 'status' in fault.fault) {
+      const { status, retryAfter } = fault.fault;
+      return send(res, status, `injected ${status}\n`, retryAfter ? { 'retry-after': retryAfter } : {});
+    }
+    if (fault && 'oversize' in fault.fault) {
+      const padding = Buffer.alloc(fault.fault.oversize, 'x');
+      if (fault.fault.announced) return send(res, 200, padding);
+      res.writeHead(200, { 'content-type': 'text/plain' }); // chunked: the size shows only as it arrives
+      res.end(padding);
+      return;
+    }
 
     let body: Buffer | undefined;
     let type = 'application/octet-stream';

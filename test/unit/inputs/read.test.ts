@@ -43,6 +43,7 @@ const DEFAULT_CONFIG: Config = {
     install: true,
     version: 'latest',
     downloadUrl: 'https://github.com/fluxcd/flux2/releases/download',
+    allowInsecureDownload: false,
     token: '',
   },
   cluster: { kubeconfig: '', context: '', exportKubeconfig: true },
@@ -298,7 +299,9 @@ describe('readConfig: version', () => {
 describe('readConfig: download-url', () => {
   it.each([
     ['https://mirror.example.com/flux/', 'https://mirror.example.com/flux'],
-    ['http://10.0.0.1:8080/releases/download///', 'http://10.0.0.1:8080/releases/download'],
+    ['http://127.0.0.1:8080/releases/download///', 'http://127.0.0.1:8080/releases/download'],
+    ['http://localhost:3000/flux', 'http://localhost:3000/flux'],
+    ['http://[::1]:3000/flux', 'http://[::1]:3000/flux'],
     [
       'https://ghe.example.com/fluxcd/flux2/releases/download',
       'https://ghe.example.com/fluxcd/flux2/releases/download',
@@ -330,6 +333,39 @@ describe('readConfig: download-url', () => {
   });
 
   it.each([
+    'http://10.0.0.1:8080/releases/download',
+    'http://mirror.example.com/flux',
+    'http://127.0.0.1.nip.io/flux',
+  ])('refuses plain http to %s: anyone on the way could swap the archive and its checksums', (value) => {
+    const { message, inputs } = errorOf({ 'download-url': value });
+    expect(inputs).toEqual(['download-url']);
+    expect(message).toBe(
+      `Input 'download-url' is plain http (${quoteForTest(value)}): anyone on the network path could replace the ` +
+        'archive and its checksums file together. Use https, or set allow-insecure-download: true for a ' +
+        'mirror that only speaks http.',
+    );
+  });
+
+  it('takes plain http with allow-insecure-download: true, and warns', () => {
+    const { config, warnings } = read({
+      'download-url': 'http://mirror.internal:8080/flux',
+      'allow-insecure-download': 'true',
+    });
+    expect(config.install).toMatchObject({
+      downloadUrl: 'http://mirror.internal:8080/flux',
+      allowInsecureDownload: true,
+    });
+    expect(warnings).toEqual([
+      "Input 'download-url' is plain http and allow-insecure-download is true: the flux archive and its checksums come unprotected from mirror.internal:8080.",
+    ]);
+  });
+
+  it('says nothing about allow-insecure-download with https', () => {
+    const { warnings } = read({ 'allow-insecure-download': 'true' });
+    expect(warnings).toEqual([]);
+  });
+
+  it.each([
     'https://user:s3cret-pass@mirror.example.com/x?y',
     'user:s3cret-pass@mirror',
     'ftp://user:s3cret-pass@host/',
@@ -339,6 +375,8 @@ describe('readConfig: download-url', () => {
     expect(message).toContain('***@');
   });
 });
+
+const quoteForTest = (value: string) => `'${value}'`;
 
 describe('readConfig: revision', () => {
   it.each([

@@ -34,7 +34,14 @@ afterEach(async () => {
 });
 
 function config(version: string, extra: Partial<InstallConfig> = {}): InstallConfig {
-  return { install: true, version, downloadUrl: server.downloadUrl, token: '', ...extra };
+  return {
+    install: true,
+    version,
+    downloadUrl: server.downloadUrl,
+    allowInsecureDownload: false,
+    token: '',
+    ...extra,
+  };
 }
 
 function options(extra: InstallOptions = {}): InstallOptions {

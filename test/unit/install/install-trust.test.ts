@@ -1,0 +1,121 @@
+// What the installer trusts: answers no larger than a checksums file or a release's JSON can be, a Retry-After
+// from the release host, and a tool-cache entry only while its binary has the SHA-256 recorded when the action
+// installed it from a verified archive.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tc from '@actions/tool-cache';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InstallConfig } from '../../../src/inputs/types.js';
+import { type InstallOptions, installFlux } from '../../../src/install/installer.js';
+import { platformFor } from '../../../src/install/platform.js';
+import { fakeFluxScript, type ReleaseServer, startReleaseServer } from '../../helpers/release-server.js';
+import { type RunnerEnv, useRunnerEnv } from './runner-env.js';
+
+const ASSET = 'flux_2.9.5_linux_amd64.tar.gz';
+const SUMS = 'flux_2.9.5_checksums.txt';
+
+let server: ReleaseServer;
+let runner: RunnerEnv;
+
+beforeEach(async () => {
+  runner = await useRunnerEnv();
+  server = await startReleaseServer({ latest: '2.9.6', versions: ['2.9.5', '2.9.6'] });
+});
+afterEach(async () => {
+  await server.close();
+  await runner.restore();
+});
+
+const config = (version: string, extra: Partial<InstallConfig> = {}): InstallConfig => ({
+  install: true,
+  version,
+  downloadUrl: server.downloadUrl,
+  allowInsecureDownload: false,
+  token: '',
+  ...extra,
+});
+const options = (): InstallOptions => ({
+  platform: platformFor('Linux', 'X64'),
+  github: { apiUrl: server.githubEnv.GITHUB_API_URL, serverUrl: server.githubEnv.GITHUB_SERVER_URL },
+  retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+});
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+describe('answers larger than expected', () => {
+  it('refuses a checksums file of megabytes, announced or not, without retrying', async () => {
+    for (const announced of [true, false]) {
+      server.inject(SUMS, { oversize: 3 * 1024 * 1024, announced });
+      await expect(installFlux(config('2.9.5'), options())).rejects.toThrow(
+        /flux_2\.9\.5_checksums\.txt: the answer is larger than 64\.0 KiB, far more than expected; refusing to read it/,
+      );
+    }
+    expect(server.count(SUMS)).toBe(2);
+    expect(tc.find('flux2', '2.9.5', 'amd64')).toBe('');
+  });
+
+  it("refuses the GitHub API's answer beyond 1 MiB, then asks the releases page", async () => {
+    server.inject('/api/', { oversize: 2 * 1024 * 1024, announced: false });
+    const flux = await installFlux(config('latest', { token: 'ghs_t' }), options());
+    expect(flux.version).toBe('2.9.6');
+    expect(runner.log()).toMatch(/larger than 1\.0 MiB.*asking the releases page/);
+  });
+});
+
+describe('Retry-After from the release host', () => {
+  it('waits what the server asks, and gives up on a wait longer than a minute', async () => {
+    server.inject(ASSET, { status: 503, retryAfter: '1' });
+    await installFlux(config('2.9.5'), options());
+    expect(runner.log()).toMatch(/HTTP 503.*retrying in 1s \(attempt 2 of 3\)/);
+
+    server.inject(SUMS.replace('2.9.5', '2.9.6'), { status: 429, retryAfter: '3600' }, 5);
+    await expect(installFlux(config('2.9.6'), options())).rejects.toThrow(/HTTP 429/);
+    expect(server.count(SUMS.replace('2.9.5', '2.9.6'))).toBe(1);
+  });
+});
+
+describe('the tool cache entry', () => {
+  const cachedBinary = () => join(runner.toolCache, 'flux2', '2.9.5', 'amd64', 'flux');
+
+  it("records the binary's SHA-256 beside it at install time", async () => {
+    await installFlux(config('2.9.5'), options());
+    const record = await readFile(`${cachedBinary()}.sha256`, 'utf8');
+    expect(record).toBe(`${sha256(readFileSync(cachedBinary()))}  flux\n`);
+  });
+
+  it('is used while the binary has the recorded hash, without a request', async () => {
+    await installFlux(config('2.9.5'), options());
+    const requests = server.count();
+    const again = await installFlux(config('2.9.5'), options());
+    expect(again.cached).toBe(true);
+    expect(server.count()).toBe(requests);
+  });
+
+  it('is replaced by a fresh download when the binary changed since, with a warning', async () => {
+    await installFlux(config('2.9.5'), options());
+    // Another flux that also says it is 2.9.5: the version check alone would accept it.
+    await writeFile(cachedBinary(), fakeFluxScript('2.9.5', 'not from the release'), { mode: 0o755 });
+    const again = await installFlux(config('2.9.5'), options());
+    expect(again.cached).toBe(false);
+    expect(server.count(`/v2.9.5/${ASSET}`)).toBe(2);
+    expect(runner.log()).toMatch(
+      /::warning::The tool cache entry \S+ is not used: its flux has SHA-256 [0-9a-f]{64}, not the [0-9a-f]{64} recorded at install time/,
+    );
+    expect(await readFile(`${cachedBinary()}.sha256`, 'utf8')).toBe(
+      `${sha256(readFileSync(cachedBinary()))}  flux\n`,
+    );
+    expect(readFileSync(cachedBinary(), 'utf8')).not.toContain('not from the release');
+  });
+
+  it('is not trusted when it has no record (put there by another tool)', async () => {
+    const source = join(runner.dir, 'other-tool');
+    await mkdir(source);
+    await writeFile(join(source, 'flux'), fakeFluxScript('2.9.5', 'other tool'), { mode: 0o755 });
+    await tc.cacheDir(source, 'flux2', '2.9.5', 'amd64');
+    const flux = await installFlux(config('2.9.5'), options());
+    expect(flux.cached).toBe(false);
+    expect(runner.log()).toContain('is not used: it has no SHA-256 recorded at install time');
+    expect(readFileSync(cachedBinary(), 'utf8')).not.toContain('other tool');
+  });
+});
