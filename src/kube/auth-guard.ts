@@ -1,8 +1,10 @@
 // A KubeConfig that explains exec credential plugin failures, masks the credential a plugin returns,
 // runs the plugin once, not once per concurrent request (client-node caches the credential only after
 // the first run has finished), and sends every request over the cluster's keep-alive connections.
+import type { AgentOptions, RequestOptions } from 'node:https';
 import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
-import { ConnectionPools } from './connections.js';
+import type { Dispatcher } from 'undici';
+import { ConnectionPools, type ConnectionUse, newPool } from './connections.js';
 import { execCommandOf, explainExecFailure } from './exec-plugins.js';
 import { maskSecret } from './secrets.js';
 
@@ -28,7 +30,10 @@ export class GuardedKubeConfig extends KubeConfig {
     return guarded;
   }
 
-  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+  override async applySecurityAuthentication(
+    context: RequestContext,
+    use: ConnectionUse = 'requests',
+  ): Promise<void> {
     const user = this.getCurrentUser();
     if (execCommandOf(user)) {
       // applyToHTTPSOptions is client-node's public way to run the user's authenticator; its result is cached.
@@ -46,12 +51,29 @@ export class GuardedKubeConfig extends KubeConfig {
     }
     if (execCommandOf(user)) maskAuthorization(context.getHeaders().Authorization);
     // Keyed like client-node's own agent cache: the TLS identity belongs to the cluster/user pair.
-    const key = JSON.stringify([
-      this.getCurrentCluster()?.name,
-      this.getCurrentCluster()?.server,
-      user?.name,
-    ]);
-    context.setDispatcher(this.connections.pool(key, context.getDispatcher()));
+    const cluster = this.getCurrentCluster();
+    const key = JSON.stringify([cluster?.name, cluster?.server, user?.name]);
+    const fresh = context.getDispatcher();
+    context.setDispatcher(await this.connections.pool(key, use, () => this.newPool(use, fresh)));
+  }
+
+  /** A pool with the TLS settings client-node gives its own dispatchers (CA, client certificate, SNI). */
+  private async newPool(use: ConnectionUse, fresh: Dispatcher | undefined): Promise<Dispatcher> {
+    const https: RequestOptions = {};
+    await this.applyToHTTPSOptions(https);
+    const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = https as AgentOptions;
+    const tls: AgentOptions = { ca, cert, key, pfx, passphrase };
+    if (rejectUnauthorized !== undefined) tls.rejectUnauthorized = rejectUnauthorized;
+    if (servername !== undefined) tls.servername = servername;
+    return newPool(this.createDispatcherOptions(this.getCurrentCluster(), tls), use, fresh);
+  }
+
+  /** This config as client-node's Watch uses it: streams go over their own pool. */
+  forStreams(): KubeConfig {
+    const streams = Object.create(this) as GuardedKubeConfig;
+    streams.applySecurityAuthentication = (context: RequestContext) =>
+      this.applySecurityAuthentication(context, 'streams');
+    return streams;
   }
 
   /** Closes every connection this config opened; requests still in flight fail. */

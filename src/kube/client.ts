@@ -27,6 +27,7 @@ import type { FluxObject, KubeEvent } from '../flux/types.js';
 import { retry } from '../retry.js';
 import type { ClusterApi, KubeObject, ListResult, ResourceType, WatchHandler } from './api.js';
 import { GuardedKubeConfig } from './auth-guard.js';
+import { MAX_REQUEST_CONNECTIONS } from './connections.js';
 import { ClusterAccessError, describeError, httpStatusOf, withContext } from './errors.js';
 import { toKubeEvent } from './events.js';
 import { RequestSlots } from './request-slots.js';
@@ -75,7 +76,7 @@ const DEFAULTS = {
   backoff: { initialMs: 500, maxMs: 30_000 },
   retryWindowMs: 60_000,
   // Enough to read a namespace's objects quickly; few enough that the API server's fairness never throttles us.
-  maxInFlight: 16,
+  maxInFlight: MAX_REQUEST_CONNECTIONS,
 };
 
 /** Counts requests and gives each attempt its time: its own timeout, and never past the deadline. */
@@ -240,7 +241,7 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
 
   /** client-node keeps its idle timeout private; it also bounds the wait for the headers. */
   private watcher(): Watch {
-    const watcher = new Watch(this.kc);
+    const watcher = new Watch(this.kc.forStreams());
     // A quiet Flux object is normal and a bookmark comes about once a minute, so the action waits longer
     // than client-node's 30 s before it calls a stream dead; never past the deadline, even before headers.
     const remaining = this.options.deadline?.remainingMs() ?? Number.POSITIVE_INFINITY;
