@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import { refKey } from '../flux/refs.js';
 import type { Role } from '../reconcile/plan.js';
 import type { Outcome, RunResult } from '../reconcile/types.js';
+import { type Fitted, fitList, fitMap, fitRecords, OUTPUT_SHARES, truncationNote } from './output-budget.js';
 import { shorten } from './text.js';
 import { type ObjectView, viewOf } from './view.js';
 
@@ -54,23 +55,34 @@ export function resultRecord(view: ObjectView): ResultRecord {
   };
 }
 
-/** Every output the report owns, as the strings `core.setOutput` writes. */
+type OutputName = 'ready' | 'results' | 'revisions' | 'failed';
+
+/** Every output the report owns, as the strings `core.setOutput` writes, and a note when some had to be cut. */
 export function buildOutputs(
   run: RunResult,
   views = run.results.map(viewOf),
-): Record<'ready' | 'results' | 'revisions' | 'failed', string> {
+): Record<OutputName, string> & { note?: string } {
   const revisions: Record<string, string> = {};
   for (const result of run.results) {
     if (result.revisionAfter) revisions[refKey(result)] = result.revisionAfter;
   }
+  const fitted: Record<'results' | 'revisions' | 'failed', Fitted> = {
+    results: fitRecords(views.map(resultRecord), OUTPUT_SHARES.results),
+    revisions: fitMap(revisions, OUTPUT_SHARES.revisions),
+    failed: fitList(run.results.filter((r) => !r.ok).map(refKey), OUTPUT_SHARES.failed),
+  };
+  const note = truncationNote(fitted);
   return {
     ready: run.ready ? 'true' : 'false',
-    results: JSON.stringify(views.map(resultRecord)),
-    revisions: JSON.stringify(revisions),
-    failed: JSON.stringify(run.results.filter((r) => !r.ok).map(refKey)),
+    results: fitted.results.json,
+    revisions: fitted.revisions.json,
+    failed: fitted.failed.json,
+    ...(note ? { note } : {}),
   };
 }
 
 export function writeOutputs(run: RunResult, views = run.results.map(viewOf)): void {
-  for (const [name, value] of Object.entries(buildOutputs(run, views))) core.setOutput(name, value);
+  const { note, ...outputs } = buildOutputs(run, views);
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  if (note) core.warning(note);
 }

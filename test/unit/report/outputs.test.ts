@@ -82,6 +82,51 @@ describe('buildOutputs', () => {
   });
 });
 
+describe("outputs within GitHub's limit of 1 MB per job", () => {
+  /** A run of `n` objects, every `failEvery`-th failed, each with a message of `chars` characters. */
+  function bigRun(n: number, chars: number, failEvery = 10) {
+    const { run } = SCENARIOS.success!();
+    const template = run.results[1]!;
+    run.results = Array.from({ length: n }, (_, i) => ({
+      ...template,
+      name: `app-${String(i).padStart(5, '0')}`,
+      ok: i % failEvery !== 0,
+      outcome: i % failEvery !== 0 ? ('ready' as const) : ('failed' as const),
+      message: `object ${i}: ${'m'.repeat(chars)}`,
+    }));
+    return run;
+  }
+  const total = (out: ReturnType<typeof buildOutputs>) =>
+    out.ready.length + out.results.length + out.revisions.length + out.failed.length;
+
+  it('keeps every record and shortens messages when that is enough, and says so', () => {
+    const out = buildOutputs(bigRun(300, 3000));
+    const results = JSON.parse(out.results);
+    expect(results).toHaveLength(300);
+    expect(results[0].message.length).toBeLessThanOrEqual(301);
+    expect(out.results.length).toBeLessThanOrEqual(256 * 1024);
+    expect(out.note).toMatch(
+      /^The outputs are cut to stay within GitHub's limit of 1 MB of outputs per job: `results` shortens messages to 300 characters\./,
+    );
+  });
+
+  it('lists the objects that did not end ok first when not every record fits, and counts what it left out', () => {
+    const out = buildOutputs(bigRun(5000, 3000, 50));
+    const results = JSON.parse(out.results) as Array<{ ok: boolean; name: string }>;
+    expect(results.filter((r) => !r.ok)).toHaveLength(100);
+    expect(results.length).toBeLessThan(5000);
+    // Still in the run's order.
+    expect(results.map((r) => r.name)).toEqual([...results.map((r) => r.name)].sort());
+    expect(total(out)).toBeLessThanOrEqual(400 * 1024);
+    expect(out.note).toContain(`\`results\` lists ${results.length} of 5000`);
+    expect(out.note).toContain('The job summary and the log have every object.');
+  });
+
+  it('says nothing when everything fits', () => {
+    expect(buildOutputs(bigRun(50, 100)).note).toBeUndefined();
+  });
+});
+
 describe('writeOutputs', () => {
   let dir: string;
   let saved: string | undefined;
