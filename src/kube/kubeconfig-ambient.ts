@@ -1,8 +1,9 @@
 // The kubeconfig a job already has when the `kubeconfig` input is empty: the files listed in KUBECONFIG
-// (merged the way kubectl merges them), else ~/.kube/config.
+// (merged the way kubectl merges them), else ~/.kube/config, else the pod's service account.
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { inClusterKubeconfig, SERVICE_ACCOUNT_DIR } from './kubeconfig-in-cluster.js';
 import { makePathsAbsolute, parseKubeconfig } from './kubeconfig-parse.js';
 import type { RawKubeconfig } from './kubeconfig-types.js';
 
@@ -10,6 +11,15 @@ export interface AmbientKubeconfig {
   config: RawKubeconfig;
   /** The files it was read from, for the debug log. */
   files: string[];
+  /** Made from the pod's service account. */
+  inCluster?: boolean;
+}
+
+/** Where the ambient kubeconfig is looked for; tests point them elsewhere. */
+export interface AmbientSources {
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+  serviceAccountDir?: string;
 }
 
 export const NO_KUBECONFIG_HELP = [
@@ -18,7 +28,8 @@ export const NO_KUBECONFIG_HELP = [
   '  1. the `kubeconfig` input, from a secret: `kubeconfig: ${{ secrets.KUBECONFIG }}` (YAML, or base64 of YAML);',
   '  2. an earlier step that sets KUBECONFIG or writes ~/.kube/config, e.g. azure/k8s-set-context,',
   '     `aws eks update-kubeconfig`, or google-github-actions/get-gke-credentials;',
-  '  3. on a self-hosted runner, a ~/.kube/config file.',
+  '  3. on a self-hosted runner, a ~/.kube/config file, or (for a runner that runs as a pod) its',
+  '     service account: KUBERNETES_SERVICE_HOST and the token mounted in /var/run/secrets/kubernetes.io/serviceaccount.',
 ].join('\n');
 
 function readConfig(file: string): RawKubeconfig {
@@ -45,10 +56,8 @@ function merge(configs: RawKubeconfig[]): RawKubeconfig {
 }
 
 /** Reads the ambient kubeconfig; throws the "three ways" help when there is none. */
-export function loadAmbientKubeconfig(
-  env: NodeJS.ProcessEnv = process.env,
-  home = homedir(),
-): AmbientKubeconfig {
+export function loadAmbientKubeconfig(sources: AmbientSources = {}): AmbientKubeconfig {
+  const { env = process.env, home = homedir(), serviceAccountDir = SERVICE_ACCOUNT_DIR } = sources;
   const listed = (env.KUBECONFIG ?? '').split(delimiter).filter((file) => file.trim() !== '');
   if (listed.length > 0) {
     // kubectl skips listed files that do not exist; so do we, unless none exists.
@@ -62,7 +71,9 @@ export function loadAmbientKubeconfig(
   }
   const defaultFile = join(home, '.kube', 'config');
   if (existsSync(defaultFile)) return { config: readConfig(defaultFile), files: [defaultFile] };
+  const inCluster = inClusterKubeconfig(env, serviceAccountDir);
+  if (inCluster) return { config: inCluster, files: [serviceAccountDir], inCluster: true };
   throw new Error(
-    `The \`kubeconfig\` input is empty, KUBECONFIG is not set and ${defaultFile} does not exist.\n${NO_KUBECONFIG_HELP}`,
+    `The \`kubeconfig\` input is empty, KUBECONFIG is not set, ${defaultFile} does not exist and this runner has no service account.\n${NO_KUBECONFIG_HELP}`,
   );
 }

@@ -6,7 +6,7 @@ import { type Document, stringify } from 'yaml';
 import { errorMessage } from '../error-message.js';
 import type { ClusterConfig } from '../inputs/types.js';
 import { hideUrlCredentials } from '../url-credentials.js';
-import { loadAmbientKubeconfig } from './kubeconfig-ambient.js';
+import { type AmbientSources, loadAmbientKubeconfig } from './kubeconfig-ambient.js';
 import { editInPlace, type ValueEdit } from './kubeconfig-edit.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
 import { decodeKubeconfigInput, makePathsAbsolute, parseKubeconfigDocument } from './kubeconfig-parse.js';
@@ -39,11 +39,15 @@ interface Loaded {
   input?: { text: string; doc: Document; edits: ValueEdit[] };
 }
 
-function loadConfig(cfg: ClusterConfig): Loaded {
+function loadConfig(cfg: ClusterConfig, ambientSources: AmbientSources): Loaded {
   if (cfg.kubeconfig.trim() === '') {
-    const ambient = loadAmbientKubeconfig();
+    const ambient = loadAmbientKubeconfig(ambientSources);
     maskKubeconfigSecrets(ambient.config);
-    core.debug(`kubeconfig: the input is empty; using ${ambient.files.join(', ')}`);
+    if (ambient.inCluster) {
+      core.info(
+        `No kubeconfig: using this pod's service account (${ambient.files[0]}) and the API server in KUBERNETES_SERVICE_HOST.`,
+      );
+    } else core.debug(`kubeconfig: the input is empty; using ${ambient.files.join(', ')}`);
     return { config: ambient.config };
   }
   const { text, encoding } = decodeKubeconfigInput(cfg.kubeconfig);
@@ -179,9 +183,15 @@ function alignWithClientGo(kc: KubeConfig): void {
   });
 }
 
-/** Reads the kubeconfig the inputs describe, masks its secrets, selects the context, writes and exports it. */
-export async function prepareKubeconfig(cfg: ClusterConfig): Promise<PreparedKubeconfig> {
-  const loaded = loadConfig(cfg);
+/**
+ * Reads the kubeconfig the inputs describe, masks its secrets, selects the context, writes and exports it.
+ * `ambient` says where a job's own kubeconfig is looked for when the input is empty (tests only).
+ */
+export async function prepareKubeconfig(
+  cfg: ClusterConfig,
+  ambient: AmbientSources = {},
+): Promise<PreparedKubeconfig> {
+  const loaded = loadConfig(cfg, ambient);
   const context = chooseContext(loaded.config, cfg.context.trim());
   const { server, namespace } = checkContext(loaded.config, context);
   const text = textFor(loaded, context);

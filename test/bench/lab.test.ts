@@ -17,9 +17,11 @@ import {
   resultsOf,
   runStep,
 } from '../e2e/support.js';
+import { type Sample, sampleProcess } from './process-sampler.js';
 
 const lab = useLab();
 const N = 20;
+const MANY = 400;
 const CLI_FAILURE_TIMEOUT = '1m';
 let ns = '';
 let repo: GitRepo;
@@ -67,6 +69,23 @@ afterAll(async () => {
   console.log(`\n${table}\n`);
   await writeFile('bench-results.md', `${table}\n`);
 });
+
+/** Waits until `count` Kustomizations of the namespace are Ready (one list every 2 s, not one wait each). */
+async function allReady(namespace: string, count: number): Promise<void> {
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    const items = await lab.list('Kustomization', namespace);
+    const ready = items.filter((item) =>
+      (item.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.some(
+        (c) => c.type === 'Ready' && c.status === 'True',
+      ),
+    ).length;
+    if (ready >= count) return;
+    if (Date.now() > deadline)
+      throw new Error(`only ${ready} of ${count} Kustomizations in ${namespace} became Ready`);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+}
 
 async function cliLoop(names: string[]): Promise<{ totalMs: number; slowestMs: number }> {
   let slowestMs = 0;
@@ -224,6 +243,43 @@ describe('benchmarks', () => {
       action: seconds(step.durationMs),
       cli: `${seconds(loopMs)} (a \`flux diff ks\` loop)`,
       ratio: ratio(loopMs, step.durationMs),
+    });
+  });
+
+  it(`${MANY} Kustomizations in one step: wall time, API requests, connections, memory`, async () => {
+    const many = await lab.namespace('bench-many');
+    const manyRepo = await lab.createGitRepo('bench-many');
+    const files: Record<string, string> = {};
+    for (let i = 0; i < MANY; i++) files[`many/app-${i}/cm.yaml`] = configMap(`many-${i}`, { i: String(i) });
+    await manyRepo.commit(files, `${MANY} apps`);
+    const names = Array.from({ length: MANY }, (_, i) => `app-${i}`);
+    await lab.apply([
+      gitSource(many, 'fleet', manyRepo.url),
+      ...names.map((name) => kustomization(many, name, `./many/${name}`)),
+    ]);
+    await allReady(many, MANY);
+
+    const port = Number(new URL(lab.info.apiServerUrl).port);
+    let sampler: { stop: () => Promise<Sample> } | undefined;
+    const step = await runStep(
+      lab,
+      { resources: 'kustomization/*', namespace: many, timeout: '15m' },
+      { jobDir, timeoutMs: 1_000_000, onStart: (pid) => (sampler = sampleProcess(pid, port)) },
+    );
+    const sample = await sampler?.stop();
+    if (step.exitCode !== 0) throw new Error(step.log.slice(-4000));
+    const requests = Number(/; (\d+) API requests/.exec(step.stdout)?.[1]);
+    rows.push({
+      scenario: `${MANY} Kustomizations (\`kustomization/*\`): wall time · API requests (per object)`,
+      action: `${seconds(step.durationMs)} · ${requests} (${(requests / MANY).toFixed(2)})`,
+      cli: '—',
+      ratio: '—',
+    });
+    rows.push({
+      scenario: `… peak open connections to the API server · peak RSS (targets: ≤ 32 · ≤ 150 MB)`,
+      action: `${sample?.peakConnections} · ${((sample?.peakRssBytes ?? 0) / 1024 / 1024).toFixed(0)} MB`,
+      cli: '—',
+      ratio: '—',
     });
   });
 

@@ -1,7 +1,7 @@
 // Cluster access against the lab's real kube-apiserver: token, client-certificate and exec-plugin
 // authentication through prepareKubeconfig + ClusterApi + preflight; RBAC denials and missing kinds as a
 // person reads them; a watch that survives an API server restart.
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -113,6 +113,57 @@ describe('authentication against a real kube-apiserver', () => {
     expect(await api.get(KUSTOMIZATION, ns, 'target')).toBeDefined();
     expect(runner.masks()).toContain(token);
     expect(runner.visibleOutput()).not.toContain(token);
+  });
+});
+
+describe('in-cluster credentials (a runner that runs as a pod, without a kubeconfig)', () => {
+  /** The service account directory as the kubelet mounts it: files behind a `..data` symlink. */
+  async function mountServiceAccount(token: string): Promise<string> {
+    const dir = join(scratch, 'serviceaccount');
+    const data = join(dir, '..2025_01_31_10_00_00.123456789');
+    await mkdir(data, { recursive: true });
+    await writeFile(join(data, 'token'), token);
+    await copyFile(lab.info.caFile, join(data, 'ca.crt'));
+    await writeFile(join(data, 'namespace'), ns);
+    await symlink('..2025_01_31_10_00_00.123456789', join(dir, '..data'));
+    for (const file of ['token', 'ca.crt', 'namespace']) await symlink(join('..data', file), join(dir, file));
+    return dir;
+  }
+
+  it("uses the pod's service account and the API server in KUBERNETES_SERVICE_HOST, and says so", async () => {
+    const token: string = parse(await kubeconfigOf('admin')).users[0].user.token;
+    const serviceAccountDir = await mountServiceAccount(token);
+    const apiServer = new URL(lab.info.apiServerUrl);
+    const env = { KUBERNETES_SERVICE_HOST: apiServer.hostname, KUBERNETES_SERVICE_PORT: apiServer.port };
+
+    const prepared = await prepareKubeconfig(
+      { kubeconfig: '', context: '', exportKubeconfig: true },
+      { env, serviceAccountDir },
+    );
+    expect(prepared.context).toBe('in-cluster');
+    expect(prepared.namespace).toBe(ns);
+    expect(prepared.server).toBe(`https://${apiServer.host}`);
+    expect(prepared.writtenPath).toBeUndefined();
+    const api = createClusterApi(prepared.kubeConfig);
+    await expect(preflight(api, needs(ALL))).resolves.toBeDefined();
+    expect((await api.get(KUSTOMIZATION, ns, 'target'))?.metadata.name).toBe('target');
+    expect(runner.stdout()).toContain(
+      `No kubeconfig: using this pod's service account (${serviceAccountDir})`,
+    );
+    expect(runner.masks()).toContain(token);
+    for (const secret of lab.info.secrets) expect(runner.visibleOutput()).not.toContain(secret);
+  });
+
+  it('is not used without KUBERNETES_SERVICE_HOST, and the help says how to provide credentials', async () => {
+    const serviceAccountDir = join(scratch, 'serviceaccount');
+    await expect(
+      prepareKubeconfig(
+        { kubeconfig: '', context: '', exportKubeconfig: true },
+        { env: {}, serviceAccountDir },
+      ),
+    ).rejects.toThrow(
+      /this runner has no service account[\s\S]*KUBERNETES_SERVICE_HOST and the token mounted/,
+    );
   });
 });
 

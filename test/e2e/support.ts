@@ -27,6 +27,8 @@ export interface StepOptions {
   timeoutMs?: number;
   env?: Record<string, string>;
   downloadUrl?: string;
+  /** Told the main step's process id when it starts. */
+  onStart?: (pid: number) => void;
 }
 
 export async function newJobDir(): Promise<string> {
@@ -53,6 +55,7 @@ export async function runStep(
     workdir: options.jobDir,
     timeoutMs: options.timeoutMs ?? 240_000,
     env: options.env,
+    ...(options.onStart ? { onStart: options.onStart } : {}),
   });
   const post = await runAction({ entry: 'post', state: main.state, workdir: options.jobDir });
   const step: Step = { ...main, post, log: `${main.stdout}\n${main.stderr}` };

@@ -30,6 +30,8 @@ export interface RunOptions {
   workdir?: string;
   /** Kill the action after this long (exitCode is then null). Default 60 s. */
   timeoutMs?: number;
+  /** Told the process id as soon as the action runs (the benchmark samples the process). */
+  onStart?: (pid: number) => void;
 }
 
 export interface ActionRun {
@@ -162,6 +164,7 @@ export async function runScript(script: string, opts: RunOptions = {}): Promise<
     stderr: string;
   }>((resolve, reject) => {
     const child = spawn(NODE, [script], { cwd: paths.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) opts.onStart?.(child.pid);
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => {

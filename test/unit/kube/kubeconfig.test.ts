@@ -204,6 +204,34 @@ describe('the ambient kubeconfig (empty input)', () => {
   });
 });
 
+describe('in-cluster credentials', () => {
+  it('builds the config client-go builds in a pod: the service host and port, the token file, CA and namespace', async () => {
+    const dir = join(runner.dir, 'serviceaccount');
+    await mkdir(dir);
+    await writeFile(join(dir, 'token'), 'sa-token-7d1c\n');
+    await writeFile(join(dir, 'namespace'), 'ci\n');
+    const env = { KUBERNETES_SERVICE_HOST: 'fd00::1', KUBERNETES_SERVICE_PORT: '443' };
+    const prepared = await prepareKubeconfig(input(''), { env, serviceAccountDir: dir });
+    expect(prepared.server).toBe('https://[fd00::1]:443');
+    expect(prepared.namespace).toBe('ci');
+    expect(prepared.kubeConfig.getCurrentUser()?.token).toBe('sa-token-7d1c');
+    // No ca.crt mounted: the system's roots, as client-go falls back to.
+    expect(prepared.kubeConfig.getCurrentCluster()?.caFile).toBeUndefined();
+    expect(runner.masks()).toContain('sa-token-7d1c');
+  });
+
+  it('comes after KUBECONFIG and ~/.kube/config', async () => {
+    const dir = join(runner.dir, 'serviceaccount');
+    await mkdir(dir);
+    await writeFile(join(dir, 'token'), 'sa-token-unused');
+    await mkdir(join(process.env.HOME ?? '', '.kube'));
+    await writeFile(join(process.env.HOME ?? '', '.kube', 'config'), yamlConfig());
+    const env = { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' };
+    const prepared = await prepareKubeconfig(input(''), { env, serviceAccountDir: dir });
+    expect(prepared.server).toBe('https://api.example.com:6443');
+  });
+});
+
 describe('cleanupKubeconfig (the post step)', () => {
   it('deletes the file recorded in the state, and never fails when it is already gone', async () => {
     const prepared = await prepareKubeconfig(input(yamlConfig()));

@@ -31,6 +31,9 @@ const VARS = [
   'http_proxy',
   'NO_PROXY',
   'no_proxy',
+  // A test machine that runs as a pod must not turn "no kubeconfig" into its own service account.
+  'KUBERNETES_SERVICE_HOST',
+  'KUBERNETES_SERVICE_PORT',
 ];
 
 // @actions/core escapes %, CR and LF in command data.
