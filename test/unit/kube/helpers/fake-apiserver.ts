@@ -81,6 +81,10 @@ export class FakeApiServer {
   listFailuresToServe = 0;
   /** /version never answers while true. */
   hangVersion = false;
+  /** Watch requests get no answer at all (not even headers) while true. */
+  hangWatches = false;
+  /** Watch requests left without an answer whose connection is still open. */
+  readonly hangingWatches = new Set<ServerResponse>();
   /** A header value that must never reach the client's error messages. */
   readonly responseSecretHeader = 'x-response-secret-value-42';
   events: unknown[] = [];
@@ -493,6 +497,11 @@ export class FakeApiServer {
   }
 
   private watch(url: URL, prefix: string, res: ServerResponse): void {
+    if (this.hangWatches) {
+      this.hangingWatches.add(res);
+      res.on('close', () => this.hangingWatches.delete(res));
+      return;
+    }
     const from = Number(url.searchParams.get('resourceVersion') ?? '0');
     if (from < this.expiredBelow) {
       const gone = status(410, 'Expired', `too old resource version: ${from} (${this.expiredBelow})`);

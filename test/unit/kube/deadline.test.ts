@@ -1,0 +1,95 @@
+// The step's deadline reaches every request the client makes: a watch whose server never sends headers,
+// preflight's first request, and the retries of any request end when it passes, instead of after their own
+// timeouts on top of it. Against a real HTTPS server on loopback that can leave a request unanswered.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Deadline } from '../../../src/deadline.js';
+import { KUSTOMIZATION } from '../../../src/flux/kinds.js';
+import { type ClusterApiOptions, createClusterApi, type KubeClusterApi } from '../../../src/kube/client.js';
+import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
+import { preflight } from '../../../src/kube/preflight.js';
+import { FakeApiServer } from './helpers/fake-apiserver.js';
+import { b64, kubeconfigYaml } from './helpers/kubeconfigs.js';
+import { useTestPki } from './helpers/pki.js';
+import { fakeRunner, type RunnerEnv } from './helpers/runner-env.js';
+
+const TOKEN = 'deadline-token-61f2';
+
+const pki = useTestPki();
+let server: FakeApiServer;
+let runner: RunnerEnv;
+const apis: KubeClusterApi[] = [];
+
+beforeEach(async () => {
+  runner = await fakeRunner();
+  server = await new FakeApiServer({
+    cert: pki.server.cert,
+    key: pki.server.key,
+    tokens: { [TOKEN]: 'ci' },
+  }).start();
+  server.serve('kustomize.toolkit.fluxcd.io', 'v1', [{ kind: 'Kustomization', plural: 'kustomizations' }]);
+});
+afterEach(async () => {
+  await Promise.all(apis.splice(0).map((api) => api.close()));
+  await server.stop();
+  await runner.restore();
+});
+
+async function connect(options: ClusterApiOptions): Promise<KubeClusterApi> {
+  const yaml = kubeconfigYaml({
+    cluster: { server: server.url, caData: b64(pki.ca.cert) },
+    user: { token: TOKEN },
+  });
+  const prepared = await prepareKubeconfig({ kubeconfig: yaml, context: '', exportKubeconfig: false });
+  const api = createClusterApi(prepared.kubeConfig, { backoff: { initialMs: 5, maxMs: 20 }, ...options });
+  apis.push(api);
+  return api;
+}
+
+describe('the deadline', () => {
+  it('ends a watch whose server never sends its headers, and closes its connection', async () => {
+    server.hangWatches = true;
+    // The idle timeout alone would hold the request for a minute.
+    const api = await connect({ deadline: Deadline.after(400), watchIdleMs: 60_000 });
+    await api.watch(KUSTOMIZATION, 'flux-system', () => undefined, new AbortController().signal);
+    await vi.waitFor(() => expect(server.hangingWatches.size).toBe(0), { timeout: 3_000 });
+    expect(server.requestsTo('/kustomizations', 'GET', true).length).toBeGreaterThan(0);
+  });
+
+  it('leaves nothing hanging once the client is closed, deadline or not', async () => {
+    server.hangWatches = true;
+    const api = await connect({ watchIdleMs: 60_000 });
+    const stop = new AbortController();
+    const watching = api.watch(KUSTOMIZATION, 'flux-system', () => undefined, stop.signal);
+    await vi.waitFor(() => expect(server.hangingWatches.size).toBe(1), { timeout: 3_000 });
+    stop.abort();
+    await watching;
+    await api.close();
+    await vi.waitFor(() => expect(server.hangingWatches.size).toBe(0), { timeout: 3_000 });
+  });
+
+  it('bounds preflight: a server that never answers gets the time left, not ten seconds more', async () => {
+    server.hangVersion = true;
+    const api = await connect({ deadline: Deadline.after(300) });
+    const error = (await preflight(api, {
+      kinds: [KUSTOMIZATION],
+      namespaces: ['flux-system'],
+      verbs: ['get'],
+    }).catch((e: Error) => e)) as Error;
+    expect(error.message).toMatch(/did not answer within (2\d\d|300)ms/);
+  });
+
+  it('stops retrying when it passes, with the answer that made the request retry', async () => {
+    server.inject(
+      '/kustomizations/apps',
+      { status: 503, message: 'etcdserver: leader changed' },
+      Number.POSITIVE_INFINITY,
+    );
+    const api = await connect({ deadline: Deadline.after(300) });
+    await expect(api.get(KUSTOMIZATION, 'flux-system', 'apps')).rejects.toThrow(
+      /^Kustomization flux-system\/apps: HTTP 503 Service Unavailable: etcdserver: leader changed/,
+    );
+    const asked = server.requestsTo('/kustomizations/apps').length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.requestsTo('/kustomizations/apps')).toHaveLength(asked);
+  });
+});
