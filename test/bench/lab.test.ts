@@ -254,8 +254,11 @@ describe('benchmarks', () => {
     await manyRepo.commit(files, `${MANY} apps`);
     const names = Array.from({ length: MANY }, (_, i) => `app-${i}`);
     await lab.apply([
-      gitSource(many, 'fleet', manyRepo.url),
-      ...names.map((name) => kustomization(many, name, `./many/${name}`)),
+      gitRepository('fleet', manyRepo.url, { namespace: many }),
+      // A short retry interval: one failed build among 400 should not hold the setup for an hour.
+      ...names.map((name) =>
+        kustomization(name, `./many/${name}`, { namespace: many, retryInterval: '10s' }),
+      ),
     ]);
     await allReady(many, MANY);
 
