@@ -1,8 +1,9 @@
 // How two commits relate, answered by GitHub's compare endpoint
 // (GET /repos/{owner}/{repo}/compare/{base}...{head}), when the source's URL is a repository on the
 // GitHub server the workflow runs on: github.com, GHE.com or GitHub Enterprise Server.
-import { sleep } from '../backoff.js';
+import { errorMessage } from '../error-message.js';
 import { oneLine } from '../report/text.js';
+import { retry } from '../retry.js';
 import { type CommitQuestion, type CommitRelation, unknownRelation } from './ancestry-types.js';
 import {
   defaultApiUrl,
@@ -142,6 +143,13 @@ function interpret(response: GitHubResponse, asked: Asked): Answer {
   return refused(response, asked);
 }
 
+/** An answer worth asking again for (a rate limit that lifts soon, a server error, no connection). */
+class AskAgain extends Error {
+  constructor(readonly answer: { retryInMs: number; why: string; fix?: string }) {
+    super(answer.why);
+  }
+}
+
 async function ask(asked: Asked): Promise<CommitRelation> {
   const { question, repo, apiUrl } = asked;
   const url = `${apiUrl}/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}/compare/${question.expected}...${question.fetched}?per_page=1`;
@@ -151,28 +159,39 @@ async function ask(asked: Asked): Promise<CommitRelation> {
   };
   if (question.token) headers.authorization = `Bearer ${question.token}`;
   const get = question.get ?? githubGet;
-  let why = '';
-  let fix = '';
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+  const once = async (): Promise<CommitRelation> => {
     let answer: Answer;
     try {
       answer = interpret(await get(url, headers, question.signal), asked);
     } catch (error) {
-      if (error instanceof GitHubRequestAborted || question.signal?.aborted) break;
+      if (error instanceof GitHubRequestAborted || question.signal?.aborted) throw error;
       answer = {
-        retryInMs: RETRY_DELAY_MS * attempt,
-        why: `${github(asked)} could not be reached: ${oneLine(error instanceof Error ? error.message : String(error))}`,
+        retryInMs: 0,
+        why: `${github(asked)} could not be reached: ${oneLine(errorMessage(error))}`,
       };
     }
-    if (!('retryInMs' in answer)) return answer;
-    why = answer.why;
-    fix = answer.fix ?? '';
-    if (answer.retryInMs > MAX_RATE_LIMIT_WAIT_MS || attempt === ATTEMPTS) break;
-    await sleep(answer.retryInMs, question.signal);
-    if (question.signal?.aborted) break;
+    if ('retryInMs' in answer) throw new AskAgain(answer);
+    return answer;
+  };
+  try {
+    // The action's one retry loop: a rate limit's reset is a floor for the wait, and one that lifts only
+    // later than MAX_RATE_LIMIT_WAIT_MS is the caller's to retry another time.
+    return await retry(once, {
+      attempts: ATTEMPTS,
+      backoff: { initialMs: RETRY_DELAY_MS, maxMs: MAX_RATE_LIMIT_WAIT_MS },
+      maxWaitMs: MAX_RATE_LIMIT_WAIT_MS,
+      signal: question.signal,
+      advise: (error) =>
+        error instanceof AskAgain
+          ? { retriable: true, retryAfterMs: error.answer.retryInMs }
+          : { retriable: false },
+    });
+  } catch (error) {
+    if (question.signal?.aborted || !(error instanceof AskAgain)) {
+      return unknownRelation('the run stopped before GitHub answered', '');
+    }
+    return unknownRelation(error.answer.why, error.answer.fix ?? '');
   }
-  if (question.signal?.aborted) return unknownRelation('the run stopped before GitHub answered', '');
-  return unknownRelation(why, fix);
 }
 
 /** How the commits relate according to GitHub, for a source on the workflow's GitHub server. */
