@@ -1,7 +1,7 @@
 // The live log of a run: the run loop's hooks, each printing the line log.ts formats for it.
 import * as core from '@actions/core';
 import type { RunHooks } from '../reconcile/run.js';
-import { failingLine, followedLine, heartbeatLine, requestedLine, verdictLine } from './log.js';
+import { failingLine, followedLine, heartbeatLine, noteLine, requestedLine, verdictLine } from './log.js';
 import { viewOf } from './view.js';
 
 export function liveLogHooks(): RunHooks {
@@ -22,7 +22,8 @@ export function liveLogHooks(): RunHooks {
           children.map((c) => c.ref),
         ),
       ),
-    note: core.info,
+    // A note may quote git or GitHub: one line, like every line of the log.
+    note: (text) => core.info(noteLine(text)),
     debug: core.debug,
   };
 }

@@ -75,3 +75,8 @@ export function failingLine(ref: ObjectRef, verdict: Verdict, graceMs: number): 
   const said = shorten(words(verdict.reason, verdict.message), HEARTBEAT_MESSAGE_CHARS).text;
   return `✗ ${oneLine(describeRef(ref))}: ${said} — a retry may still mend it within ${formatDuration(graceMs)} (fail-fast grace)`;
 }
+
+/** A note the run loop has for the log (how a fetched commit relates to the expected one): one line. */
+export function noteLine(text: string): string {
+  return `ℹ ${oneLine(text)}`;
+}
