@@ -14,8 +14,26 @@ export class Deadline {
   /** A deadline `ms` from `start` (epoch milliseconds, default now). */
   static after(ms: number, start = Date.now()): Deadline {
     const at = start + ms;
-    const signal = AbortSignal.timeout(Math.max(0, at - Date.now()));
+    const signal = AbortSignal.timeout(Math.max(0, Math.ceil(at - Date.now())));
     return new Deadline(at, signal, ms);
+  }
+
+  /**
+   * This deadline, `reserveMs` earlier: the run's share of the step, when what comes after it (the
+   * report's reads) keeps the rest. Described as the same timeout.
+   */
+  reserving(reserveMs: number): Deadline {
+    const at = this.at - reserveMs;
+    const signal = AbortSignal.any([
+      this.signal,
+      AbortSignal.timeout(Math.max(0, Math.ceil(at - Date.now()))),
+    ]);
+    return new Deadline(at, signal, this.budgetMs);
+  }
+
+  /** This deadline, ended early when `signal` aborts (the job is cancelled). */
+  cancelledBy(signal: AbortSignal): Deadline {
+    return new Deadline(this.at, AbortSignal.any([this.signal, signal]), this.budgetMs);
   }
 
   /** No deadline: for tools and tests that bound their work otherwise. */
@@ -33,7 +51,7 @@ export class Deadline {
 
   /** A signal that aborts at this deadline or after `ms`, whichever comes first. */
   within(ms: number): AbortSignal {
-    return AbortSignal.any([this.signal, AbortSignal.timeout(ms)]);
+    return AbortSignal.any([this.signal, AbortSignal.timeout(Math.max(0, Math.ceil(ms)))]);
   }
 
   /** `the 5m timeout`, for messages. */

@@ -2,7 +2,9 @@
 // Thin on purpose: each stage lives in its own module; this file only wires them and turns errors into
 // one clear failure.
 import * as core from '@actions/core';
+import { onCancel } from './cancellation.js';
 import { forgetInputs } from './child-env.js';
+import { Deadline } from './deadline.js';
 import { diffCommand } from './diff/command.js';
 import { formatDuration } from './duration.js';
 import { errorMessage } from './error-message.js';
@@ -10,8 +12,9 @@ import { readConfig } from './inputs/read.js';
 import type { Config } from './inputs/types.js';
 import { installStep } from './install/installer.js';
 import { githubEndpoints } from './install/version.js';
-import { createClusterApi } from './kube/client.js';
-import { prepareKubeconfig } from './kube/kubeconfig.js';
+import { createClusterApi, type KubeClusterApi } from './kube/client.js';
+import { describeError } from './kube/errors.js';
+import { type PreparedKubeconfig, prepareKubeconfig } from './kube/kubeconfig.js';
 import { preflight, type Verb } from './kube/preflight.js';
 import { relateCommits } from './reconcile/ancestry.js';
 import { buildPlan, type Plan, type PlanRequest, planScopes } from './reconcile/plan.js';
@@ -23,6 +26,7 @@ import {
   collectRelated,
   collectWorkloads,
   liveLogHooks,
+  type ReportContext,
   report,
   reportStopped,
 } from './report/index.js';
@@ -30,44 +34,97 @@ import {
 // The report's share of time for reading unready workloads after the run; what is not read by then is left out.
 const WORKLOAD_READS_MS = 10_000;
 
+/** What bounds the step: the `timeout` input, counted from the step's start, and the job's cancellation. */
+interface Limits {
+  deadline: Deadline;
+  cancelled: AbortSignal;
+}
+
 export async function run(): Promise<void> {
+  const cancellation = onCancel();
   let summary = true;
   try {
     const config = readConfig();
     forgetInputs();
     summary = config.summary;
-    const flux = await installStep(config.install);
+    const limits: Limits = {
+      deadline: Deadline.after(config.reconcile.timeoutMs, performance.timeOrigin).cancelledBy(
+        cancellation.signal,
+      ),
+      cancelled: cancellation.signal,
+    };
+    const flux = await installStep(config.install, { deadline: limits.deadline });
     if (config.reconcile.resources.length === 0 && !config.reconcile.all) {
       // Install only; a kubeconfig given with it is still set up (masked, written, exported) for later steps.
       if (config.cluster.kubeconfig.trim() !== '') await prepareKubeconfig(config.cluster);
       core.info('No resources given: the flux CLI is installed, nothing to reconcile.');
       return;
     }
-    if (config.reconcile.command === 'diff') return await diffCommand(config, flux);
-    const result = await reconcile(config, flux.version);
+    if (config.reconcile.command === 'diff') return await diffCommand(config, flux, limits.deadline);
+    const result = await reconcile(config, flux.version, limits);
     if (!result.ready) {
       const failed = result.results.filter((r) => !r.ok);
       core.setFailed(
-        `${failed.length} of ${result.results.length} Flux objects did not end ${config.reconcile.command === 'suspend' ? 'suspended' : 'Ready'}: ${failed
+        `${cancellation.signal.aborted ? 'The job was cancelled: ' : ''}${failed.length} of ${result.results.length} Flux objects did not end ${config.reconcile.command === 'suspend' ? 'suspended' : 'Ready'}: ${failed
           .map((r) => `${r.kind} ${r.namespace}/${r.name} (${r.outcome})`)
           .join(', ')}`,
       );
     }
   } catch (error) {
     // Outputs a later step may test, and a summary a person reads, even when the run never started.
-    const message = errorMessage(error);
+    const cancelled = cancellation.signal.aborted ? 'The job was cancelled before the run was done: ' : '';
+    const message = `${cancelled}${errorMessage(error)}`;
     core.setOutput('ready', 'false');
     if (summary) await reportStopped(message);
     core.setFailed(message);
+  } finally {
+    cancellation.dispose();
   }
 }
 
-async function reconcile(config: Config, fluxVersion: string): Promise<RunResult> {
+/** The report's share of the step: its reads of events, related objects and health get this much. */
+function reportShareMs(timeoutMs: number): number {
+  return Math.min(5_000, timeoutMs / 10);
+}
+
+async function reconcile(config: Config, fluxVersion: string, limits: Limits): Promise<RunResult> {
   const settings = config.reconcile;
   const cluster = await prepareKubeconfig(config.cluster);
   core.info(`Cluster: ${cluster.serverHost} (context ${cluster.context})`);
-  const api = createClusterApi(cluster.kubeConfig);
+  // Preflight, plan and run share the step's deadline less the report's share, which its reads keep.
+  const runDeadline = limits.deadline.reserving(reportShareMs(settings.timeoutMs));
+  const api = createClusterApi(cluster.kubeConfig, {
+    deadline: runDeadline,
+    onRetry: (what, error, delayMs) =>
+      core.debug(`${what}: ${describeError(error)}; asking again in ${formatDuration(delayMs)}`),
+  });
+  try {
+    const plan = await checkAndPlan(config, api);
+    // Deployment `in_progress` and status `pending` go out beside the run; final states after report().
+    const github = startGitHubReport(config.github, {
+      command: settings.command,
+      revision: settings.revision,
+      objects: reportedObjects(plan.objects),
+      serverHost: cluster.serverHost,
+      timeoutMs: settings.timeoutMs,
+    });
+    const result = await runPlan(api, plan, runOptions(config, runDeadline, limits.cancelled)).catch(
+      (error: unknown) => github.stopped(error),
+    );
+    core.info(`Finished in ${formatDuration(result.durationMs)}; ${api.requestCount()} API requests.`);
+    api.useDeadline(limits.deadline);
+    const { context, health } = await reportExtras(config, cluster, fluxVersion, api, result, limits);
+    const views = await report(context, result, health, { summary: config.summary });
+    await github.finish(context, result, views);
+    return result;
+  } finally {
+    await api.close();
+  }
+}
 
+/** Preflight where the run will act, then the plan. */
+async function checkAndPlan(config: Config, api: KubeClusterApi): Promise<Plan> {
+  const settings = config.reconcile;
   const request: PlanRequest = {
     selectors: settings.resources,
     all: settings.all,
@@ -87,61 +144,65 @@ async function reconcile(config: Config, fluxVersion: string): Promise<RunResult
     verbs,
     targets,
   });
-
-  const plan = await core.group('Plan', async () => {
+  return core.group('Plan', async () => {
     const planned = await buildPlan(api, request);
     logPlan(planned);
     return planned;
   });
+}
 
-  // Deployment `in_progress` and status `pending` go out beside the run; final states after report().
-  const github = startGitHubReport(config.github, {
-    command: settings.command,
-    revision: settings.revision,
-    objects: reportedObjects(plan.objects),
-    serverHost: cluster.serverHost,
-    timeoutMs: settings.timeoutMs,
-  });
-  const result = await runPlan(api, plan, {
+function runOptions(config: Config, deadline: Deadline, cancelled: AbortSignal): RunOptions {
+  const settings = config.reconcile;
+  return {
     command: settings.command,
     revision: settings.revision,
     timeoutMs: settings.timeoutMs,
+    deadlineAt: deadline.at,
+    signal: cancelled,
     failFastGraceMs: settings.failFastGraceMs,
     force: settings.force,
     reset: settings.reset,
     follow: settings.follow && settings.command !== 'suspend',
     relate: relateWith(config.install.token),
     hooks: liveLogHooks(),
-  }).catch((error: unknown) => github.stopped(error));
-  core.info(`Finished in ${formatDuration(result.durationMs)}; ${api.requestCount()} API requests.`);
+  };
+}
 
-  // The report's extras (events, related objects, namespace health) are best effort: report() writes the
-  // outputs first, and a failure to read an extra only leaves it out.
-  const [related, health, workloads] = await Promise.all([
-    collectRelated(api, result).catch((error) => {
-      core.debug(`could not read related objects: ${errorMessage(error)}`);
-      return undefined;
-    }),
-    collectHealth(api, settings.namespace).catch((error) => {
-      core.debug(`could not read namespace health: ${errorMessage(error)}`);
-      return undefined;
-    }),
-    collectWorkloads(api, result, { signal: AbortSignal.timeout(WORKLOAD_READS_MS) }).catch((error) => {
-      core.debug(`could not read workloads: ${String(error)}`);
-      return undefined;
-    }),
-  ]);
+/**
+ * The report's extras (events, related objects, namespace health, unready workloads) are best effort:
+ * report() writes the outputs first, a read that fails or runs out of time only leaves its part out, and
+ * a cancelled job reads none of them.
+ */
+async function reportExtras(
+  config: Config,
+  cluster: PreparedKubeconfig,
+  fluxVersion: string,
+  api: KubeClusterApi,
+  result: RunResult,
+  limits: Limits,
+): Promise<{ context: ReportContext; health: Awaited<ReturnType<typeof collectHealth>> | undefined }> {
+  const namespace = config.reconcile.namespace;
+  const skipped = (what: string) => (error: unknown) => {
+    core.debug(`could not read ${what}: ${errorMessage(error)}`);
+    return undefined;
+  };
+  const workloadSignal = AbortSignal.any([AbortSignal.timeout(WORKLOAD_READS_MS), limits.deadline.signal]);
+  const [related, health, workloads] = limits.cancelled.aborted
+    ? [undefined, undefined, undefined]
+    : await Promise.all([
+        collectRelated(api, result).catch(skipped('related objects')),
+        collectHealth(api, namespace).catch(skipped('namespace health')),
+        collectWorkloads(api, result, { signal: workloadSignal }).catch(skipped('workloads')),
+      ]);
   const context = {
     server: cluster.server,
     contextName: cluster.context,
     fluxVersion,
-    namespace: settings.namespace,
+    namespace,
     related,
     workloads,
   };
-  const views = await report(context, result, health, { summary: config.summary });
-  await github.finish(context, result, views);
-  return result;
+  return { context, health };
 }
 
 /** Asks the workspace's clone, then GitHub, how a fetched commit relates to the expected one. */

@@ -7,6 +7,7 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as core from '@actions/core';
 import { HttpClient, type HttpClientResponse } from '@actions/http-client';
+import type { Deadline } from '../deadline.js';
 import { formatDuration } from '../duration.js';
 import { errorMessage } from '../error-message.js';
 import { type FailureAdvice, isRetriableStatus, retry, retryAfterMs } from '../retry.js';
@@ -24,6 +25,8 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 1000, maxD
 
 export interface RequestOptions {
   retry?: RetryPolicy;
+  /** The step's deadline: no retry starts that would end after it. */
+  deadline?: Deadline;
   headers?: Record<string, string>;
   /** Idle socket timeout: a stalled transfer fails (and is retried) instead of hanging the job. */
   socketTimeoutMs?: number;
@@ -77,6 +80,7 @@ export async function withRetries<T>(
   what: string,
   policy: RetryPolicy,
   attempt: () => Promise<T>,
+  deadline?: Deadline,
 ): Promise<T> {
   let attempts = 0;
   // Our own errors start with `${what}: `; do not say it twice.
@@ -90,6 +94,7 @@ export async function withRetries<T>(
       {
         attempts: policy.attempts,
         backoff: { initialMs: policy.baseDelayMs, maxMs: policy.maxDelayMs },
+        ...(deadline ? { deadline: deadline.at, signal: deadline.signal } : {}),
         advise,
         onRetry: (error, delayMs, next) =>
           core.info(
@@ -189,15 +194,20 @@ async function receive(
 
 /** Downloads `url` into the file `dest` (replaced on each attempt); returns the number of bytes. */
 export async function downloadFile(url: string, dest: string, options: RequestOptions = {}): Promise<number> {
-  return withRetries(`GET ${redactUrl(url)}`, options.retry ?? DEFAULT_RETRY, async () => {
-    const response = await get(url, options);
-    try {
-      return await receive(url, response, createWriteStream(dest));
-    } catch (error) {
-      await rm(dest, { force: true });
-      throw error;
-    }
-  });
+  return withRetries(
+    `GET ${redactUrl(url)}`,
+    options.retry ?? DEFAULT_RETRY,
+    async () => {
+      const response = await get(url, options);
+      try {
+        return await receive(url, response, createWriteStream(dest));
+      } catch (error) {
+        await rm(dest, { force: true });
+        throw error;
+      }
+    },
+    options.deadline,
+  );
 }
 
 /** Downloads `url` as text of at most `maxBytes`. */
@@ -206,40 +216,50 @@ export async function downloadText(
   maxBytes: number,
   options: RequestOptions = {},
 ): Promise<string> {
-  return withRetries(`GET ${redactUrl(url)}`, options.retry ?? DEFAULT_RETRY, async () => {
-    const response = await get(url, options);
-    const chunks: Buffer[] = [];
-    const collect = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        chunks.push(chunk);
-        done();
-      },
-    });
-    await receive(url, response, collect, maxBytes);
-    return Buffer.concat(chunks).toString('utf8');
-  });
+  return withRetries(
+    `GET ${redactUrl(url)}`,
+    options.retry ?? DEFAULT_RETRY,
+    async () => {
+      const response = await get(url, options);
+      const chunks: Buffer[] = [];
+      const collect = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          chunks.push(chunk);
+          done();
+        },
+      });
+      await receive(url, response, collect, maxBytes);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    options.deadline,
+  );
 }
 
 /** The Location of a redirect from `url`, without following it. */
 export async function redirectLocation(url: string, options: RequestOptions = {}): Promise<string> {
-  return withRetries(`HEAD ${url}`, options.retry ?? DEFAULT_RETRY, async () => {
-    const client = new HttpClient(USER_AGENT, [], {
-      allowRetries: false,
-      allowRedirects: false,
-      socketTimeout: options.socketTimeoutMs ?? 60_000,
-    });
-    const response = await client.head(url, options.headers ?? {});
-    response.message.resume();
-    const status = response.message.statusCode ?? 0;
-    const location = response.message.headers.location;
-    if (status < 300 || status >= 400 || !location) {
-      throw new HttpStatusError(
-        url,
-        status,
-        `${response.message.statusMessage ?? ''} (expected a redirect)`.trim(),
-        'HEAD',
-      );
-    }
-    return new URL(location, url).toString();
-  });
+  return withRetries(
+    `HEAD ${url}`,
+    options.retry ?? DEFAULT_RETRY,
+    async () => {
+      const client = new HttpClient(USER_AGENT, [], {
+        allowRetries: false,
+        allowRedirects: false,
+        socketTimeout: options.socketTimeoutMs ?? 60_000,
+      });
+      const response = await client.head(url, options.headers ?? {});
+      response.message.resume();
+      const status = response.message.statusCode ?? 0;
+      const location = response.message.headers.location;
+      if (status < 300 || status >= 400 || !location) {
+        throw new HttpStatusError(
+          url,
+          status,
+          `${response.message.statusMessage ?? ''} (expected a redirect)`.trim(),
+          'HEAD',
+        );
+      }
+      return new URL(location, url).toString();
+    },
+    options.deadline,
+  );
 }

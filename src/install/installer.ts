@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import * as tc from '@actions/tool-cache';
+import type { Deadline } from '../deadline.js';
 import { formatDuration } from '../duration.js';
 import type { InstallConfig } from '../inputs/types.js';
 import { findOnPath, readFluxVersion } from './binary.js';
@@ -16,6 +17,7 @@ import {
   downloadFile,
   downloadText,
   HttpStatusError,
+  type RequestOptions,
   type RetryPolicy,
   redactUrl,
 } from './download.js';
@@ -34,6 +36,8 @@ export interface InstallOptions {
   platform?: Platform;
   github?: GitHubEndpoints;
   retry?: RetryPolicy;
+  /** The step's deadline: downloads are not retried past it. */
+  deadline?: Deadline;
 }
 
 export interface InstalledFlux {
@@ -70,7 +74,7 @@ async function downloadToCache(
   version: string,
   platform: Platform,
   downloadUrl: string,
-  retry: RetryPolicy,
+  request: RequestOptions,
 ): Promise<string> {
   const asset = assetName(version, platform);
   const sums = checksumsName(version);
@@ -80,13 +84,11 @@ async function downloadToCache(
     let start = performance.now();
     const sumsUrl = `${base}/${sums}`;
     const checksums = await fetchOrExplain(sumsUrl, version, () =>
-      downloadText(sumsUrl, MAX_CHECKSUMS_BYTES, { retry }),
+      downloadText(sumsUrl, MAX_CHECKSUMS_BYTES, request),
     );
     const archive = join(workDir, asset);
     const archiveUrl = `${base}/${asset}`;
-    const bytes = await fetchOrExplain(archiveUrl, version, () =>
-      downloadFile(archiveUrl, archive, { retry }),
-    );
+    const bytes = await fetchOrExplain(archiveUrl, version, () => downloadFile(archiveUrl, archive, request));
     core.info(
       `Downloaded ${redactUrl(archiveUrl)} (${formatBytes(bytes)}) and ${sums} in ${formatDuration(since(start))}`,
     );
@@ -154,6 +156,7 @@ export async function installFlux(cfg: InstallConfig, options: InstallOptions = 
     token: cfg.token,
     github: options.github ?? githubEndpoints(),
     retry,
+    ...(options.deadline ? { deadline: options.deadline } : {}),
   });
 
   let dir = tc.find(TOOL_NAME, version, platform.arch);
@@ -167,7 +170,10 @@ export async function installFlux(cfg: InstallConfig, options: InstallOptions = 
     );
   } else {
     core.debug(`flux ${version} ${platform.arch} is not in the tool cache ${process.env.RUNNER_TOOL_CACHE}`);
-    dir = await downloadToCache(version, platform, cfg.downloadUrl, retry);
+    dir = await downloadToCache(version, platform, cfg.downloadUrl, {
+      retry,
+      ...(options.deadline ? { deadline: options.deadline } : {}),
+    });
   }
   core.addPath(dir);
   const path = join(dir, platform.binary);

@@ -2,6 +2,7 @@
 // the official flux setup action does: the GitHub API when there is a token, else the redirect of
 // `<server>/fluxcd/flux2/releases/latest` (which needs no token and no API rate limit).
 import * as core from '@actions/core';
+import type { Deadline } from '../deadline.js';
 import { formatDuration } from '../duration.js';
 import { errorMessage } from '../error-message.js';
 import { DEFAULT_RETRY, downloadText, type RetryPolicy, redirectLocation } from './download.js';
@@ -43,6 +44,7 @@ export interface ResolveOptions {
   token: string;
   github: GitHubEndpoints;
   retry?: RetryPolicy;
+  deadline?: Deadline;
 }
 
 function versionFromTag(tag: string, source: string): string {
@@ -56,6 +58,7 @@ async function latestFromApi(options: ResolveOptions): Promise<string> {
   const url = `${options.github.apiUrl}/repos/fluxcd/flux2/releases/latest`;
   const body = await downloadText(url, MAX_API_ANSWER_BYTES, {
     retry: options.retry ?? DEFAULT_RETRY,
+    ...(options.deadline ? { deadline: options.deadline } : {}),
     headers: {
       authorization: `Bearer ${options.token}`,
       accept: 'application/vnd.github+json',
@@ -74,7 +77,10 @@ async function latestFromApi(options: ResolveOptions): Promise<string> {
 
 async function latestFromRedirect(options: ResolveOptions): Promise<string> {
   const url = `${options.github.serverUrl}/fluxcd/flux2/releases/latest`;
-  const location = await redirectLocation(url, { retry: options.retry ?? DEFAULT_RETRY });
+  const location = await redirectLocation(url, {
+    retry: options.retry ?? DEFAULT_RETRY,
+    ...(options.deadline ? { deadline: options.deadline } : {}),
+  });
   const tag = /\/releases\/tag\/([^/?#]+)/.exec(location)?.[1];
   if (!tag) throw new Error(`${url} redirected to ${location}, which names no release tag`);
   return versionFromTag(decodeURIComponent(tag), `${url} redirected to ${location}, which`);

@@ -106,7 +106,7 @@ function isTimeout(error: unknown): boolean {
 export class KubeClusterApi implements ClusterApi, PreflightApi {
   readonly server: string;
   private readonly counter = { count: 0 };
-  private readonly options: Omit<Required<ClusterApiOptions>, 'deadline' | 'onRetry'> &
+  private options: Omit<Required<ClusterApiOptions>, 'deadline' | 'onRetry'> &
     Pick<ClusterApiOptions, 'deadline' | 'onRetry'>;
   private readonly kc: GuardedKubeConfig;
   private readonly slots: RequestSlots;
@@ -145,6 +145,11 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
 
   requestCount(): number {
     return this.counter.count;
+  }
+
+  /** From now on, requests run under this deadline: the report's share of the step, after the run's. */
+  useDeadline(deadline: Deadline): void {
+    this.options.deadline = deadline;
   }
 
   /** Ends every connection: the step is done. A watch still waiting for its headers ends with it. */

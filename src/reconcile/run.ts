@@ -31,7 +31,9 @@ export interface RunOptions {
   command: Command;
   /** The revision the user expects (empty: none). */
   revision: string;
+  /** The `timeout` input, for messages; the run ends at `deadlineAt` (epoch ms), else this long after it starts. */
   timeoutMs: number;
+  deadlineAt?: number;
   /** How long a failure may be mended by a retry: 0 fails at once, Infinity never fails (keeps waiting). */
   failFastGraceMs: number;
   force: boolean;
@@ -42,6 +44,8 @@ export interface RunOptions {
   relate?: (origin: GitOrigin, expected: string) => Promise<CommitRelation>;
   heartbeatMs?: number;
   hooks?: RunHooks;
+  /** Aborts when the job is cancelled: what is not done yet ends `cancelled`, and the run returns. */
+  signal?: AbortSignal;
 }
 
 /** What the run tells the live log; the run itself prints nothing. */
@@ -59,6 +63,13 @@ export interface RunHooks {
 }
 
 const MAX_SOURCE_RETRY_DELAY_MS = 30_000;
+
+const CANCELLED: Ending = {
+  outcome: 'cancelled',
+  ok: false,
+  reason: 'Cancelled',
+  message: 'the job was cancelled before this object was done',
+};
 
 export function runPlan(api: ClusterApi, plan: Plan, options: RunOptions): Promise<RunResult> {
   return new RunLoop(api, plan, options).run();
@@ -81,13 +92,14 @@ class RunLoop {
   /** Relations asked, by `url expected fetched`: each pair is asked once. */
   private readonly relationsAsked = new Set<string>();
   private allDone: () => void = () => {};
+  private cancelled = false;
 
   constructor(
     private readonly api: ClusterApi,
     private readonly plan: Plan,
     private readonly options: RunOptions,
   ) {
-    this.deadline = this.startedAt + options.timeoutMs;
+    this.deadline = options.deadlineAt ?? this.startedAt + options.timeoutMs;
     this.hooks = options.hooks ?? {};
     this.steps = new Map(
       plan.objects.map((planned) => [planned.key, { planned, phase: 'blocked', latest: planned.initial }]),
@@ -98,12 +110,16 @@ class RunLoop {
     const finished = new Promise<void>((resolve) => {
       this.allDone = resolve;
     });
+    const cancel = () => this.cancelAll();
+    this.options.signal?.addEventListener('abort', cancel, { once: true });
     this.watchScopes(this.plan.objects);
     this.later(() => this.timeOutAll(), Math.max(0, this.deadline - Date.now()));
     const heartbeat = setInterval(() => this.heartbeat(), this.options.heartbeatMs ?? 15_000);
     if (this.steps.size === 0) this.allDone();
+    else if (this.options.signal?.aborted) this.cancelAll();
     else this.startUnblocked();
     await finished;
+    this.options.signal?.removeEventListener('abort', cancel);
     clearInterval(heartbeat);
     for (const timer of this.timers) clearTimeout(timer);
     this.watching.abort();
@@ -159,7 +175,7 @@ class RunLoop {
   }
 
   private addChildren(parent: Step, children: Child[], unreadable: UnreadableChild[]): void {
-    if (this.steps.get(parent.planned.key)?.phase !== 'done') return;
+    if (this.cancelled || this.steps.get(parent.planned.key)?.phase !== 'done') return;
     const known = new Map([...this.steps.values()].map((s) => [s.planned.key, s.planned]));
     let planned: PlannedObject[] = [];
     let cycle: string | undefined;
@@ -336,6 +352,11 @@ class RunLoop {
       this.finish(step, { outcome: 'failed', ok: false, reason: 'WatchFailed', message: watchFailure });
       return;
     }
+    // Past the deadline nothing more is asked of the cluster: the step ends with the others, timed out.
+    if (Date.now() >= this.deadline) {
+      this.timeOutAll();
+      return;
+    }
     step.phase = 'requesting';
     step.startedAt = Date.now();
     const start = startOf(step, this.options.command);
@@ -362,6 +383,7 @@ class RunLoop {
   }
 
   private startUnblocked(): void {
+    if (this.cancelled) return;
     for (const { step, failedDependency } of unblocked(this.steps)) {
       if (failedDependency) {
         step.waitedOn = describeRef(failedDependency.planned.ref);
@@ -416,6 +438,14 @@ class RunLoop {
       const { waitedOn, ...ending } = timeoutEnding(step, this.steps, this.options.timeoutMs);
       if (waitedOn) step.waitedOn = waitedOn;
       this.finish(step, ending);
+    }
+  }
+
+  /** The job was cancelled: nothing more is started, and what is not done ends `cancelled`. */
+  private cancelAll(): void {
+    this.cancelled = true;
+    for (const step of this.steps.values()) {
+      if (step.phase !== 'done') this.finish(step, CANCELLED);
     }
   }
 

@@ -29,6 +29,8 @@ export interface StepOptions {
   downloadUrl?: string;
   /** Told the main step's process id when it starts. */
   onStart?: (pid: number) => void;
+  /** Told the main step's stdout so far whenever more comes. */
+  onStdout?: (text: string) => void;
 }
 
 export async function newJobDir(): Promise<string> {
@@ -56,6 +58,7 @@ export async function runStep(
     timeoutMs: options.timeoutMs ?? 240_000,
     env: options.env,
     ...(options.onStart ? { onStart: options.onStart } : {}),
+    ...(options.onStdout ? { onStdout: options.onStdout } : {}),
   });
   const post = await runAction({ entry: 'post', state: main.state, workdir: options.jobDir });
   const step: Step = { ...main, post, log: `${main.stdout}\n${main.stderr}` };

@@ -32,6 +32,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Told the process id as soon as the action runs (the benchmark samples the process). */
   onStart?: (pid: number) => void;
+  /** Told the whole stdout so far whenever more comes (a test that signals the action at a point of its run). */
+  onStdout?: (text: string) => void;
 }
 
 export interface ActionRun {
@@ -169,6 +171,7 @@ export async function runScript(script: string, opts: RunOptions = {}): Promise<
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
+      opts.onStdout?.(out);
     });
     child.stderr.on('data', (chunk: Buffer) => {
       err += chunk.toString();

@@ -202,3 +202,33 @@ describe('runPlan', () => {
     ]);
   });
 });
+
+describe('runPlan: the deadline and cancellation', () => {
+  it('asks nothing of the cluster once the deadline has passed', async () => {
+    const c = cluster();
+    c.controllers.set(
+      'Kustomization',
+      handleAndSucceed(() => 'main@sha1:new'),
+    );
+    const result = await run(c, ['a'], options({ timeoutMs: 0 }));
+    expect(c.patches).toEqual([]);
+    expect(result.results.map((r) => [r.name, r.outcome])).toEqual([['a', 'timed-out']]);
+  });
+
+  it('ends what is not done as cancelled when the job is cancelled, and starts nothing more', async () => {
+    const c = cluster();
+    const cancel = new AbortController();
+    // a never becomes Ready; b and c wait for it.
+    c.controllers.set('Kustomization', (obj) => {
+      if (obj.metadata.name === 'a') cancel.abort();
+    });
+    const result = await run(c, ['a', 'b', 'c'], options({ timeoutMs: 60_000, signal: cancel.signal }));
+    expect(result.ready).toBe(false);
+    expect(result.results.map((r) => [r.name, r.outcome, r.reason])).toEqual([
+      ['a', 'cancelled', 'Cancelled'],
+      ['b', 'cancelled', 'Cancelled'],
+      ['c', 'cancelled', 'Cancelled'],
+    ]);
+    expect(c.patches.map((p) => p.key)).toEqual(['Kustomization/flux-system/a']);
+  });
+});
