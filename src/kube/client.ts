@@ -30,6 +30,7 @@ import { GuardedKubeConfig } from './auth-guard.js';
 import { MAX_REQUEST_CONNECTIONS } from './connections.js';
 import { ClusterAccessError, describeError, httpStatusOf, withContext } from './errors.js';
 import { toKubeEvent } from './events.js';
+import { lean } from './lean.js';
 import { RequestSlots } from './request-slots.js';
 import { ResourceReads } from './resource-reads.js';
 import { adviseOnKubeFailure } from './transient.js';
@@ -199,9 +200,11 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
   async get(kind: FluxKind, namespace: string, name: string): Promise<FluxObject | undefined> {
     const label = describeRef({ kind: kind.kind, namespace, name });
     try {
-      return (await this.send(label, () =>
-        this.objects.getNamespacedCustomObject({ ...this.target(kind, namespace), name }),
-      )) as FluxObject;
+      return lean(
+        (await this.send(label, () =>
+          this.objects.getNamespacedCustomObject({ ...this.target(kind, namespace), name }),
+        )) as FluxObject,
+      );
     } catch (error) {
       if (httpStatusOf(error) === 404) return undefined;
       throw withContext(label, error, this.server);
@@ -225,7 +228,10 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
         ? await this.objects.listClusterCustomObject({ ...this.target(kind, namespace), ...selector })
         : await this.objects.listNamespacedCustomObject({ ...this.target(kind, namespace), ...selector })
     ) as { items?: FluxObject[]; metadata?: { resourceVersion?: string } };
-    return { items: response.items ?? [], resourceVersion: response.metadata?.resourceVersion ?? '' };
+    return {
+      items: (response.items ?? []).map(lean),
+      resourceVersion: response.metadata?.resourceVersion ?? '',
+    };
   }
 
   /** A merge patch sets what it names whatever the object's version, so sending it again is safe. */
@@ -233,12 +239,14 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
     const label = describeRef({ kind: kind.kind, namespace, name });
     const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
     try {
-      return (await this.send(label, () =>
-        this.objects.patchNamespacedCustomObject(
-          { ...this.target(kind, namespace), name, body: patch },
-          mergePatch,
-        ),
-      )) as FluxObject;
+      return lean(
+        (await this.send(label, () =>
+          this.objects.patchNamespacedCustomObject(
+            { ...this.target(kind, namespace), name, body: patch },
+            mergePatch,
+          ),
+        )) as FluxObject,
+      );
     } catch (error) {
       throw withContext(label, error, this.server);
     }
@@ -282,7 +290,9 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
             resourceVersion,
             timeoutSeconds: this.options.watchTimeoutSeconds,
           };
-          return this.watcher().watch(path, query, onEvent, onEnd);
+          const leanEvent = (type: string, obj: unknown) =>
+            onEvent(type, type === 'ERROR' ? obj : lean(obj as FluxObject));
+          return this.watcher().watch(path, query, leanEvent, onEnd);
         },
       },
       onObject,

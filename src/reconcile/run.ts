@@ -385,6 +385,9 @@ class RunLoop {
   private startUnblocked(): void {
     if (this.cancelled) return;
     for (const { step, failedDependency } of unblocked(this.steps)) {
+      // Starting one step can end it at once (a gate on an object already Ready) and start others, which
+      // this list still holds: each is started once.
+      if (step.phase !== 'blocked') continue;
       if (failedDependency) {
         step.waitedOn = describeRef(failedDependency.planned.ref);
         this.finish(step, dependencyFailedEnding(failedDependency));

@@ -232,3 +232,38 @@ describe('runPlan: the deadline and cancellation', () => {
     expect(c.patches.map((p) => p.key)).toEqual(['Kustomization/flux-system/a']);
   });
 });
+
+describe('runPlan: many objects already Ready', () => {
+  it('ends each object once, whatever the order they start in', async () => {
+    const c = new FakeCluster();
+    for (let i = 0; i < 50; i++) {
+      c.add('Kustomization', {
+        metadata: { name: `app-${i}`, generation: 1 },
+        spec: { sourceRef: { kind: 'GitRepository', name: 'repo' } },
+        status: {
+          observedGeneration: 1,
+          lastAppliedRevision: 'main@sha1:old',
+          conditions: [
+            { type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied' },
+          ],
+        },
+      });
+    }
+    const finished: string[] = [];
+    const plan = await buildPlan(c, {
+      selectors: [{ kind: 'Kustomization', namespace: 'flux-system', name: '*' }],
+      all: false,
+      namespace: 'flux-system',
+      labelSelector: '',
+      withSource: false,
+    });
+    const result = await runPlan(
+      c,
+      plan,
+      options({ command: 'wait', hooks: { finished: (r) => finished.push(r.name) } }),
+    );
+    expect(result.ready).toBe(true);
+    expect(finished).toHaveLength(50);
+    expect(new Set(finished).size).toBe(50);
+  });
+});
