@@ -4,10 +4,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KUSTOMIZATION } from '../../../src/flux/kinds.js';
 import type { FluxObject } from '../../../src/flux/types.js';
-import { createClusterApi, type KubeClusterApi } from '../../../src/kube/client.js';
-import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
-import { FakeApiServer } from './helpers/fake-apiserver.js';
-import { b64, kubeconfigYaml } from './helpers/kubeconfigs.js';
+import type { KubeClusterApi } from '../../../src/kube/client.js';
+import { connectTo, startFakeApi } from './helpers/connect.js';
+import type { FakeApiServer } from './helpers/fake-apiserver.js';
 import { useTestPki } from './helpers/pki.js';
 import { fakeRunner, type RunnerEnv } from './helpers/runner-env.js';
 
@@ -22,12 +21,7 @@ let api: KubeClusterApi;
 
 beforeEach(async () => {
   runner = await fakeRunner();
-  server = await new FakeApiServer({
-    cert: pki.server.cert,
-    key: pki.server.key,
-    tokens: { [TOKEN]: 'ci' },
-  }).start();
-  server.serve('kustomize.toolkit.fluxcd.io', 'v1', [{ kind: 'Kustomization', plural: 'kustomizations' }]);
+  server = await startFakeApi(pki, TOKEN);
   for (let i = 0; i < N; i++) {
     server.put(KS, {
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
@@ -35,12 +29,7 @@ beforeEach(async () => {
       metadata: { name: `app-${i}`, namespace: 'flux-system' },
     } as FluxObject);
   }
-  const yaml = kubeconfigYaml({
-    cluster: { server: server.url, caData: b64(pki.ca.cert) },
-    user: { token: TOKEN },
-  });
-  const prepared = await prepareKubeconfig({ kubeconfig: yaml, context: '', exportKubeconfig: false });
-  api = createClusterApi(prepared.kubeConfig);
+  api = await connectTo(server, pki, TOKEN);
 });
 afterEach(async () => {
   await api.close();

@@ -4,11 +4,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Deadline } from '../../../src/deadline.js';
 import { KUSTOMIZATION } from '../../../src/flux/kinds.js';
-import { type ClusterApiOptions, createClusterApi, type KubeClusterApi } from '../../../src/kube/client.js';
-import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
+import type { ClusterApiOptions, KubeClusterApi } from '../../../src/kube/client.js';
 import { preflight } from '../../../src/kube/preflight.js';
-import { FakeApiServer } from './helpers/fake-apiserver.js';
-import { b64, kubeconfigYaml } from './helpers/kubeconfigs.js';
+import { connectTo, startFakeApi } from './helpers/connect.js';
+import type { FakeApiServer } from './helpers/fake-apiserver.js';
 import { useTestPki } from './helpers/pki.js';
 import { fakeRunner, type RunnerEnv } from './helpers/runner-env.js';
 
@@ -21,12 +20,7 @@ const apis: KubeClusterApi[] = [];
 
 beforeEach(async () => {
   runner = await fakeRunner();
-  server = await new FakeApiServer({
-    cert: pki.server.cert,
-    key: pki.server.key,
-    tokens: { [TOKEN]: 'ci' },
-  }).start();
-  server.serve('kustomize.toolkit.fluxcd.io', 'v1', [{ kind: 'Kustomization', plural: 'kustomizations' }]);
+  server = await startFakeApi(pki, TOKEN);
 });
 afterEach(async () => {
   await Promise.all(apis.splice(0).map((api) => api.close()));
@@ -35,12 +29,7 @@ afterEach(async () => {
 });
 
 async function connect(options: ClusterApiOptions): Promise<KubeClusterApi> {
-  const yaml = kubeconfigYaml({
-    cluster: { server: server.url, caData: b64(pki.ca.cert) },
-    user: { token: TOKEN },
-  });
-  const prepared = await prepareKubeconfig({ kubeconfig: yaml, context: '', exportKubeconfig: false });
-  const api = createClusterApi(prepared.kubeConfig, { backoff: { initialMs: 5, maxMs: 20 }, ...options });
+  const api = await connectTo(server, pki, TOKEN, { backoff: { initialMs: 5, maxMs: 20 }, ...options });
   apis.push(api);
   return api;
 }

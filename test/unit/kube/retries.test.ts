@@ -5,12 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Deadline } from '../../../src/deadline.js';
 import { HELM_RELEASE, KUSTOMIZATION } from '../../../src/flux/kinds.js';
 import type { FluxObject } from '../../../src/flux/types.js';
-import { type ClusterApiOptions, createClusterApi, type KubeClusterApi } from '../../../src/kube/client.js';
-import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
+import type { ClusterApiOptions, KubeClusterApi } from '../../../src/kube/client.js';
 import { preflight } from '../../../src/kube/preflight.js';
 import { buildPlan } from '../../../src/reconcile/plan.js';
-import { FakeApiServer } from './helpers/fake-apiserver.js';
-import { b64, kubeconfigYaml } from './helpers/kubeconfigs.js';
+import { connectTo, startFakeApi } from './helpers/connect.js';
+import type { FakeApiServer } from './helpers/fake-apiserver.js';
 import { useTestPki } from './helpers/pki.js';
 import { fakeRunner, type RunnerEnv } from './helpers/runner-env.js';
 
@@ -33,12 +32,7 @@ const ks = (name: string): FluxObject => ({
 beforeEach(async () => {
   runner = await fakeRunner();
   retries = [];
-  server = await new FakeApiServer({
-    cert: pki.server.cert,
-    key: pki.server.key,
-    tokens: { [TOKEN]: 'ci' },
-  }).start();
-  server.serve('kustomize.toolkit.fluxcd.io', 'v1', [{ kind: 'Kustomization', plural: 'kustomizations' }]);
+  server = await startFakeApi(pki, TOKEN);
   server.serve('helm.toolkit.fluxcd.io', 'v2', [{ kind: 'HelmRelease', plural: 'helmreleases' }]);
   server.put(KS, ks('apps'));
   server.put(KS, ks('infra'));
@@ -49,12 +43,7 @@ afterEach(async () => {
 });
 
 async function connect(options: ClusterApiOptions = {}): Promise<KubeClusterApi> {
-  const yaml = kubeconfigYaml({
-    cluster: { server: server.url, caData: b64(pki.ca.cert) },
-    user: { token: TOKEN },
-  });
-  const prepared = await prepareKubeconfig({ kubeconfig: yaml, context: '', exportKubeconfig: false });
-  return createClusterApi(prepared.kubeConfig, {
+  return connectTo(server, pki, TOKEN, {
     backoff: { initialMs: 5, maxMs: 20 },
     deadline: Deadline.after(20_000),
     onRetry: (what, _error, delayMs) => retries.push({ what, delayMs }),
