@@ -3,6 +3,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
+import { errorMessage } from '../error-message.js';
 import { ConfigError } from '../inputs/types.js';
 import { workspaceRemotes } from './workspace-remotes.js';
 
@@ -40,7 +41,7 @@ export function resolveCheckout(pathRoot: string, env: NodeJS.ProcessEnv = proce
   try {
     remotes = workspaceRemotes(workspace, env);
   } catch (error) {
-    core.debug(`could not read the workspace's git remotes: ${String(error)}`);
+    core.debug(`could not read the workspace's git remotes: ${errorMessage(error)}`);
   }
   // The real path: the CLI confines an in-memory build to its working directory, compared without links.
   return { root: isFolder(workspace) ? realpathSync(workspace) : workspace, given: false, remotes };

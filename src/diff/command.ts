@@ -2,16 +2,17 @@
 // Kustomizations (through the installed flux CLI) and HelmReleases (their controller's drift detection).
 // Reads the cluster only; the plan's selector resolution picks the objects, as for every command.
 import * as core from '@actions/core';
+import type { Deadline } from '../deadline.js';
 import { findKind } from '../flux/kinds.js';
 import { describeRef } from '../flux/refs.js';
 import type { Config } from '../inputs/types.js';
-import { createClusterApi } from '../kube/client.js';
-import { prepareKubeconfig } from '../kube/kubeconfig.js';
+import { createClusterApi, type KubeClusterApi } from '../kube/client.js';
+import { type PreparedKubeconfig, prepareKubeconfig } from '../kube/kubeconfig.js';
 import { preflight } from '../kube/preflight.js';
 import { displayRepository } from '../reconcile/ancestry-url.js';
 import { buildPlan, type PlanRequest, planScopes } from '../reconcile/plan.js';
 import { oneLine, shorten } from '../report/text.js';
-import { resolveCheckout } from './checkout.js';
+import { type Checkout, resolveCheckout } from './checkout.js';
 import { diffFeatures } from './cli-features.js';
 import { withChildren } from './follow.js';
 import { logDiffResult } from './log.js';
@@ -34,13 +35,32 @@ function verdict(run: DiffRun, failOnChange: boolean): string | undefined {
   return undefined;
 }
 
-/** `flux`: the CLI the install step put on PATH. */
-export async function diffCommand(config: Config, flux: { version: string; path: string }): Promise<void> {
-  const settings = config.reconcile;
+/** `flux`: the CLI the install step put on PATH. `stepDeadline`: the step's, which every API request keeps. */
+export async function diffCommand(
+  config: Config,
+  flux: { version: string; path: string },
+  stepDeadline?: Deadline,
+): Promise<void> {
   const checkout = resolveCheckout(config.diff.pathRoot);
   const cluster = await prepareKubeconfig(config.cluster);
   core.info(`Cluster: ${cluster.serverHost} (context ${cluster.context})`);
-  const api = createClusterApi(cluster.kubeConfig);
+  const api = createClusterApi(cluster.kubeConfig, stepDeadline ? { deadline: stepDeadline } : {});
+  try {
+    await diffWith(config, flux, cluster, api, checkout, stepDeadline);
+  } finally {
+    await api.close();
+  }
+}
+
+async function diffWith(
+  config: Config,
+  flux: { version: string; path: string },
+  cluster: PreparedKubeconfig,
+  api: KubeClusterApi,
+  checkout: Checkout,
+  stepDeadline: Deadline | undefined,
+): Promise<void> {
+  const settings = config.reconcile;
   const request: PlanRequest = {
     selectors: settings.resources,
     all: settings.all,
@@ -57,9 +77,9 @@ export async function diffCommand(config: Config, flux: { version: string; path:
     targets,
   });
   const plan = await buildPlan(api, request);
-  const deadline = Date.now() + settings.timeoutMs;
+  const deadline = stepDeadline?.at ?? Date.now() + settings.timeoutMs;
   const tree = settings.follow
-    ? await withChildren(api, plan.objects, deadline)
+    ? await withChildren(api, plan.objects)
     : { objects: plan.objects, unreadable: [] };
   const features = await diffFeatures(flux.path, deadline);
   const children = tree.objects.length - plan.objects.length + tree.unreadable.length;
@@ -83,7 +103,7 @@ export async function diffCommand(config: Config, flux: { version: string; path:
     },
     timeoutMs: settings.timeoutMs,
     hooks: {
-      started: (object, folder) => core.info(`► ${describeRef(object.ref)}: diffing ${folder}`),
+      started: (object, folder) => core.info(`► ${describeRef(object.ref)}: diffing ${oneLine(folder)}`),
       finished: logDiffResult,
     },
   });

@@ -3,6 +3,7 @@
 // other status, and 1 without that warning (flag and argument errors exit 1 too), = the diff failed, with
 // the reason on stderr after `✗`.
 import { formatDuration } from '../duration.js';
+import { errorMessage } from '../error-message.js';
 import type { ObjectRef } from '../flux/refs.js';
 import { cleanText } from '../report/text.js';
 import { parseDiffOutput } from './parse.js';
@@ -87,7 +88,7 @@ export async function fluxDiff(
   try {
     run = await runProgram(connection.fluxPath, args, { deadline, cwd: connection.root });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     const message = `Could not run ${connection.fluxPath}: ${reason}`;
     return { state: 'failed', path: location.shown, message, changes: [] };
   }

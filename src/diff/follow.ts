@@ -12,11 +12,7 @@ export interface Tree {
   unreadable: UnreadableChild[];
 }
 
-export async function withChildren(
-  api: ClusterApi,
-  planned: readonly PlannedObject[],
-  deadline: number,
-): Promise<Tree> {
+export async function withChildren(api: ClusterApi, planned: readonly PlannedObject[]): Promise<Tree> {
   const all = new Map(planned.map((p) => [p.key, p]));
   const unreadable: UnreadableChild[] = [];
   let frontier = [...planned];
@@ -27,7 +23,7 @@ export async function withChildren(
         (child) => child.kind.diff !== undefined,
       );
       if (refs.length === 0) continue;
-      const read = await readChildren(api, refs, deadline);
+      const read = await readChildren(api, refs);
       unreadable.push(...read.unreadable);
       for (const child of planChildren(all, parent, read.children)) {
         all.set(child.key, child);

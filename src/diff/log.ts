@@ -13,7 +13,8 @@ const LINE_MESSAGE_CHARS = 400;
 /** `± Kustomization flux-system/apps (./apps): 1 created, 1 configured in 2.1s` */
 export function diffLine(result: DiffResult): string {
   const look = resultLook(result);
-  const where = 'path' in result && result.path ? ` (${result.path})` : '';
+  // spec.path comes from the cluster: one line, as every line of the log.
+  const where = 'path' in result && result.path ? ` (${oneLine(result.path)})` : '';
   const took = result.durationMs > 0 ? ` in ${formatDuration(result.durationMs)}` : '';
   let said: string;
   switch (result.state) {

@@ -1,6 +1,7 @@
 // Where a diff's result goes: outputs first (later steps need them even when the summary fails), then the
 // job summary. A summary that cannot be written is a warning, never the step's failure.
 import * as core from '@actions/core';
+import { errorMessage } from '../error-message.js';
 import { SUMMARY_BUDGET_BYTES } from '../report/summary.js';
 import { buildDiffOutputs } from './outputs.js';
 import { type DiffReportContext, renderDiffBlock } from './render.js';
@@ -18,9 +19,7 @@ export async function reportDiff(
       .addRaw(renderDiffBlock(run, { budgetBytes: SUMMARY_BUDGET_BYTES, context: ctx }))
       .write();
   } catch (error) {
-    core.warning(
-      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    core.warning(`Could not write the job summary: ${errorMessage(error)}`);
   } finally {
     core.summary.emptyBuffer();
   }
