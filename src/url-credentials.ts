@@ -43,5 +43,7 @@ export function hideUrlCredentials(text: string, steps: StepCounter = { count: 0
     // The user info holds no `/`, so the next `://` starts at its last character at the earliest.
     from = Math.max(at + 1, end - 1);
   }
+  // The last search looked at the rest of the text and found no `://`.
+  steps.count += Math.max(0, text.length - from);
   return copied === 0 ? text : out + text.slice(copied);
 }
