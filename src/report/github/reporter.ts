@@ -2,6 +2,7 @@
 // while the reconcile runs, so a slow API never delays it; the final ones after the outputs and the job
 // summary are written. Nothing here changes the run's result: whatever fails becomes one warning.
 import * as core from '@actions/core';
+import { errorMessage } from '../../error-message.js';
 import type { ObjectRef } from '../../flux/refs.js';
 import type { GitHubReportConfig } from '../../inputs/types.js';
 import type { Role } from '../../reconcile/plan.js';
@@ -110,7 +111,7 @@ class Reporter implements GitHubReport {
     this.deadline = deadlineIn(start.timeoutMs + RESERVED_MS);
     this.context = statusContext(config.statusContext, start.serverHost);
     this.session = this.begin().catch((error: unknown) => {
-      this.problems.push(`the GitHub client could not start: ${oneLine(String(error))}`);
+      this.problems.push(`the GitHub client could not start: ${oneLine(errorMessage(error))}`);
       return undefined;
     });
   }
@@ -182,7 +183,7 @@ class Reporter implements GitHubReport {
   }
 
   async stopped(error: unknown): Promise<never> {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     await this.end('error', stoppedDescription(message), (footer) => stoppedCommentBody(message, footer));
     throw error;
   }
