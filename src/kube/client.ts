@@ -99,6 +99,8 @@ class Discovery extends KubernetesObjectApi {
   }
 }
 
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 function isTimeout(error: unknown): boolean {
   const name = (error as { name?: unknown })?.name;
   return name === 'TimeoutError' || name === 'AbortError';
@@ -348,6 +350,11 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
    * that does not answer at all gets one clear error, soon, instead of a wait until the deadline.
    */
   async serverVersion(timeoutMs: number): Promise<string> {
+    if (this.options.deadline?.expired) {
+      throw new ClusterAccessError(
+        `${capitalized(this.options.deadline.describe())} ran out before the API server ${this.server} was asked anything: raise \`timeout\`.`,
+      );
+    }
     const budgetMs = Math.min(timeoutMs, this.options.deadline?.remainingMs() ?? timeoutMs);
     const window = Deadline.after(budgetMs);
     const versionApi = new VersionApi(this.configuration(() => window.signal));

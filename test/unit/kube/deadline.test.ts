@@ -67,6 +67,16 @@ describe('the deadline', () => {
     expect(error.message).toMatch(/did not answer within (2\d\d|300)ms/);
   });
 
+  it('says the timeout ran out, and asks nothing, when it has passed before preflight', async () => {
+    const api = await connect({ deadline: Deadline.after(1, Date.now() - 1_000) });
+    await expect(
+      preflight(api, { kinds: [KUSTOMIZATION], namespaces: ['flux-system'], verbs: ['get'] }),
+    ).rejects.toThrow(
+      `The 1ms timeout ran out before the API server ${server.url} was asked anything: raise \`timeout\`.`,
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('stops retrying when it passes, with the answer that made the request retry', async () => {
     server.inject(
       '/kustomizations/apps',
