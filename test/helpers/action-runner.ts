@@ -46,6 +46,8 @@ export interface ActionRun {
   dir: string;
   runnerTemp: string;
   toolCache: string;
+  /** performance.now() of this process when the action was started: times it against other clocks. */
+  startedAt: number;
   durationMs: number;
 }
 
@@ -199,6 +201,7 @@ export async function runScript(script: string, opts: RunOptions = {}): Promise<
     dir,
     runnerTemp: paths.runnerTemp,
     toolCache: paths.toolCache,
+    startedAt: started,
     durationMs,
   };
 }

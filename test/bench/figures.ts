@@ -1,0 +1,32 @@
+// How the benchmarks write their figures: seconds, ratios, medians, the action's own request count, and
+// the machine they were measured on (a figure without its load average means little on a shared machine).
+import { cpus, loadavg } from 'node:os';
+
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** `other / action`, worded so that more than 1 reads as the action being faster. */
+export const faster = (other: number, action: number) => `${(other / action).toFixed(1)}× faster`;
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The count of API requests the action logs at the end of a run ("…; 123 API requests."). */
+export function requestsOf(stdout: string): number {
+  const match = /; (\d+) API requests/.exec(stdout);
+  if (!match) throw new Error(`the action logged no request count:\n${stdout}`);
+  return Number(match[1]);
+}
+
+export function loadAverage(): string {
+  return loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
+}
+
+export function machine(): string {
+  const all = cpus();
+  return `${all.length} × ${all[0]?.model.trim() ?? 'unknown CPU'}`;
+}
