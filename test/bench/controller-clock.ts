@@ -2,7 +2,9 @@
 // on this process's clock (performance.now(), the clock ActionRun.startedAt uses), when each object was
 // first asked to reconcile (its requestedAt annotation changed) and when its controller wrote Ready for
 // that request (Ready=True at the current generation, lastHandledReconcileAt equal to the annotation).
-// "The controllers' time" of a run is first request to last such Ready write.
+// "The controllers' time" of a run is first request to last such Ready write. Given a revision, it also
+// records when each object was first Ready at it, whichever request the controller had handled: the moment
+// a tree has reached a commit, which can come before every request is handled.
 import { KubeConfig } from '@kubernetes/client-node';
 import { findCondition } from '../../src/flux/conditions.js';
 import { kindOf } from '../../src/flux/kinds.js';
@@ -17,6 +19,8 @@ interface Timeline {
   token?: string;
   requestedAt?: number;
   readyAt?: number;
+  /** First Ready at the revision the clock was given. */
+  reachedAt?: number;
 }
 
 export interface ControllerTimes {
@@ -28,27 +32,40 @@ export interface ControllerTimes {
   lastReadyAt: number;
   /** First request to last Ready written, in milliseconds. */
   busyMs: number;
+  /** With a revision: first request to the last object Ready at it. */
+  reachedMs?: number;
+  /** Every request's Ready write, for counting those after a moment (the step's end). */
+  readyTimes: number[];
 }
 
-const handledFor = (obj: FluxObject, token: string | undefined): boolean =>
-  token !== undefined &&
-  obj.status?.lastHandledReconcileAt === token &&
+const readyNow = (obj: FluxObject): boolean =>
   findCondition(obj, 'Ready')?.status === 'True' &&
   (obj.status?.observedGeneration ?? -1) === (obj.metadata.generation ?? 0);
+
+const handledFor = (obj: FluxObject, token: string | undefined): boolean =>
+  token !== undefined && obj.status?.lastHandledReconcileAt === token && readyNow(obj);
 
 export class ControllerClock {
   private readonly timelines = new Map<string, Timeline>();
   private readonly stopping = new AbortController();
   private watches: Promise<void>[] = [];
 
-  private constructor(private readonly listed: Map<string, number>) {}
+  private constructor(
+    private readonly listed: Map<string, number>,
+    private readonly revision: string | undefined,
+  ) {}
 
   /** Starts watching `kinds` in `namespace`; resolves once every object there has been listed. */
-  static async start(kubeconfigPath: string, namespace: string, kinds: string[]): Promise<ControllerClock> {
+  static async start(
+    kubeconfigPath: string,
+    namespace: string,
+    kinds: string[],
+    options: { revision?: string } = {},
+  ): Promise<ControllerClock> {
     const kc = new KubeConfig();
     kc.loadFromFile(kubeconfigPath);
     const api = createClusterApi(kc);
-    const clock = new ControllerClock(new Map(kinds.map((k) => [k, 0])));
+    const clock = new ControllerClock(new Map(kinds.map((k) => [k, 0])), options.revision);
     const expected = await Promise.all(kinds.map(async (k) => (await api.list(kindOf(k), namespace)).items));
     clock.watches = kinds.map((k) =>
       api.watch(kindOf(k), namespace, (obj) => clock.observe(k, obj), clock.stopping.signal),
@@ -78,6 +95,9 @@ export class ControllerClock {
       line.readyAt = undefined;
     }
     if (line.readyAt === undefined && handledFor(obj, line.token)) line.readyAt = now;
+    if (this.revision && line.reachedAt === undefined && readyNow(obj)) {
+      if (kindOf(kind).revision(obj)?.includes(this.revision)) line.reachedAt = now;
+    }
   }
 
   /** The figures so far. */
@@ -86,12 +106,16 @@ export class ControllerClock {
     const ready = requested.filter((l) => l.readyAt !== undefined);
     const firstRequestAt = Math.min(...requested.map((l) => l.requestedAt!));
     const lastReadyAt = Math.max(...ready.map((l) => l.readyAt!));
+    const reached = [...this.timelines.values()].map((l) => l.reachedAt);
+    const lastReachedAt = reached.every((t) => t !== undefined) ? Math.max(...reached) : undefined;
     return {
       requested: requested.length,
       ready: ready.length,
       firstRequestAt,
       lastReadyAt,
       busyMs: lastReadyAt - firstRequestAt,
+      ...(this.revision && lastReachedAt !== undefined ? { reachedMs: lastReachedAt - firstRequestAt } : {}),
+      readyTimes: ready.map((l) => l.readyAt!),
     };
   }
 

@@ -21,6 +21,7 @@ import {
 } from '../e2e/support.js';
 import { ControllerClock } from './controller-clock.js';
 import { loadAverage, machine, median, faster as ratio, requestsOf, seconds } from './figures.js';
+import { PHASE_WORDS, type Phases, phasesOf } from './phases.js';
 import { createTree, leafFiles, type Tree } from './tree.js';
 
 const lab = useLab();
@@ -300,24 +301,26 @@ describe('benchmarks', () => {
     // The step's whole process (start-up, cached install, kubeconfig, preflight, plan, waiting, report) less
     // the controllers' time from the step's first request to the last Ready written, both on one clock.
     const overhead: number[] = [];
-    const before: number[] = [];
-    const after: number[] = [];
     const busy: number[] = [];
+    const phases: Phases[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const { result: step, controllers } = await withClock(FLEET, () => actionOn(apps(FLEET)));
       expect(resultsOf(step)).toHaveLength(FLEET);
       overhead.push(step.durationMs - controllers.busyMs);
-      before.push(controllers.firstRequestAt - step.startedAt);
-      after.push(step.startedAt + step.durationMs - controllers.lastReadyAt);
       busy.push(controllers.busyMs);
+      phases.push(phasesOf(step, controllers));
     }
     const s2 = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     rows.push({
-      scenario: `The step's overhead above the controllers' own time, ${FLEET} Kustomizations (median of ${ROUNDS})`,
-      action: `${s2(median(overhead))} (${s2(median(before))} to the first request, ${s2(median(after))} after the last Ready)`,
+      scenario: `The step's overhead above the controllers' own time, ${FLEET} Kustomizations (median of ${ROUNDS}; target ≤ 0.5 s)`,
+      action: s2(median(overhead)),
       other: `${seconds(median(busy))} (the controllers: first request to last Ready written)`,
       ratio: `rounds: ${overhead.map(s2).join(', ')}`,
     });
+    const parts = (Object.keys(PHASE_WORDS) as Array<keyof Phases>).map(
+      (key) => `${PHASE_WORDS[key]} ${s2(median(phases.map((p) => p[key])))}`,
+    );
+    rows.push({ scenario: '… where it goes (medians)', action: parts.join('; '), other: '—', ratio: '—' });
   });
 
   it('install and start', async () => {
@@ -349,7 +352,9 @@ describe('a tree of Kustomizations', () => {
   async function reconcileTree(tree: Tree) {
     const sha = await tree.repo.commit(leafFiles(tree.shape, String(Date.now())), 'a new revision');
     const objects = tree.kustomizations + 1; // and their GitRepository
-    const clock = await ControllerClock.start(lab.kubeconfig, tree.ns, ['Kustomization', 'GitRepository']);
+    const clock = await ControllerClock.start(lab.kubeconfig, tree.ns, ['Kustomization', 'GitRepository'], {
+      revision: sha,
+    });
     const step = await runStep(
       lab,
       { resources: 'ks/root', namespace: tree.ns, 'with-source': 'true', revision: sha, timeout: '10m' },
@@ -376,11 +381,15 @@ describe('a tree of Kustomizations', () => {
       ['1 root → 10', small],
       ['1 root → 10 → 100', large],
     ] as const) {
+      const { step, controllers } = run;
+      const reachedMs = controllers.reachedMs ?? Number.NaN;
+      const stepEnd = step.startedAt + step.durationMs;
+      const late = controllers.readyTimes.filter((t) => t > stepEnd).length;
       rows.push({
         scenario: `A tree of ${label} Kustomizations, a new commit (\`ks/root\`, with-source, follow)`,
-        action: seconds(run.step.durationMs),
-        other: `${seconds(run.controllers.busyMs)} (the controllers busy: first request to last Ready written)`,
-        ratio: `${(run.step.durationMs / run.controllers.busyMs).toFixed(2)}× the controllers' time`,
+        action: seconds(step.durationMs),
+        other: `${seconds(reachedMs)} (the controllers: first request to the last object Ready at the commit); busy ${seconds(controllers.busyMs)} until the last request was handled (${late} of ${controllers.requested} after the step ended)`,
+        ratio: `${(step.durationMs / reachedMs).toFixed(2)}× the controllers' time`,
       });
     }
     const perObject = (run: typeof small) => run.requests / run.objects;

@@ -48,6 +48,8 @@ export interface ActionRun {
   toolCache: string;
   /** performance.now() of this process when the action was started: times it against other clocks. */
   startedAt: number;
+  /** When each stdout line arrived (performance.now()), for the benchmarks' phases of a run. */
+  lineTimes: Array<{ at: number; line: string }>;
   durationMs: number;
 }
 
@@ -158,6 +160,7 @@ export async function runScript(script: string, opts: RunOptions = {}): Promise<
   };
 
   const started = performance.now();
+  const lineTimes: ActionRun['lineTimes'] = [];
   const { exitCode, stdout, stderr } = await new Promise<{
     exitCode: number | null;
     stdout: string;
@@ -166,8 +169,14 @@ export async function runScript(script: string, opts: RunOptions = {}): Promise<
     const child = spawn(NODE, [script], { cwd: paths.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
+    let partial = '';
     child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
+      const text = chunk.toString();
+      out += text;
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      const at = performance.now();
+      for (const line of lines) lineTimes.push({ at, line });
     });
     child.stderr.on('data', (chunk: Buffer) => {
       err += chunk.toString();
@@ -202,6 +211,7 @@ export async function runScript(script: string, opts: RunOptions = {}): Promise<
     runnerTemp: paths.runnerTemp,
     toolCache: paths.toolCache,
     startedAt: started,
+    lineTimes,
     durationMs,
   };
 }
