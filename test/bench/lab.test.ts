@@ -388,9 +388,11 @@ describe('a tree of Kustomizations', () => {
       const reachedMs = controllers.reachedMs ?? Number.NaN;
       const stepEnd = step.startedAt + step.durationMs;
       const late = controllers.readyTimes.filter((t) => t > stepEnd).length;
+      const before = controllers.firstRequestAt - step.startedAt;
+      const after = stepEnd - (controllers.firstRequestAt + reachedMs);
       rows.push({
         scenario: `A tree of ${label} Kustomizations, a new commit (\`ks/root\`, with-source, follow)`,
-        action: seconds(step.durationMs),
+        action: `${seconds(step.durationMs)} (${seconds(before)} to the first request, ${seconds(after)} after the tree reached the commit)`,
         other: `${seconds(reachedMs)} (the controllers: first request to the last object Ready at the commit); busy ${seconds(controllers.busyMs)} until the last request was handled (${late} of ${controllers.requested} after the step ended)`,
         ratio: `${(step.durationMs / reachedMs).toFixed(2)}× the controllers' time`,
       });
