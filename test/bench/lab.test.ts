@@ -132,7 +132,7 @@ async function cliInParallel(names: string[]): Promise<number> {
 
 describe('benchmarks', () => {
   it(`${N} independent Kustomizations: one step vs a flux reconcile loop`, async () => {
-    const names = Array.from({ length: N }, (_, i) => `app-${i}`);
+    const names = apps(N);
     const step = await runStep(
       lab,
       { resources: names.map((n) => `ks/${n}`).join('\n'), namespace: ns, timeout: '5m' },
@@ -268,7 +268,7 @@ describe('benchmarks', () => {
     const workspace = join(jobDir, 'workspace');
     await rm(workspace, { recursive: true, force: true });
     await runOk('git', ['clone', '--quiet', repo.url, workspace]);
-    const names = Array.from({ length: N }, (_, i) => `app-${i}`);
+    const names = apps(N);
     const step = await runStep(
       lab,
       { command: 'diff', resources: names.map((n) => `ks/${n}`).join('\n'), namespace: ns, timeout: '5m' },
@@ -370,6 +370,7 @@ describe('a tree of Kustomizations', () => {
       throw new Error(step.log);
     }
     const controllers = await clock.stopWhenReady(objects);
+    expect(controllers.reachedMs, 'every object of the tree Ready at the commit').toBeDefined();
     const results = resultsOf(step);
     expect(results).toHaveLength(objects);
     expect(results.filter((r) => r.role === 'child')).toHaveLength(tree.kustomizations - 1);
@@ -387,7 +388,7 @@ describe('a tree of Kustomizations', () => {
       ['1 root → 10 → 100', large],
     ] as const) {
       const { step, controllers } = run;
-      const reachedMs = controllers.reachedMs ?? Number.NaN;
+      const reachedMs = controllers.reachedMs!;
       const stepEnd = step.startedAt + step.durationMs;
       const late = controllers.readyTimes.filter((t) => t > stepEnd).length;
       const before = controllers.firstRequestAt - step.startedAt;
