@@ -4,9 +4,10 @@ import { cpus, loadavg } from 'node:os';
 
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** `other / action`, worded so that more than 1 reads as the action being faster; close calls get two decimals. */
+/** How much faster the action was than `other` (or slower); close calls get two decimals. */
 export function faster(other: number, action: number): string {
   const ratio = other / action;
+  if (ratio < 1) return `${(1 / ratio).toFixed(2)}× slower`;
   return `${ratio.toFixed(ratio < 2 ? 2 : 1)}× faster`;
 }
 
