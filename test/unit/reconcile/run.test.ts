@@ -98,7 +98,9 @@ describe('runPlan', () => {
     expect(result.results[0]!.message).toMatch(
       /Timed out after 300ms waiting for kustomize-controller to handle the reconcile request/,
     );
-    expect(result.results[0]!.message).toContain('kustomize-controller was still busy with an earlier reconcile of it');
+    expect(result.results[0]!.message).toContain(
+      'kustomize-controller was still busy with an earlier reconcile of it',
+    );
   });
 
   it('reports a suspended object with the fix, and resumes it with command resume', async () => {
