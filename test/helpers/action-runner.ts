@@ -50,6 +50,10 @@ export interface ActionRun {
   dir: string;
   runnerTemp: string;
   toolCache: string;
+  /** performance.now() of this process when the action was started: times it against other clocks. */
+  startedAt: number;
+  /** When each stdout line arrived (performance.now()), for the benchmarks' phases of a run. */
+  lineTimes: Array<{ at: number; line: string }>;
   durationMs: number;
 }
 
@@ -160,6 +164,7 @@ export async function runScript(script: string, opts: RunOptions = {}): Promise<
   };
 
   const started = performance.now();
+  const lineTimes: ActionRun['lineTimes'] = [];
   const { exitCode, stdout, stderr } = await new Promise<{
     exitCode: number | null;
     stdout: string;
@@ -169,9 +174,15 @@ export async function runScript(script: string, opts: RunOptions = {}): Promise<
     if (child.pid !== undefined) opts.onStart?.(child.pid);
     let out = '';
     let err = '';
+    let partial = '';
     child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
+      const text = chunk.toString();
+      out += text;
       opts.onStdout?.(out);
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      const at = performance.now();
+      for (const line of lines) lineTimes.push({ at, line });
     });
     child.stderr.on('data', (chunk: Buffer) => {
       err += chunk.toString();
@@ -205,6 +216,8 @@ export async function runScript(script: string, opts: RunOptions = {}): Promise<
     dir,
     runnerTemp: paths.runnerTemp,
     toolCache: paths.toolCache,
+    startedAt: started,
+    lineTimes,
     durationMs,
   };
 }

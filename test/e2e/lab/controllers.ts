@@ -122,6 +122,9 @@ export class Controller {
     options: ControllerOptions,
     notification?: NotificationEndpoints,
   ): Promise<Controller> {
+    // Each its own temp dir: kustomize-controller deletes every kustomization-* dir in its temp dir when it
+    // starts (stale ones, it assumes), which would pull the ground from under another lab's builds.
+    await mkdir(join(labDir, 'tmp', name), { recursive: true });
     const healthPort = await freePort();
     const args = [
       '--metrics-addr=0',
@@ -148,7 +151,12 @@ export class Controller {
       name: this.name,
       command: join(this.binDir, this.name),
       args: this.args,
-      env: { ...process.env, KUBECONFIG: this.kubeconfig, RUNTIME_NAMESPACE: 'flux-system' },
+      env: {
+        ...process.env,
+        KUBECONFIG: this.kubeconfig,
+        RUNTIME_NAMESPACE: 'flux-system',
+        TMPDIR: join(this.labDir, 'tmp', this.name),
+      },
       logFile: join(this.labDir, 'logs', `${this.name}.log`),
     });
     const proc = this.current;
