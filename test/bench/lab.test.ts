@@ -141,7 +141,7 @@ function manyRow(scenario: string, { step, requests, sample }: Measured): Row {
   return {
     scenario: `${scenario}: wall time · API requests (per object) · peak connections (≤ 32) · peak RSS (≤ 150 MB)`,
     action: `${seconds(step.durationMs)} · ${requests} (${(requests / MANY).toFixed(2)}) · ${sample?.peakConnections} · ${rss} MB`,
-    cli: '—',
+    other: '—',
     ratio: '—',
   };
 }
