@@ -38,11 +38,6 @@ export function redact(text: string): string {
   return out;
 }
 
-/** For tests: what has been registered so far. */
-export function registeredSecrets(): ReadonlySet<string> {
-  return registered;
-}
-
 function decodeBase64(value: string): string | undefined {
   const decoded = Buffer.from(value, 'base64').toString('utf8');
   return decoded.length > 0 ? decoded : undefined;

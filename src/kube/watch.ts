@@ -61,6 +61,58 @@ function markDeleted(obj: FluxObject): FluxObject {
   return { ...obj, metadata: { ...obj.metadata, deletionTimestamp: new Date().toISOString() } };
 }
 
+/**
+ * One watch stream from `from` until it ends: closed, expired (410 Gone) or aborted. Events go to `deliver`;
+ * an error event or a failed stream rejects.
+ */
+function streamOnce(
+  source: WatchSource,
+  from: string,
+  signal: AbortSignal,
+  deliver: (obj: FluxObject, type: WatchEventType) => void,
+): Promise<StreamResult> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let progressed = false;
+    let current = from;
+    let opened: WatchStream | undefined;
+    const finish = (settle: () => void) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      opened?.abort();
+      settle();
+    };
+    const end = (how: StreamEnd) => finish(() => resolve({ end: how, progressed, resourceVersion: current }));
+    const fail = (error: unknown) => finish(() => reject(error));
+    const onAbort = () => end('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+
+    const onEvent = (type: string, raw: unknown) => {
+      if (settled) return;
+      if (type === 'ERROR') {
+        const status = raw as { code?: number; message?: string };
+        if (status?.code === 410) end('gone');
+        else fail(Object.assign(new Error(status?.message ?? 'watch error'), { statusCode: status?.code }));
+        return;
+      }
+      const obj = raw as FluxObject;
+      if (obj?.metadata?.resourceVersion) current = obj.metadata.resourceVersion;
+      progressed = true;
+      if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') deliver(obj, type);
+    };
+    const onEnd = (error: unknown) => {
+      if (!error || isIdleTimeout(error)) end('closed');
+      else if (httpStatusOf(error) === 410) end('gone');
+      else fail(error);
+    };
+    source.open(from, onEvent, onEnd).then((handle) => {
+      opened = handle;
+      if (settled) handle.abort();
+    }, fail);
+  });
+}
+
 export async function runWatch(
   source: WatchSource,
   onObject: WatchHandler,
@@ -85,61 +137,11 @@ export async function runWatch(
     return listed.resourceVersion;
   };
 
-  const stream = (from: string): Promise<StreamResult> =>
-    new Promise((resolve, reject) => {
-      let settled = false;
-      let progressed = false;
-      let current = from;
-      let opened: WatchStream | undefined;
-      const finish = (settle: () => void) => {
-        if (settled) return;
-        settled = true;
-        signal.removeEventListener('abort', onAbort);
-        opened?.abort();
-        settle();
-      };
-      const end = (how: StreamEnd) =>
-        finish(() => resolve({ end: how, progressed, resourceVersion: current }));
-      const onAbort = () => end('aborted');
-      signal.addEventListener('abort', onAbort, { once: true });
-
-      const onEvent = (type: string, raw: unknown) => {
-        if (settled) return;
-        if (type === 'ERROR') {
-          const status = raw as { code?: number; message?: string };
-          if (status?.code === 410) end('gone');
-          else
-            finish(() =>
-              reject(
-                Object.assign(new Error(status?.message ?? 'watch error'), { statusCode: status?.code }),
-              ),
-            );
-          return;
-        }
-        const obj = raw as FluxObject;
-        if (obj?.metadata?.resourceVersion) current = obj.metadata.resourceVersion;
-        progressed = true;
-        if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') deliver(obj, type);
-      };
-      const onEnd = (error: unknown) => {
-        if (!error || isIdleTimeout(error)) end('closed');
-        else if (httpStatusOf(error) === 410) end('gone');
-        else finish(() => reject(error));
-      };
-      source.open(from, onEvent, onEnd).then(
-        (handle) => {
-          opened = handle;
-          if (settled) handle.abort();
-        },
-        (error: unknown) => finish(() => reject(error)),
-      );
-    });
-
   while (!signal.aborted) {
     try {
       resourceVersion ??= await relist();
       if (signal.aborted) break;
-      const result = await stream(resourceVersion);
+      const result = await streamOnce(source, resourceVersion, signal, deliver);
       resourceVersion = result.resourceVersion;
       if (result.end === 'aborted') break;
       if (result.end === 'gone') {

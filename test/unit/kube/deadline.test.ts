@@ -64,7 +64,10 @@ describe('the deadline', () => {
       namespaces: ['flux-system'],
       verbs: ['get'],
     }).catch((e: Error) => e)) as Error;
-    expect(error.message).toMatch(/did not answer within (2\d\d|300)ms/);
+    // The time left when preflight asked, whatever the connection took on a busy machine: never more.
+    const waited = Number(/did not answer within (\d+)ms/.exec(error.message)?.[1]);
+    expect(waited).toBeGreaterThan(0);
+    expect(waited).toBeLessThanOrEqual(300);
   });
 
   it('says the timeout ran out, and asks nothing, when it has passed before preflight', async () => {
@@ -83,7 +86,8 @@ describe('the deadline', () => {
       { status: 503, message: 'etcdserver: leader changed' },
       Number.POSITIVE_INFINITY,
     );
-    const api = await connect({ deadline: Deadline.after(300) });
+    // Long enough for the first answer on a busy machine; the point is what happens when it passes.
+    const api = await connect({ deadline: Deadline.after(1_500) });
     await expect(api.get(KUSTOMIZATION, 'flux-system', 'apps')).rejects.toThrow(
       /^Kustomization flux-system\/apps: HTTP 503 Service Unavailable: etcdserver: leader changed/,
     );
