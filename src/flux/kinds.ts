@@ -505,9 +505,10 @@ export const FLUX_INSTANCE = operatorKind(
   ['fluxinstance', 'fluxinstances'],
   'instance',
   {
-    // `<version>@<digest>` of the distribution it applied (or last tried).
+    // `<version>@<digest>` of the distribution it applied (or last tried). The digest is of manifests no
+    // person pushed: only the version (v2.6.4) is something an expected revision can name.
     revision: (obj) => obj.status?.lastAppliedRevision,
-    revisionCandidates: (obj) => present([obj.status?.lastAppliedRevision]),
+    revisionCandidates: (obj) => present([obj.status?.lastAppliedRevision?.split('@')[0]]),
     attemptedRevision: (obj) => obj.status?.lastAttemptedRevision,
     inventory: inventoryEntries,
   },
@@ -521,7 +522,9 @@ export const RESOURCE_SET = operatorKind(
   'resourceset',
   {
     revision: (obj) => obj.status?.lastAppliedRevision,
-    revisionCandidates: (obj) => present([obj.status?.lastAppliedRevision]),
+    // A digest the operator computes: no commit or tag a person expects can match it, so an expected
+    // revision is judged on what it generated (follow), not on the ResourceSet itself.
+    revisionCandidates: () => [],
     inventory: inventoryEntries,
     troubleshooting: (r) => [`flux-operator tree resourceset ${r.name} -n ${r.namespace}`],
   },
@@ -535,7 +538,8 @@ export const RESOURCE_SET_INPUT_PROVIDER = operatorKind(
   'inputprovider',
   {
     revision: (obj) => obj.status?.lastExportedRevision as string | undefined,
-    revisionCandidates: (obj) => present([obj.status?.lastExportedRevision as string | undefined]),
+    // The digest of its inputs: nothing an expected revision names.
+    revisionCandidates: () => [],
   },
 );
 

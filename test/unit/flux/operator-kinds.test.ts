@@ -69,7 +69,15 @@ describe('the Flux Operator kinds', () => {
   it('read a ResourceSet: the digest of what it generated, and what it generated', () => {
     const rset = fixture('resourceset-ready');
     expect(RESOURCE_SET.revision(rset)).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(RESOURCE_SET.revisionCandidates(rset)).toEqual([rset.status?.lastAppliedRevision]);
+    // The digest is the operator's own: a commit expected of the run is judged on what it generated.
+    expect(RESOURCE_SET.revisionCandidates(rset)).toEqual([]);
+    const expectingCommit = evaluate({
+      obj: rset,
+      kind: RESOURCE_SET,
+      expectedRevisions: ['0123456789abcdef0123456789abcdef01234567'],
+      failFast: true,
+    });
+    expect(expectingCommit.state).toBe('ready');
     const ns = rset.metadata.namespace;
     expect(RESOURCE_SET.inventory?.(rset)).toEqual([
       { namespace: ns, name: 'settings-preview', group: '', kind: 'ConfigMap' },
@@ -153,6 +161,21 @@ describe('the Flux Operator kinds', () => {
 
   it('read a FluxInstance (documented payload): its distribution revision and inventory', () => {
     expect(FLUX_INSTANCE.revision(documentedInstance)).toMatch(/^v2\.6\.4@sha256:/);
+    // A Flux version can be expected of it; a commit cannot.
+    expect(FLUX_INSTANCE.revisionCandidates(documentedInstance)).toEqual(['v2.6.4']);
+    for (const [expected, state] of [
+      ['v2.6.4', 'ready'],
+      ['v2.7.0', 'waiting'],
+      ['0123456789abcdef0123456789abcdef01234567', 'ready'],
+    ] as const) {
+      const verdict = evaluate({
+        obj: documentedInstance,
+        kind: FLUX_INSTANCE,
+        expectedRevisions: [expected],
+        failFast: true,
+      });
+      expect(verdict.state, expected).toBe(state);
+    }
     expect(FLUX_INSTANCE.attemptedRevision?.(documentedInstance)).toBe(
       documentedInstance.status?.lastAttemptedRevision,
     );
