@@ -56,7 +56,8 @@ describe('Flux Operator kinds', () => {
   it('are named in the kind table at the version their CRDs serve', async () => {
     for (const kind of [FLUX_INSTANCE, RESOURCE_SET, RESOURCE_SET_INPUT_PROVIDER]) {
       const crd = await lab.get('CustomResourceDefinition', undefined, `${kind.plural}.${kind.group}`);
-      const served = (crd?.spec.versions as { name: string; served: boolean }[]).filter((v) => v.served);
+      const versions = (crd?.spec.versions ?? []) as { name: string; served: boolean }[];
+      const served = versions.filter((v) => v.served);
       expect(served.map((v) => v.name)).toContain(kind.version);
     }
   });
