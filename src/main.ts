@@ -116,6 +116,8 @@ async function throughReceiver(
   const why = !named ? 'no resources given' : hasKubeconfig(config.cluster) ? '' : 'no kubeconfig given';
   if (why) {
     if (named) core.warning(`trigger: receiver: the resources were not watched: ${why}.`);
+    // As an install-only run: a kubeconfig given is still set up for later steps.
+    else if (config.cluster.kubeconfig.trim() !== '') await prepareKubeconfig(config.cluster);
     await reportTriggerOnly(trigger, answer, why, config.summary);
     return undefined;
   }
