@@ -15,10 +15,12 @@ import {
 /** Long enough for a busy controller to annotate a few objects; a webhook that takes longer is not answering. */
 const POST_TIMEOUT_MS = 30_000;
 
-/** The push this run stands for: the expected revision when given, else the workflow's commit. */
+const FULL_SHA = /^[0-9a-f]{40}$/i;
+
+/** The push this run stands for: the expected revision when it is a commit, else the workflow's commit. */
 export function pushFacts(revision: string, env: NodeJS.ProcessEnv = process.env): PushFacts {
   return {
-    commit: revision || env.GITHUB_SHA || '',
+    commit: FULL_SHA.test(revision) ? revision : env.GITHUB_SHA || revision,
     ref: env.GITHUB_REF,
     repository: env.GITHUB_REPOSITORY,
     serverUrl: env.GITHUB_SERVER_URL,
