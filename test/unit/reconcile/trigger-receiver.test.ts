@@ -19,6 +19,7 @@ import {
   receiverRequest,
   signature,
 } from '../../../src/reconcile/trigger-receiver.js';
+import { pushFacts } from '../../../src/reconcile/trigger-step.js';
 
 const DIGEST = 'ab43c6d0b908b2f55a668bf7ef598d4478853745f92415ad19a500ecf41a357c';
 const SECRET = 'receiver-s3cret-token';
@@ -69,6 +70,17 @@ describe('signing', () => {
       head_commit: { id: push.commit },
       repository: { full_name: 'acme/fleet' },
     });
+  });
+
+  it('names the expected revision in the push when it is a commit, else the workflow commit', () => {
+    const env = {
+      GITHUB_SHA: 'f'.repeat(40),
+      GITHUB_REF: 'refs/heads/main',
+      GITHUB_REPOSITORY: 'acme/fleet',
+    };
+    expect(pushFacts(push.commit, env)).toMatchObject({ commit: push.commit, ref: 'refs/heads/main' });
+    expect(pushFacts('v1.2.3', env).commit).toBe('f'.repeat(40));
+    expect(pushFacts('', env).commit).toBe('f'.repeat(40));
   });
 
   it('sends generic unsigned, and never puts the token in a header or the body', () => {
