@@ -84,7 +84,7 @@ export function explainAnswer(status: number, type: ReceiverType): string {
       return 'the Receiver accepted the request and asked for a reconcile of its resources';
     case 400:
       return type === 'generic'
-        ? 'the Receiver refused the request (HTTP 400): is its spec.type generic? Set receiver-type to it'
+        ? 'the Receiver refused the unsigned request (HTTP 400): its spec.type is likely one that checks a signature; set receiver-type to it and receiver-secret to the token in its secretRef'
         : `the Receiver refused the request (HTTP 400): the signature did not match, or the request was not the kind it expects. Check that receiver-secret is the token in the Receiver's secretRef and receiver-type is its spec.type (${type} now)${type === 'github' ? ", and that its spec.events, if set, include 'push'" : ''}; notification-controller's log says which`;
     case 404:
       return "no Receiver has this webhook path (HTTP 404): check receiver-url against the Receiver's status.webhookPath (it changes when the token, name or namespace does)";

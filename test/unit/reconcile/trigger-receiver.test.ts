@@ -98,6 +98,7 @@ describe('answers', () => {
     expect(explainAnswer(200, 'github')).toContain('accepted');
     expect(explainAnswer(400, 'generic-hmac')).toMatch(/signature did not match.*receiver-secret/);
     expect(explainAnswer(400, 'github')).toContain("spec.events, if set, include 'push'");
+    expect(explainAnswer(400, 'generic')).toMatch(/unsigned request.*set receiver-type/);
     expect(explainAnswer(404, 'generic')).toContain('status.webhookPath');
     expect(explainAnswer(503, 'generic')).toContain('suspended or not Ready');
     expect(explainAnswer(401, 'generic')).toContain('HTTP 401, which notification-controller does not send');
