@@ -1,7 +1,8 @@
 // The Flux Operator's kinds in the kind table, on payloads its controller wrote in the lab
-// (test/fixtures/status/resourceset-*.json, resourcesetinputprovider-ready.json). FluxInstance cannot run in
-// the lab (it needs distribution artifacts from the network): its rows use the payload documented in
-// flux-operator v0.59.0 docs/api/v1/fluxinstance.md, shaped as the operator's api/v1 types write it.
+// (test/fixtures/status/resourceset-*.json, resourcesetinputprovider-ready.json, fluxinstance-failed.json).
+// A FluxInstance cannot succeed in the lab (its distribution comes from the network): its failure is
+// captured, its Ready rows use the payload documented in flux-operator v0.59.0 docs/api/v1/fluxinstance.md,
+// shaped as the operator's api/v1 types write it.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -186,5 +187,11 @@ describe('the Flux Operator kinds', () => {
       kind: 'Deployment',
     });
     expect(verdictOf(documentedInstance, FLUX_INSTANCE)).toMatchObject({ state: 'ready' });
+  });
+
+  it('fail a FluxInstance the operator could not build (captured: Stalled=True BuildFailed)', () => {
+    const verdict = verdictOf(fixture('fluxinstance-failed'), FLUX_INSTANCE);
+    expect(verdict).toMatchObject({ state: 'failed', reason: 'BuildFailed' });
+    expect(verdict.message).toMatch(/^build failed: storage path .* does not exist$/);
   });
 });
