@@ -19,6 +19,14 @@ import { preflight, type Verb } from './kube/preflight.js';
 import { relateCommits } from './reconcile/ancestry.js';
 import { buildPlan, type Plan, type PlanRequest, planScopes } from './reconcile/plan.js';
 import { type RunOptions, runPlan } from './reconcile/run.js';
+import type { ReceiverTrigger } from './reconcile/trigger-receiver.js';
+import {
+  hasKubeconfig,
+  maskReceiverSecrets,
+  pushFacts,
+  reportTriggerOnly,
+  triggerReceiver,
+} from './reconcile/trigger-step.js';
 import type { RunResult } from './reconcile/types.js';
 import { reportedObjects, startGitHubReport } from './report/github/index.js';
 import {
@@ -44,9 +52,10 @@ export async function run(): Promise<void> {
   const cancellation = onCancel();
   let summary = true;
   try {
-    const config = readConfig();
+    let config = readConfig();
     forgetInputs();
     summary = config.summary;
+    if (config.trigger.kind === 'receiver') maskReceiverSecrets(config.trigger);
     const limits: Limits = {
       deadline: Deadline.after(config.reconcile.timeoutMs, performance.timeOrigin).cancelledBy(
         cancellation.signal,
@@ -54,6 +63,11 @@ export async function run(): Promise<void> {
       cancelled: cancellation.signal,
     };
     const flux = await installStep(config.install, { deadline: limits.deadline });
+    if (config.trigger.kind === 'receiver') {
+      const watched = await throughReceiver(config, config.trigger, limits);
+      if (!watched) return;
+      config = watched;
+    }
     if (config.reconcile.resources.length === 0 && !config.reconcile.all) {
       // Install only; a kubeconfig given with it is still set up (masked, written, exported) for later steps.
       if (config.cluster.kubeconfig.trim() !== '') await prepareKubeconfig(config.cluster);
@@ -85,6 +99,29 @@ export async function run(): Promise<void> {
 /** The report's share of the step: its reads of events, related objects and health get this much. */
 function reportShareMs(timeoutMs: number): number {
   return Math.min(5_000, timeoutMs / 10);
+}
+
+/**
+ * Triggers the Receiver; then the run is `command: wait` (a webhook gives no token to follow, so the revision
+ * is the proof), or nothing more when there is nothing to watch it with.
+ */
+async function throughReceiver(
+  config: Config,
+  trigger: ReceiverTrigger,
+  limits: Limits,
+): Promise<Config | undefined> {
+  const settings = config.reconcile;
+  const answer = await triggerReceiver(trigger, pushFacts(settings.revision), limits.deadline.remainingMs());
+  const named = settings.resources.length > 0 || settings.all;
+  const why = !named ? 'no resources given' : hasKubeconfig(config.cluster) ? '' : 'no kubeconfig given';
+  if (why) {
+    if (named) core.warning(`trigger: receiver: the resources were not watched: ${why}.`);
+    // As an install-only run: a kubeconfig given is still set up for later steps.
+    else if (config.cluster.kubeconfig.trim() !== '') await prepareKubeconfig(config.cluster);
+    await reportTriggerOnly(trigger, answer, why, config.summary);
+    return undefined;
+  }
+  return { ...config, reconcile: { ...settings, command: 'wait' } };
 }
 
 async function reconcile(config: Config, fluxVersion: string, limits: Limits): Promise<RunResult> {

@@ -7,7 +7,7 @@ import type { ObjectRef } from './refs.js';
 import type { FluxObject } from './types.js';
 import { helmReleaseWorkloads, kustomizationWorkloads, type WorkloadScope } from './workload-scope.js';
 
-export type KindCategory = 'appliers' | 'sources' | 'image' | 'notification';
+export type KindCategory = 'appliers' | 'sources' | 'image' | 'notification' | 'operator';
 
 /** A line of the namespace health footer: kinds of one group share a line; lower order reads first. */
 export interface HealthGroup {
@@ -78,6 +78,16 @@ export interface FluxKind {
   gitOrigin?(obj: FluxObject): GitOrigin | undefined;
   /** The workloads its health check or Helm wait is waiting on; undefined when it is not waiting on any. */
   workloads?(obj: FluxObject): WorkloadScope | undefined;
+  /** The generation the controller has seen (the Flux Operator records it only in its Ready condition). */
+  observedGeneration(obj: FluxObject): number | undefined;
+  /** Suspended: its controller leaves it alone until it is resumed. */
+  isSuspended(obj: FluxObject): boolean;
+  /** The merge patch that suspends it, or (false) resumes it. */
+  suspendPatch(suspend: boolean): object;
+  /** `flux get`, `flux events` and `flux logs` for it, or what stands for them when the flux CLI lacks the kind. */
+  inspectCommands(ref: ObjectRef): string[];
+  /** The command a person runs to resume it. */
+  resumeCommand(ref: ObjectRef): string;
 }
 
 /** One object an applier applied: `kind` and `group` as in its API version, namespace empty when cluster-scoped. */
@@ -110,6 +120,27 @@ function inventoryEntries(obj: FluxObject): InventoryEntry[] {
   return entries
     .map((e) => (typeof e?.id === 'string' ? parseInventoryId(e.id) : undefined))
     .filter((e): e is InventoryEntry => e !== undefined);
+}
+
+/** What the toolkit's kinds share: spec.suspend, status.observedGeneration, the flux CLI's words. */
+function toolkitQuestions(
+  kind: string,
+  cliWords: string,
+): Pick<
+  FluxKind,
+  'observedGeneration' | 'isSuspended' | 'suspendPatch' | 'inspectCommands' | 'resumeCommand'
+> {
+  return {
+    observedGeneration: (obj) => obj.status?.observedGeneration,
+    isSuspended: (obj) => obj.spec?.suspend === true,
+    suspendPatch: (suspend) => ({ spec: { suspend } }),
+    inspectCommands: (r) => [
+      `flux get ${cliWords} ${r.name} -n ${r.namespace}`,
+      `flux events --for ${kind}/${r.name} -n ${r.namespace}`,
+      `flux logs --kind=${kind} --name=${r.name} -n ${r.namespace}`,
+    ],
+    resumeCommand: (r) => `flux resume ${cliWords} ${r.name} -n ${r.namespace}`,
+  };
 }
 
 const KUSTOMIZATIONS_GROUP: HealthGroup = { label: 'Kustomizations', order: 0 };
@@ -152,6 +183,7 @@ function sourceKind(
     inAll: false,
     health: SOURCES_GROUP,
     troubleshooting: noTroubleshooting,
+    ...toolkitQuestions(kind, cliWords),
     ...extra,
   };
 }
@@ -199,6 +231,7 @@ export const KUSTOMIZATION: FluxKind = {
     `flux debug ks ${r.name} -n ${r.namespace} --show-status`,
   ],
   workloads: (obj) => kustomizationWorkloads(obj, inventoryEntries(obj)),
+  ...toolkitQuestions('Kustomization', 'kustomization'),
 };
 
 const HELM = 'helm.toolkit.fluxcd.io';
@@ -248,6 +281,7 @@ export const HELM_RELEASE: FluxKind = {
   troubleshooting: (r) => [`flux debug hr ${r.name} -n ${r.namespace} --show-history`],
   details: helmReleaseDetails,
   workloads: (obj) => helmReleaseWorkloads(obj, HELM),
+  ...toolkitQuestions('HelmRelease', 'helmrelease'),
 };
 
 export const GIT_REPOSITORY = sourceKind(
@@ -343,6 +377,7 @@ export const IMAGE_REPOSITORY: FluxKind = {
   forceAndReset: false,
   inAll: false,
   troubleshooting: noTroubleshooting,
+  ...toolkitQuestions('ImageRepository', 'image repository'),
 };
 
 export const IMAGE_POLICY: FluxKind = {
@@ -351,6 +386,7 @@ export const IMAGE_POLICY: FluxKind = {
   plural: 'imagepolicies',
   aliases: ['imagepolicy', 'imagepolicies'],
   cliWords: 'image policy',
+  ...toolkitQuestions('ImagePolicy', 'image policy'),
   sourceOf(obj) {
     const ref = obj.spec?.imageRepositoryRef;
     if (!ref?.name) return undefined;
@@ -371,6 +407,7 @@ export const IMAGE_UPDATE_AUTOMATION: FluxKind = {
   aliases: ['imageupdateautomation', 'imageupdateautomations', 'imageupdate'],
   controller: 'image-automation-controller',
   cliWords: 'image update',
+  ...toolkitQuestions('ImageUpdateAutomation', 'image update'),
   sourceOf(obj) {
     const ref = obj.spec?.sourceRef;
     if (!ref?.name) return undefined;
@@ -401,6 +438,7 @@ export const RECEIVER: FluxKind = {
   forceAndReset: false,
   inAll: false,
   troubleshooting: noTroubleshooting,
+  ...toolkitQuestions('Receiver', 'receiver'),
 };
 
 const staticNotification = (kind: string, plural: string, cliWords: string): FluxKind => ({
@@ -411,9 +449,99 @@ const staticNotification = (kind: string, plural: string, cliWords: string): Flu
   aliases: [kind.toLowerCase(), plural],
   cliWords,
   isStatic: () => true,
+  ...toolkitQuestions(kind, cliWords),
 });
 export const ALERT = staticNotification('Alert', 'alerts', 'alert');
 export const PROVIDER = staticNotification('Provider', 'providers', 'alert-provider');
+
+// The Flux Operator (fluxcd.controlplane.io, flux-operator api/v1 at v0.59.0). Its objects take the same
+// reconcile.fluxcd.io/requestedAt annotation and echo it in status.lastHandledReconcileAt, but they have no
+// spec.suspend (the annotation fluxcd.controlplane.io/reconcile: disabled suspends them, as `flux-operator
+// suspend` sets it) and no status.observedGeneration (their conditions carry it). The flux CLI does not know
+// them: `flux-operator` (get, resume, tree) and kubectl stand in.
+const OPERATOR = 'fluxcd.controlplane.io';
+const OPERATOR_RECONCILE = `${OPERATOR}/reconcile`;
+
+function operatorKind(
+  kind: string,
+  plural: string,
+  aliases: string[],
+  cliWords: string,
+  extra: Partial<FluxKind>,
+): FluxKind {
+  return {
+    kind,
+    group: OPERATOR,
+    version: 'v1',
+    plural,
+    aliases,
+    category: 'operator',
+    controller: 'flux-operator',
+    cliWords,
+    isStatic: () => false,
+    revision: () => undefined,
+    revisionCandidates: () => [],
+    forceAndReset: false,
+    inAll: false,
+    troubleshooting: noTroubleshooting,
+    observedGeneration: (obj) => obj.status?.conditions?.find((c) => c.type === 'Ready')?.observedGeneration,
+    isSuspended: (obj) => obj.metadata.annotations?.[OPERATOR_RECONCILE]?.toLowerCase() === 'disabled',
+    suspendPatch: (suspend) => ({
+      metadata: { annotations: { [OPERATOR_RECONCILE]: suspend ? 'disabled' : 'enabled' } },
+    }),
+    inspectCommands: (r) => [
+      `flux-operator get ${cliWords} ${r.name} -n ${r.namespace}`,
+      `kubectl events --for ${plural}.${OPERATOR}/${r.name} -n ${r.namespace}`,
+    ],
+    resumeCommand: (r) => `flux-operator resume ${cliWords} ${r.name} -n ${r.namespace}`,
+    ...extra,
+  };
+}
+
+/** The Flux installation itself; only the instance named `flux` in the operator's namespace is reconciled. */
+export const FLUX_INSTANCE = operatorKind(
+  'FluxInstance',
+  'fluxinstances',
+  ['fluxinstance', 'fluxinstances'],
+  'instance',
+  {
+    // `<version>@<digest>` of the distribution it applied (or last tried). The digest is of manifests no
+    // person pushed: only the version (v2.6.4) is something an expected revision can name.
+    revision: (obj) => obj.status?.lastAppliedRevision,
+    revisionCandidates: (obj) => present([obj.status?.lastAppliedRevision?.split('@')[0]]),
+    attemptedRevision: (obj) => obj.status?.lastAttemptedRevision,
+    inventory: inventoryEntries,
+  },
+);
+
+/** Generates Flux objects (and any others) from inputs; its revision is the digest of what it generated. */
+export const RESOURCE_SET = operatorKind(
+  'ResourceSet',
+  'resourcesets',
+  ['resourceset', 'resourcesets', 'rset'],
+  'resourceset',
+  {
+    revision: (obj) => obj.status?.lastAppliedRevision,
+    // A digest the operator computes: no commit or tag a person expects can match it, so an expected
+    // revision is judged on what it generated (follow), not on the ResourceSet itself.
+    revisionCandidates: () => [],
+    inventory: inventoryEntries,
+    troubleshooting: (r) => [`flux-operator tree resourceset ${r.name} -n ${r.namespace}`],
+  },
+);
+
+/** Fetches inputs for ResourceSets (pull requests, tags, static values); its revision is the digest of them. */
+export const RESOURCE_SET_INPUT_PROVIDER = operatorKind(
+  'ResourceSetInputProvider',
+  'resourcesetinputproviders',
+  ['resourcesetinputprovider', 'resourcesetinputproviders', 'rsip'],
+  'inputprovider',
+  {
+    revision: (obj) => obj.status?.lastExportedRevision as string | undefined,
+    // The digest of its inputs: nothing an expected revision names.
+    revisionCandidates: () => [],
+  },
+);
 
 export const FLUX_KINDS: readonly FluxKind[] = [
   KUSTOMIZATION,
@@ -430,6 +558,9 @@ export const FLUX_KINDS: readonly FluxKind[] = [
   RECEIVER,
   ALERT,
   PROVIDER,
+  FLUX_INSTANCE,
+  RESOURCE_SET,
+  RESOURCE_SET_INPUT_PROVIDER,
 ];
 
 const byName = new Map<string, FluxKind>();

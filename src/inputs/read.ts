@@ -21,6 +21,7 @@ import {
   warnAboutUselessGitHubInputs,
 } from './github.js';
 import { isDnsLabel, isDnsSubdomain, LABEL_RULE, parseResources, quoteInput } from './resources.js';
+import { checkTriggerFits, parseTrigger } from './trigger.js';
 import { type Config, ConfigError, type ResourceSelector } from './types.js';
 
 export type { Config };
@@ -44,6 +45,10 @@ export const INPUT_DEFAULTS = {
   reset: 'false',
   'path-root': '',
   'fail-on-change': 'false',
+  trigger: 'patch',
+  'receiver-url': '',
+  'receiver-secret': '',
+  'receiver-type': 'generic',
   kubeconfig: '',
   context: '',
   'export-kubeconfig': 'true',
@@ -427,6 +432,7 @@ export function readConfig(getInput: GetInput = defaultGetInput, warn: Warn = co
       failFastGraceMs: inputs.take(() => parseFailFast(read('fail-fast')), 0),
     },
     diff: { pathRoot: read('path-root'), failOnChange: flag('fail-on-change') },
+    trigger: inputs.take(() => parseTrigger(read), { kind: 'patch' }),
     summary: flag('summary'),
     github: {
       deployment: inputs.take(() => parseEnvironmentName(read('github-deployment')), ''),
@@ -440,6 +446,7 @@ export function readConfig(getInput: GetInput = defaultGetInput, warn: Warn = co
   };
   if (config.reconcile.command === 'diff')
     inputs.take(() => checkDiffResources(resources.selectors), undefined);
+  inputs.take(() => checkTriggerFits(config), undefined);
   inputs.throwIfAny();
   warnAboutUselessInputs(config, warn);
   warnAboutDiffInputs(config, warn);

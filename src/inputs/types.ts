@@ -46,6 +46,20 @@ export interface DiffConfig {
   pathRoot: string;
   failOnChange: boolean;
 }
+/** A Flux Receiver's spec.type, as far as this action signs requests for it. */
+export type ReceiverType = 'generic' | 'generic-hmac' | 'github';
+
+/** How a reconcile is asked for: an annotation through the API (patch), or a POST to a Receiver's webhook. */
+export type TriggerConfig =
+  | { kind: 'patch' }
+  | {
+      kind: 'receiver';
+      /** The full webhook URL; its last segment is a secret (the digest of the Receiver's token). */
+      url: string;
+      /** The Receiver's token (HMAC key for generic-hmac and github); empty for generic. */
+      secret: string;
+      type: ReceiverType;
+    };
 
 /** What to report back to GitHub besides outputs and summary: each part is off unless asked for. */
 export interface GitHubReportConfig {
@@ -67,6 +81,7 @@ export interface Config {
   cluster: ClusterConfig;
   reconcile: ReconcileConfig;
   diff: DiffConfig;
+  trigger: TriggerConfig;
   summary: boolean;
   github: GitHubReportConfig;
 }

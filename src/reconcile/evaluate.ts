@@ -53,8 +53,9 @@ export function evaluate(input: VerdictInput): Verdict {
   if (obj.metadata.deletionTimestamp) {
     return { state: 'failed', reason: 'Terminating', message: 'the object is being deleted', revision };
   }
-  if (obj.spec?.suspend === true) {
-    const resume = `\`command: resume\` or \`flux resume ${kind.cliWords} ${obj.metadata.name}\``;
+  if (kind.isSuspended(obj)) {
+    const ref = { kind: kind.kind, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name };
+    const resume = `\`command: resume\` or \`${kind.resumeCommand(ref)}\``;
     return {
       state: 'suspended',
       reason: 'Suspended',
@@ -105,7 +106,7 @@ function readyOrBehind(
   words: { reason: string; message: string; revision?: string },
 ): Verdict {
   const { obj, kind } = input;
-  if (!generationObserved(obj)) {
+  if (!generationObserved(obj, kind)) {
     return {
       state: 'waiting',
       waiting: { for: 'generation', generation: obj.metadata.generation },
@@ -145,7 +146,7 @@ function outcomeAtExpectedRevision(input: VerdictInput, ready: Condition | undef
     // A spec the controller has not observed yet (a new generation) may change what it applies: not settled.
     // (Only for Ready: kustomize-controller bumps observedGeneration only on success.)
     if (
-      !generationObserved(obj) ||
+      !generationObserved(obj, kind) ||
       !reachesEvery(kind.revisionCandidates(obj), expectedRevisions, input.containing)
     )
       return undefined;
@@ -163,8 +164,8 @@ function outcomeAtExpectedRevision(input: VerdictInput, ready: Condition | undef
 }
 
 /** The controller has seen the object's latest spec. */
-function generationObserved(obj: FluxObject): boolean {
-  return obj.metadata.generation === undefined || obj.status?.observedGeneration === obj.metadata.generation;
+function generationObserved(obj: FluxObject, kind: FluxKind): boolean {
+  return obj.metadata.generation === undefined || kind.observedGeneration(obj) === obj.metadata.generation;
 }
 
 /** Every expected revision is met, and at least one of them says something about these revisions. */

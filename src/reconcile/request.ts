@@ -33,9 +33,11 @@ export function reconcilePatch(kind: FluxKind, token: string, options: RequestOp
   // helm-controller honours forceAt/resetAt only when they equal requestedAt.
   if (kind.forceAndReset && options.force) annotations[FORCE_AT] = token;
   if (kind.forceAndReset && options.reset) annotations[RESET_AT] = token;
-  const patch: { metadata: object; spec?: object } = { metadata: { annotations } };
-  if (options.command === 'resume') patch.spec = { suspend: false };
-  return patch;
+  if (options.command !== 'resume') return { metadata: { annotations } };
+  // Resuming is the kind's own patch (spec.suspend, or the Flux Operator's annotation), with the request.
+  const resume = kind.suspendPatch(false) as { metadata?: { annotations?: object } };
+  return {
+    ...resume,
+    metadata: { ...resume.metadata, annotations: { ...resume.metadata?.annotations, ...annotations } },
+  };
 }
-
-export const SUSPEND_PATCH = { spec: { suspend: true } } as const;

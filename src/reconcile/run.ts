@@ -11,7 +11,7 @@ import { type CommitRelation, describeRelation } from './ancestry.js';
 import { evaluate } from './evaluate.js';
 import { childRefs, readChildren, type UnreadableChild } from './follow.js';
 import { type Child, type Plan, type PlannedObject, planChildren } from './plan.js';
-import { newRequestToken, type RequestKind, reconcilePatch, SUSPEND_PATCH } from './request.js';
+import { newRequestToken, type RequestKind, reconcilePatch } from './request.js';
 import {
   dependencyFailedEnding,
   type Ending,
@@ -362,7 +362,7 @@ class RunLoop {
     const start = startOf(step, this.options.command);
     try {
       if (start.do === 'suspend') {
-        await this.patchObject(step, SUSPEND_PATCH, 'suspend');
+        await this.patchObject(step, planned.kind.suspendPatch(true), 'suspend');
         const message = 'suspended: Flux no longer reconciles it until it is resumed';
         this.finish(step, { outcome: 'suspended', ok: true, reason: 'Suspended', message });
         return;

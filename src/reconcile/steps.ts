@@ -101,7 +101,7 @@ export function startOf(step: Step, command: Command): Start {
   if (planned.kind.isStatic(step.latest)) return { do: 'judge' };
   if (command === 'suspend') return { do: 'suspend' };
   // A suspended object is judged as it is (suspended), unless this run resumes it.
-  if (step.latest.spec?.suspend === true && !resuming) return { do: 'judge' };
+  if (planned.kind.isSuspended(step.latest) && !resuming) return { do: 'judge' };
   if (command === 'wait') return { do: 'watch' };
   return { do: 'request', resuming };
 }

@@ -3,23 +3,14 @@ import { type FluxKind, findKind } from '../flux/kinds.js';
 import type { ObjectRef } from '../flux/refs.js';
 import type { ObjectResult } from '../reconcile/types.js';
 
-const getCommand = (kind: FluxKind, ref: ObjectRef): string =>
-  `flux get ${kind.cliWords} ${ref.name} -n ${ref.namespace}`;
-
 /** A neighbour named by another object's spec may be of a kind the action does not know: no `flux get` then. */
 function getNeighbourCommand(ref: ObjectRef): string | undefined {
-  const kind = findKind(ref.kind);
-  return kind ? getCommand(kind, ref) : undefined;
+  return findKind(ref.kind)?.inspectCommands(ref)[0];
 }
 
-/** `flux get`, `flux events`, `flux logs` and the kind's own troubleshooting commands for one object. */
+/** `flux get`, `flux events`, `flux logs` (or the kind's stand-ins) and its own troubleshooting commands. */
 export function commandsFor(kind: FluxKind, ref: ObjectRef): string[] {
-  return [
-    getCommand(kind, ref),
-    `flux events --for ${kind.kind}/${ref.name} -n ${ref.namespace}`,
-    `flux logs --kind=${kind.kind} --name=${ref.name} -n ${ref.namespace}`,
-    ...kind.troubleshooting(ref),
-  ];
+  return [...kind.inspectCommands(ref), ...kind.troubleshooting(ref)];
 }
 
 export interface Neighbours {
@@ -34,7 +25,7 @@ export function nextCommands(result: ObjectResult, neighbours: Neighbours): stri
   const commands: string[] = [];
   const kind = result.fluxKind;
   if (result.outcome === 'suspended' && !result.ok) {
-    commands.push(`flux resume ${kind.cliWords} ${result.name} -n ${result.namespace}`);
+    commands.push(kind.resumeCommand(result));
   }
   commands.push(...commandsFor(kind, result));
   for (const dependency of neighbours.dependencies) {

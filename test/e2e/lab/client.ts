@@ -22,10 +22,6 @@ const CORE_KINDS: Record<string, string> = {
   Pod: 'v1',
   Deployment: 'apps/v1',
   ReplicaSet: 'apps/v1',
-  // The Flux Operator's kinds, for the lab's own tests while the kind table lacks them.
-  FluxInstance: 'fluxcd.controlplane.io/v1',
-  ResourceSet: 'fluxcd.controlplane.io/v1',
-  ResourceSetInputProvider: 'fluxcd.controlplane.io/v1',
   CustomResourceDefinition: 'apiextensions.k8s.io/v1',
 };
 

@@ -62,6 +62,7 @@ const DEFAULT_CONFIG: Config = {
     failFastGraceMs: 0,
   },
   diff: { pathRoot: '', failOnChange: false },
+  trigger: { kind: 'patch' },
   summary: true,
   github: {
     deployment: '',

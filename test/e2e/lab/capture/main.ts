@@ -5,7 +5,7 @@ import { ensureBinaries } from '../binaries.js';
 import { startLab } from '../lab.js';
 import { captureDiffs } from './diff.js';
 import { captureHealthChecks } from './health-checks.js';
-import { captureOperator, captureReceiver, captureWorkloads } from './programs.js';
+import { captureFluxInstance, captureOperator, captureReceiver, captureWorkloads } from './programs.js';
 import { captureGitFailures, captureHelm, captureKustomizations } from './scenarios.js';
 import { fixtureStore } from './store.js';
 
@@ -24,6 +24,7 @@ export async function main(repoRoot: string, only: string[]): Promise<void> {
     helm: captureHelm,
     receiver: captureReceiver,
     operator: captureOperator,
+    fluxinstance: captureFluxInstance,
     workloads: captureWorkloads,
     diff: captureDiffs,
     'health-checks': captureHealthChecks,

@@ -155,6 +155,33 @@ export async function captureOperator(lab: LabClient, store: FixtureStore, say: 
   );
 }
 
+/**
+ * A FluxInstance cannot succeed here (its distribution manifests come from the network); its failure is the
+ * operator's real answer. Only the instance named `flux` in the operator's namespace is reconciled.
+ */
+export async function captureFluxInstance(lab: LabClient, store: FixtureStore, say: (s: string) => void) {
+  say('flux instance in flux-system');
+  await lab.apply({
+    apiVersion: OPERATOR,
+    kind: 'FluxInstance',
+    metadata: { name: 'flux', namespace: 'flux-system' },
+    spec: { distribution: { version: '2.x', registry: 'ghcr.io/fluxcd' }, wait: false },
+  });
+  const failed = await lab.waitFor(
+    'FluxInstance',
+    'flux-system',
+    'flux',
+    (o) => {
+      const ready = conditionOf(o, 'Ready');
+      return ready?.status === 'False' && ready.reason !== 'Progressing';
+    },
+    { timeoutMs: 2 * MINUTES, what: 'a settled failure' },
+  );
+  await store.object('fluxinstance-failed', failed);
+  await store.events('fluxinstance-failed', 'FluxInstance', 'flux-system', 'flux');
+  await lab.delete('FluxInstance', 'flux-system', 'flux');
+}
+
 export async function captureWorkloads(lab: LabClient, store: FixtureStore, say: (s: string) => void) {
   const ns = await lab.namespace('fixtures-workloads');
   say(`workloads in ${ns}`);

@@ -1,0 +1,103 @@
+// The `trigger` input and the Receiver inputs that go with it. A Receiver's URL holds its token's digest,
+// which is as good as a password (anyone who has it may trigger the Receiver): no message shows it.
+import { quoteInput } from './resources.js';
+import { type Config, ConfigError, type ReceiverType, type TriggerConfig } from './types.js';
+
+export const RECEIVER_TYPES: readonly ReceiverType[] = ['generic', 'generic-hmac', 'github'];
+const TRIGGERS = ['patch', 'receiver'] as const;
+
+/** notification-controller's webhook path: `/hook/` and the sha256 of token + name + namespace. */
+const WEBHOOK_PATH = /\/hook\/([0-9a-f]{64})$/;
+
+/** The URL with its digest replaced, for messages and logs. */
+export function maskReceiverUrl(url: string): string {
+  return url
+    .replace(/\/hook\/[^/?#]*/, '/hook/***')
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/i, '$1***@');
+}
+
+export type TriggerInput = 'trigger' | 'receiver-url' | 'receiver-secret' | 'receiver-type';
+
+function parseReceiverUrl(value: string): string {
+  const example =
+    'the Receiver’s URL: the receiver server’s address and its status.webhookPath, like https://flux-webhook.example.com/hook/<64 hex>';
+  if (value === '') {
+    throw new ConfigError(
+      'receiver-url',
+      `Input 'receiver-url' is required with trigger: receiver; give ${example}.`,
+    );
+  }
+  const shown = quoteInput(maskReceiverUrl(value));
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('receiver-url', `Input 'receiver-url' must be ${example}; got ${shown}.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(
+      'receiver-url',
+      `Input 'receiver-url' must be an http(s) URL, ${example}; got ${shown}.`,
+    );
+  }
+  if (url.search !== '' || url.hash !== '' || !WEBHOOK_PATH.test(url.pathname)) {
+    throw new ConfigError(
+      'receiver-url',
+      `Input 'receiver-url' must end with the Receiver's webhook path /hook/<64 hex> (kubectl get receiver NAME -o jsonpath='{.status.webhookPath}'), with no query; got ${shown}.`,
+    );
+  }
+  return value;
+}
+
+/** The trigger inputs; `read` gives an input's value or its default. */
+export function parseTrigger(read: (name: TriggerInput) => string): TriggerConfig {
+  const [triggerText, typeText, urlText, secret] = [
+    read('trigger'),
+    read('receiver-type'),
+    read('receiver-url'),
+    read('receiver-secret'),
+  ];
+  const trigger = TRIGGERS.find((t) => t === triggerText.toLowerCase());
+  if (!trigger) {
+    throw new ConfigError(
+      'trigger',
+      `Input 'trigger' must be patch (annotate the objects through the Kubernetes API) or receiver (POST to a Flux Receiver's webhook); got ${quoteInput(triggerText)}.`,
+    );
+  }
+  if (trigger === 'patch') return { kind: 'patch' };
+  const type = RECEIVER_TYPES.find((t) => t === typeText.toLowerCase());
+  if (!type) {
+    throw new ConfigError(
+      'receiver-type',
+      `Input 'receiver-type' must be the Receiver's spec.type, one of ${RECEIVER_TYPES.join(', ')}; got ${quoteInput(typeText)}.`,
+    );
+  }
+  const url = parseReceiverUrl(urlText);
+  if (type !== 'generic' && secret === '') {
+    throw new ConfigError(
+      'receiver-secret',
+      `Input 'receiver-secret' is required with receiver-type: ${type}: it signs the request; give the token of the Receiver's secretRef, from a secret (e.g. \${{ secrets.FLUX_RECEIVER_TOKEN }}).`,
+    );
+  }
+  return { kind: 'receiver', url, secret, type };
+}
+
+/** What the trigger asks of the other inputs: a Receiver only requests a reconcile, and is judged by revision. */
+export function checkTriggerFits(config: Config): void {
+  if (config.trigger.kind !== 'receiver') return;
+  const r = config.reconcile;
+  if (r.command !== 'reconcile') {
+    throw new ConfigError(
+      ['trigger', 'command'],
+      `Input 'trigger: receiver' asks a Receiver for a reconcile, which command '${r.command}' does not do; use command: reconcile (the default), or trigger: patch.`,
+    );
+  }
+  const watching = r.resources.length > 0 || r.all;
+  if (watching && r.revision === '') {
+    throw new ConfigError(
+      ['trigger', 'revision'],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression the person can paste
+      "Input 'revision' is required when trigger: receiver waits for 'resources': a webhook returns no request token to follow, so only the revision shows that the objects took in the push; set revision: ${{ github.sha }}, or name no resources to trigger only.",
+    );
+  }
+}
