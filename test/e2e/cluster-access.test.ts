@@ -11,7 +11,7 @@ import { createClusterApi, type KubeClusterApi } from '../../src/kube/client.js'
 import { prepareKubeconfig } from '../../src/kube/kubeconfig.js';
 import { preflight, type Verb } from '../../src/kube/preflight.js';
 import { redact } from '../../src/kube/secrets.js';
-import { fakeRunner, type RunnerEnv } from '../unit/kube/helpers/runner-env.js';
+import { fakeRunner, type RunnerEnv } from '../helpers/runner-env.js';
 import type { LabUser } from './lab/info.js';
 import { useLab } from './lab/use-lab.js';
 

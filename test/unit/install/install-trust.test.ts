@@ -11,7 +11,7 @@ import type { InstallConfig } from '../../../src/inputs/types.js';
 import { type InstallOptions, installFlux } from '../../../src/install/installer.js';
 import { platformFor } from '../../../src/install/platform.js';
 import { fakeFluxScript, type ReleaseServer, startReleaseServer } from '../../helpers/release-server.js';
-import { type RunnerEnv, useRunnerEnv } from './runner-env.js';
+import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 
 const ASSET = 'flux_2.9.5_linux_amd64.tar.gz';
 const SUMS = 'flux_2.9.5_checksums.txt';
@@ -20,7 +20,7 @@ let server: ReleaseServer;
 let runner: RunnerEnv;
 
 beforeEach(async () => {
-  runner = await useRunnerEnv();
+  runner = await fakeRunner();
   server = await startReleaseServer({ latest: '2.9.6', versions: ['2.9.5', '2.9.6'] });
 });
 afterEach(async () => {
@@ -59,7 +59,7 @@ describe('answers larger than expected', () => {
     server.inject('/api/', { oversize: 2 * 1024 * 1024, announced: false });
     const flux = await installFlux(config('latest', { token: 'ghs_t' }), options());
     expect(flux.version).toBe('2.9.6');
-    expect(runner.log()).toMatch(/larger than 1\.0 MiB.*asking the releases page/);
+    expect(runner.stdout()).toMatch(/larger than 1\.0 MiB.*asking the releases page/);
   });
 });
 
@@ -67,7 +67,7 @@ describe('Retry-After from the release host', () => {
   it('waits what the server asks, and gives up on a wait longer than a minute', async () => {
     server.inject(ASSET, { status: 503, retryAfter: '1' });
     await installFlux(config('2.9.5'), options());
-    expect(runner.log()).toMatch(/HTTP 503.*retrying in 1s \(attempt 2 of 3\)/);
+    expect(runner.stdout()).toMatch(/HTTP 503.*retrying in 1s \(attempt 2 of 3\)/);
 
     server.inject(SUMS.replace('2.9.5', '2.9.6'), { status: 429, retryAfter: '3600' }, 5);
     await expect(installFlux(config('2.9.6'), options())).rejects.toThrow(/HTTP 429/);
@@ -99,7 +99,7 @@ describe('the tool cache entry', () => {
     const again = await installFlux(config('2.9.5'), options());
     expect(again.cached).toBe(false);
     expect(server.count(`/v2.9.5/${ASSET}`)).toBe(2);
-    expect(runner.log()).toMatch(
+    expect(runner.stdout()).toMatch(
       /::warning::The tool cache entry \S+ is not used: its flux has SHA-256 [0-9a-f]{64}, not the [0-9a-f]{64} recorded at install time/,
     );
     expect(await readFile(`${cachedBinary()}.sha256`, 'utf8')).toBe(
@@ -115,7 +115,7 @@ describe('the tool cache entry', () => {
     await tc.cacheDir(source, 'flux2', '2.9.5', 'amd64');
     const flux = await installFlux(config('2.9.5'), options());
     expect(flux.cached).toBe(false);
-    expect(runner.log()).toContain('is not used: it has no SHA-256 recorded at install time');
+    expect(runner.stdout()).toContain('is not used: it has no SHA-256 recorded at install time');
     expect(readFileSync(cachedBinary(), 'utf8')).not.toContain('other tool');
   });
 });

@@ -14,7 +14,7 @@ import {
 } from '../../../src/install/installer.js';
 import { platformFor } from '../../../src/install/platform.js';
 import { fakeFluxScript, type ReleaseServer, startReleaseServer } from '../../helpers/release-server.js';
-import { type RunnerEnv, useRunnerEnv } from './runner-env.js';
+import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 
 const LINUX = platformFor('Linux', 'X64');
 const ASSET = 'flux_2.9.5_linux_amd64.tar.gz';
@@ -24,7 +24,7 @@ let server: ReleaseServer;
 let runner: RunnerEnv;
 
 beforeEach(async () => {
-  runner = await useRunnerEnv();
+  runner = await fakeRunner();
   server = await startReleaseServer({ latest: '2.9.6', versions: ['2.9.5', '2.9.6'] });
 });
 
@@ -63,7 +63,7 @@ describe('installFlux from the release host', () => {
     expect(server.count(`/v2.9.5/${ASSET}`)).toBe(1);
     expect(server.count('/v2.9.5/flux_2.9.5_checksums.txt')).toBe(1);
     expect(readdirSync(runner.runnerTemp)).toEqual([]); // the download directory is gone
-    const log = runner.log();
+    const log = runner.stdout();
     expect(log).toMatch(
       new RegExp(`Downloaded \\S+/${ASSET} \\(\\d+ B\\) and flux_2.9.5_checksums.txt in \\d+`),
     );
@@ -93,7 +93,7 @@ describe('installFlux from the release host', () => {
 
     expect(second).toEqual({ ...first, cached: true });
     expect(server.count()).toBe(requestsBefore);
-    expect(runner.log()).toMatch(/Found flux 2\.9\.5 for linux\/amd64 in the tool cache/);
+    expect(runner.stdout()).toMatch(/Found flux 2\.9\.5 for linux\/amd64 in the tool cache/);
     server = await startReleaseServer(); // afterEach closes it
   });
 
@@ -137,7 +137,7 @@ describe('installFlux from the release host', () => {
     const flux = await installFlux(config('2.9.5'), options());
     expect(flux.cached).toBe(false);
     expect(server.count(ASSET)).toBe(3);
-    expect(runner.log()).toMatch(/HTTP 503.*retrying in \d+ms \(attempt 2 of 3\)/);
+    expect(runner.stdout()).toMatch(/HTTP 503.*retrying in \d+ms \(attempt 2 of 3\)/);
   });
 
   it('gives up on a 503 that lasts, naming the URL and the status', async () => {
@@ -153,7 +153,7 @@ describe('installFlux from the release host', () => {
     const flux = await installFlux(config('2.9.5'), options());
     expect(flux.version).toBe('2.9.5');
     expect(server.count(ASSET)).toBe(2);
-    expect(runner.log()).toMatch(/cut off after \d+ of \d+ bytes/);
+    expect(runner.stdout()).toMatch(/cut off after \d+ of \d+ bytes/);
   });
 
   it('fails clearly when the body is always cut off', async () => {
@@ -190,7 +190,7 @@ describe('installFlux with `latest`', () => {
     expect(api).toHaveLength(1);
     expect(api[0]?.headers.authorization).toBe('Bearer ghs_test-token');
     expect(server.count('/fluxcd/flux2/releases/latest')).toBe(1); // the API call only, no redirect
-    expect(runner.log()).not.toContain('ghs_test-token');
+    expect(runner.stdout()).not.toContain('ghs_test-token');
   });
 
   it('follows the releases/latest redirect without a token, and never calls the API', async () => {
@@ -204,7 +204,7 @@ describe('installFlux with `latest`', () => {
     server.inject('/api/', { status: 401 });
     const flux = await installFlux(config('latest', { token: 'expired' }), options());
     expect(flux.version).toBe('2.9.6');
-    expect(runner.log()).toMatch(/HTTP 401.*asking the releases page/);
+    expect(runner.stdout()).toMatch(/HTTP 401.*asking the releases page/);
   });
 
   it('explains what to do when neither way answers', async () => {
@@ -255,7 +255,7 @@ describe('install: false', () => {
   it('warns when an exact `version` differs from the flux on PATH', async () => {
     await fluxOnPath('2.8.1');
     await useFluxOnPath('2.9.5');
-    expect(runner.log()).toMatch(/::warning::flux on PATH is 2\.8\.1; the `version` input \(2\.9\.5\)/);
+    expect(runner.stdout()).toMatch(/::warning::flux on PATH is 2\.8\.1; the `version` input \(2\.9\.5\)/);
   });
 
   it('fails clearly when there is no flux on PATH', async () => {
@@ -316,8 +316,8 @@ describe('a mirror whose download-url carries credentials', () => {
     );
     expect(flux.version).toBe('2.9.5');
     expect(mirror.count('/releases/download/')).toBe(2);
-    expect(runner.log()).toContain(`Downloaded http://***@127.0.0.1:`);
-    expect(runner.log()).not.toContain('s3cret');
+    expect(runner.stdout()).toContain(`Downloaded http://***@127.0.0.1:`);
+    expect(runner.stdout()).not.toContain('s3cret');
   });
 
   it('fails on wrong credentials without retrying, and without printing them', async () => {

@@ -10,11 +10,11 @@ import { KUSTOMIZATION } from '../../../src/flux/kinds.js';
 import type { FluxObject } from '../../../src/flux/types.js';
 import { createClusterApi, type KubeClusterApi } from '../../../src/kube/client.js';
 import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
+import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 import { ConnectProxy } from './helpers/connect-proxy.js';
 import { FakeApiServer } from './helpers/fake-apiserver.js';
 import { b64, type ClusterSpec, kubeconfigYaml, type UserSpec } from './helpers/kubeconfigs.js';
 import { makePki, type TestPki } from './helpers/pki.js';
-import { fakeRunner, type RunnerEnv } from './helpers/runner-env.js';
 
 const TOKEN = 'unit-token-3b8e1f';
 const KS_PREFIX = 'kustomize.toolkit.fluxcd.io/v1/flux-system/kustomizations';

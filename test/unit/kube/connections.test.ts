@@ -5,10 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KUSTOMIZATION } from '../../../src/flux/kinds.js';
 import type { FluxObject } from '../../../src/flux/types.js';
 import type { KubeClusterApi } from '../../../src/kube/client.js';
+import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 import { connectTo, startFakeApi } from './helpers/connect.js';
 import type { FakeApiServer } from './helpers/fake-apiserver.js';
 import { useTestPki } from './helpers/pki.js';
-import { fakeRunner, type RunnerEnv } from './helpers/runner-env.js';
 
 const TOKEN = 'pool-token-2c7e';
 const KS = 'kustomize.toolkit.fluxcd.io/v1/flux-system/kustomizations';

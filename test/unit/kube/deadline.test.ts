@@ -6,10 +6,10 @@ import { Deadline } from '../../../src/deadline.js';
 import { KUSTOMIZATION } from '../../../src/flux/kinds.js';
 import type { ClusterApiOptions, KubeClusterApi } from '../../../src/kube/client.js';
 import { preflight } from '../../../src/kube/preflight.js';
+import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 import { connectTo, startFakeApi } from './helpers/connect.js';
 import type { FakeApiServer } from './helpers/fake-apiserver.js';
 import { useTestPki } from './helpers/pki.js';
-import { fakeRunner, type RunnerEnv } from './helpers/runner-env.js';
 
 const TOKEN = 'deadline-token-61f2';
 

@@ -6,8 +6,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
+import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 import { b64 } from './helpers/kubeconfigs.js';
-import { fakeRunner, type RunnerEnv } from './helpers/runner-env.js';
 
 let runner: RunnerEnv;
 beforeEach(async () => {

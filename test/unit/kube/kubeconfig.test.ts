@@ -6,8 +6,8 @@ import { parse } from 'yaml';
 import { cleanupKubeconfig, prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
 import { KUBECONFIG_STATE } from '../../../src/kube/kubeconfig-file.js';
 import { decodeKubeconfigInput } from '../../../src/kube/kubeconfig-parse.js';
+import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 import { b64, kubeconfigYaml } from './helpers/kubeconfigs.js';
-import { fakeRunner, type RunnerEnv } from './helpers/runner-env.js';
 
 const TOKEN = 'tok-5f2c9a1e7b3d';
 const yamlConfig = (extra: Partial<Parameters<typeof kubeconfigYaml>[0]> = {}) =>

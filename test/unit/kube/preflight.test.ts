@@ -3,10 +3,10 @@ import { HELM_RELEASE, KUSTOMIZATION } from '../../../src/flux/kinds.js';
 import { createClusterApi, type KubeClusterApi } from '../../../src/kube/client.js';
 import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
 import { preflight, type Verb } from '../../../src/kube/preflight.js';
+import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 import { FakeApiServer } from './helpers/fake-apiserver.js';
 import { b64, kubeconfigYaml } from './helpers/kubeconfigs.js';
 import { useTestPki } from './helpers/pki.js';
-import { fakeRunner, type RunnerEnv } from './helpers/runner-env.js';
 
 const TOKEN = 'preflight-token-4411';
 const ALL: Verb[] = ['get', 'list', 'watch', 'patch'];

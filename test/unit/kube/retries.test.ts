@@ -8,10 +8,10 @@ import type { FluxObject } from '../../../src/flux/types.js';
 import type { ClusterApiOptions, KubeClusterApi } from '../../../src/kube/client.js';
 import { preflight } from '../../../src/kube/preflight.js';
 import { buildPlan } from '../../../src/reconcile/plan.js';
+import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 import { connectTo, startFakeApi } from './helpers/connect.js';
 import type { FakeApiServer } from './helpers/fake-apiserver.js';
 import { useTestPki } from './helpers/pki.js';
-import { fakeRunner, type RunnerEnv } from './helpers/runner-env.js';
 
 const TOKEN = 'retry-token-5e1d';
 const KS = 'kustomize.toolkit.fluxcd.io/v1/flux-system/kustomizations';

@@ -5,9 +5,9 @@ import { stringify } from 'yaml';
 import { describeError } from '../../../src/kube/errors.js';
 import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
 import { redact } from '../../../src/kube/secrets.js';
+import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 import { b64 } from './helpers/kubeconfigs.js';
 import { useTestPki } from './helpers/pki.js';
-import { fakeRunner, type RunnerEnv } from './helpers/runner-env.js';
 
 let runner: RunnerEnv;
 const pki = useTestPki();

@@ -8,10 +8,10 @@ import type { FluxObject } from '../../../src/flux/types.js';
 import { createClusterApi } from '../../../src/kube/client.js';
 import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
 import { preflight } from '../../../src/kube/preflight.js';
+import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 import { FakeApiServer } from './helpers/fake-apiserver.js';
 import { b64, kubeconfigYaml } from './helpers/kubeconfigs.js';
 import { useTestPki } from './helpers/pki.js';
-import { fakeRunner, type RunnerEnv } from './helpers/runner-env.js';
 
 const PASSWORD = 'pw-3f9c@door/7';
 const KS = 'kustomize.toolkit.fluxcd.io/v1/flux-system/kustomizations';

@@ -4,10 +4,10 @@ import type { FluxObject } from '../../../src/flux/types.js';
 import type { WatchEventType } from '../../../src/kube/api.js';
 import { type ClusterApiOptions, createClusterApi, type KubeClusterApi } from '../../../src/kube/client.js';
 import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
+import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 import { FakeApiServer } from './helpers/fake-apiserver.js';
 import { b64, kubeconfigYaml } from './helpers/kubeconfigs.js';
 import { useTestPki } from './helpers/pki.js';
-import { fakeRunner, type RunnerEnv } from './helpers/runner-env.js';
 
 const TOKEN = 'watch-token-91c0';
 const PREFIX = 'kustomize.toolkit.fluxcd.io/v1/flux-system/kustomizations';
