@@ -1,7 +1,7 @@
 // Where a diff's result goes: outputs first (later steps need them even when the summary fails), then the
 // job summary. A summary that cannot be written is a warning, never the step's failure.
 import * as core from '@actions/core';
-import { errorMessage } from '../error-message.js';
+import { writeSummary } from '../report/report.js';
 import { SUMMARY_BUDGET_BYTES } from '../report/summary.js';
 import { buildDiffOutputs } from './outputs.js';
 import { type DiffReportContext, renderDiffBlock } from './render.js';
@@ -14,13 +14,5 @@ export async function reportDiff(
 ): Promise<void> {
   for (const [name, value] of Object.entries(buildDiffOutputs(run))) core.setOutput(name, value);
   if (!options.summary) return;
-  try {
-    await core.summary
-      .addRaw(renderDiffBlock(run, { budgetBytes: SUMMARY_BUDGET_BYTES, context: ctx }))
-      .write();
-  } catch (error) {
-    core.warning(`Could not write the job summary: ${errorMessage(error)}`);
-  } finally {
-    core.summary.emptyBuffer();
-  }
+  await writeSummary(renderDiffBlock(run, { budgetBytes: SUMMARY_BUDGET_BYTES, context: ctx }));
 }

@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import { maskReceiverUrl } from '../inputs/trigger.js';
 import type { ClusterConfig } from '../inputs/types.js';
 import { loadAmbientKubeconfig } from '../kube/kubeconfig-ambient.js';
+import { writeSummary } from '../report/report.js';
 import { escapeHtml } from '../report/text.js';
 import {
   type PushFacts,
@@ -76,19 +77,7 @@ export async function reportTriggerOnly(
   core.setOutput('ready', 'false');
   core.setOutput('results', '[]');
   if (!summary) return;
-  try {
-    await core.summary
-      .addHeading('Flux Reconcile: triggered through a Receiver', 3)
-      .addRaw(`<p>${escapeHtml(maskReceiverUrl(trigger.url))} (${trigger.type}): HTTP ${answer.status}.</p>`)
-      .addRaw(
-        `<p>Nothing was verified (${why}). Give a kubeconfig with read access, <code>resources</code> and <code>revision</code> to wait until Flux has applied the commit.</p>`,
-      )
-      .write();
-  } catch (error) {
-    core.warning(
-      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  } finally {
-    core.summary.emptyBuffer();
-  }
+  await writeSummary(
+    `<h3>Flux Reconcile: triggered through a Receiver</h3>\n<p>${escapeHtml(maskReceiverUrl(trigger.url))} (${trigger.type}): HTTP ${answer.status}.</p><p>Nothing was verified (${why}). Give a kubeconfig with read access, <code>resources</code> and <code>revision</code> to wait until Flux has applied the commit.</p>`,
+  );
 }

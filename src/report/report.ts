@@ -35,14 +35,7 @@ export async function report(
     for (const view of views) core.info(verdictLine(view));
     core.endGroup();
   }
-  if (!opts.summary) return views;
-  try {
-    await core.summary.addRaw(renderSummary(ctx, run, health, views)).write();
-  } catch (error) {
-    core.warning(`Could not write the job summary: ${errorMessage(error)}`);
-  } finally {
-    core.summary.emptyBuffer();
-  }
+  if (opts.summary) await writeSummary(renderSummary(ctx, run, health, views));
   return views;
 }
 
@@ -53,8 +46,13 @@ export function renderStoppedSummary(message: string): string {
 
 /** Writes that summary; a failure to write it is only a warning. */
 export async function reportStopped(message: string): Promise<void> {
+  await writeSummary(renderStoppedSummary(message));
+}
+
+/** Writes HTML to the job summary; a failure to write it is a warning, never the step's failure. */
+export async function writeSummary(html: string): Promise<void> {
   try {
-    await core.summary.addRaw(renderStoppedSummary(message)).write();
+    await core.summary.addRaw(html).write();
   } catch (error) {
     core.warning(`Could not write the job summary: ${errorMessage(error)}`);
   } finally {
