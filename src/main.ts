@@ -2,31 +2,31 @@
 // Thin on purpose: each stage lives in its own module; this file only wires them and turns errors into
 // one clear failure.
 import * as core from '@actions/core';
-import { onCancel } from './cancellation.js';
-import { forgetInputs } from './child-env.js';
-import { Deadline } from './deadline.js';
-import { diffCommand } from './diff/command.js';
-import { formatDuration } from './duration.js';
-import { errorMessage } from './error-message.js';
+import { onCancel } from './base/cancellation.js';
+import { forgetInputs } from './base/child-env.js';
+import { Deadline } from './base/deadline.js';
+import { diffCommand } from './commands/diff.js';
+import { formatDuration } from './base/duration.js';
+import { errorMessage } from './base/error-message.js';
 import { readConfig } from './inputs/read.js';
 import type { Config } from './inputs/types.js';
 import { installStep } from './install/installer.js';
 import { githubEndpoints } from './install/version.js';
 import { createClusterApi, type KubeClusterApi } from './kube/client.js';
 import { describeError } from './kube/errors.js';
-import { type PreparedKubeconfig, prepareKubeconfig } from './kube/kubeconfig.js';
+import { type PreparedKubeconfig, prepareKubeconfig } from './kube/kubeconfig/prepare.js';
 import { preflight, type Verb } from './kube/preflight.js';
-import { relateCommits } from './reconcile/ancestry.js';
+import { relateCommits } from './git/relate.js';
 import { buildPlan, type Plan, type PlanRequest, planScopes } from './reconcile/plan.js';
 import { type RunOptions, runPlan } from './reconcile/run.js';
-import type { ReceiverTrigger } from './reconcile/trigger-receiver.js';
+import type { ReceiverTrigger } from './trigger/receiver.js';
 import {
   hasKubeconfig,
   maskReceiverSecrets,
   pushFacts,
   reportTriggerOnly,
   triggerReceiver,
-} from './reconcile/trigger-step.js';
+} from './commands/receiver.js';
 import type { RunResult } from './reconcile/types.js';
 import { reportedObjects, startGitHubReport } from './report/github/index.js';
 import {

@@ -6,7 +6,7 @@ import { type FluxKind, findKind } from '../flux/kinds.js';
 import { describeRef, type ObjectRef } from '../flux/refs.js';
 import type { FluxObject } from '../flux/types.js';
 import type { ClusterApi } from '../kube/api.js';
-import { displayRepository, sameRepository } from '../reconcile/ancestry-url.js';
+import { displayRepository, sameRepository } from '../git/repository-url.js';
 import { type Checkout, isFolder } from './checkout.js';
 
 export type Location =

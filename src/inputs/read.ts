@@ -8,9 +8,9 @@
 //   `selector` with nothing to narrow are warnings, not errors: the run still does what was asked.
 // - `revision` refuses a branch name or moving tag (`main`, `latest`): such a gate would prove nothing.
 import * as core from '@actions/core';
-import { parseGoDuration } from '../duration.js';
+import { parseGoDuration } from '../base/duration.js';
 import { DIFFABLE_KINDS, FORCEABLE_KINDS, findKind, KINDS_IN_ALL } from '../flux/kinds.js';
-import { expectedRevisionProblem } from '../reconcile/revision.js';
+import { expectedRevisionProblem } from '../flux/revision.js';
 import type { Command } from '../reconcile/types.js';
 import {
   GITHUB_INPUT_DEFAULTS,

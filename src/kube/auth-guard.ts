@@ -5,7 +5,7 @@ import type { AgentOptions, RequestOptions } from 'node:https';
 import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
 import type { Dispatcher } from 'undici';
 import { ConnectionPools, type ConnectionUse, newPool } from './connections.js';
-import { execCommandOf, explainExecFailure } from './exec-plugins.js';
+import { execCommandOf, explainExecFailure } from './kubeconfig/exec-plugins.js';
 import { maskSecret } from './secrets.js';
 
 /** The token of an exec plugin's credential is as secret as one written in the kubeconfig. */

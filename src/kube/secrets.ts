@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { type Document, isScalar } from 'yaml';
-import type { RawKubeconfig, RawUser } from './kubeconfig-types.js';
+import type { RawKubeconfig, RawUser } from './kubeconfig/types.js';
 
 const registered = new Set<string>();
 

@@ -4,7 +4,7 @@
 import { findCondition } from '../flux/conditions.js';
 import type { FluxKind } from '../flux/kinds.js';
 import type { Condition, FluxObject } from '../flux/types.js';
-import { revisionApplies, revisionMatches } from './revision.js';
+import { revisionApplies, revisionMatches } from '../flux/revision.js';
 import type { Verdict, Waiting } from './types.js';
 
 export interface VerdictInput {

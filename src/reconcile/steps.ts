@@ -1,8 +1,8 @@
 // The pure half of the run loop, as kstatus splits `status/` from `watcher/`: given the steps and the
 // verdicts so far, what is startable, what is done, what to ask again. No I/O and no clock read here;
 // run.ts does the patching, watching and timekeeping.
-import type { Backoff } from '../backoff.js';
-import { formatDuration } from '../duration.js';
+import type { Backoff } from '../base/backoff.js';
+import { formatDuration } from '../base/duration.js';
 import { describeRef } from '../flux/refs.js';
 import type { FluxObject } from '../flux/types.js';
 import type { PlannedObject } from './plan.js';

@@ -2,7 +2,7 @@
 import { describeRef } from '../flux/refs.js';
 import type { NamespaceHealth } from './health.js';
 import { cell, code, table } from './html.js';
-import { escapeHtml, shorten } from './text.js';
+import { escapeHtml, shorten } from '../base/text.js';
 
 const MAX_NAMED = 20;
 

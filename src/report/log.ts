@@ -3,11 +3,11 @@
 import type { FluxKind } from '../flux/kinds.js';
 import { describeRef, type ObjectRef } from '../flux/refs.js';
 import type { RequestKind } from '../reconcile/request.js';
-import { shortRevision } from '../reconcile/revision.js';
+import { shortRevision } from '../flux/revision.js';
 import type { Verdict } from '../reconcile/types.js';
 import { describeWaiting } from '../reconcile/waiting.js';
 import { formatDuration } from './format.js';
-import { oneLine, shorten } from './text.js';
+import { oneLine, shorten } from '../base/text.js';
 import { type ObjectView, reasonAndMessage, revisionPhrase } from './view.js';
 import { workloadsLine } from './workloads-view.js';
 

@@ -4,7 +4,7 @@ import { refKey } from '../flux/refs.js';
 import type { Role } from '../reconcile/plan.js';
 import type { Outcome, RunResult } from '../reconcile/types.js';
 import { type Fitted, fitList, fitMap, fitRecords, OUTPUT_SHARES, truncationNote } from './output-budget.js';
-import { shorten } from './text.js';
+import { shorten } from '../base/text.js';
 import { type ObjectView, viewOf } from './view.js';
 
 // Outputs share one size budget per job; a pruning failure can list hundreds of objects in its message.

@@ -1,6 +1,6 @@
 // The one entry the main step calls after a run: outputs, annotations, the job summary.
 import * as core from '@actions/core';
-import { errorMessage } from '../error-message.js';
+import { errorMessage } from '../base/error-message.js';
 import { refKey } from '../flux/refs.js';
 import type { RunResult } from '../reconcile/types.js';
 import { emitAnnotations } from './annotations.js';
@@ -9,7 +9,7 @@ import type { NamespaceHealth } from './health.js';
 import { verdictLine } from './log.js';
 import { writeOutputs } from './outputs.js';
 import { renderSummary } from './summary.js';
-import { escapePre } from './text.js';
+import { escapePre } from '../base/text.js';
 import { type ObjectView, viewOf, withWorkloads } from './view.js';
 
 export interface ReportOptions {

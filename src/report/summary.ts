@@ -1,6 +1,6 @@
 // The job summary: one screen that answers "did my commit deploy, and if not, why?".
 // Plain HTML, the way core.summary writes it; no blank line anywhere, so GitHub's Markdown keeps it one block.
-import { shortRevision } from '../reconcile/revision.js';
+import { shortRevision } from '../flux/revision.js';
 import type { ObjectResult, Outcome, RunResult } from '../reconcile/types.js';
 import type { ReportContext } from './context.js';
 import { renderDetails } from './details.js';
@@ -9,7 +9,7 @@ import type { NamespaceHealth } from './health.js';
 import { renderHealth } from './health-view.js';
 import { bold, cell, code, table } from './html.js';
 import { Neighbourhood } from './neighbours.js';
-import { escapeHtml, shorten } from './text.js';
+import { escapeHtml, shorten } from '../base/text.js';
 import { type ObjectView, viewOf } from './view.js';
 
 export const CELL_MESSAGE_CHARS = 200;

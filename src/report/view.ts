@@ -3,10 +3,10 @@
 // back to the raw result for words; they format what the view holds.
 import { describeRef } from '../flux/refs.js';
 import type { Condition } from '../flux/types.js';
-import { revisionApplies, revisionMatches, shortRevision } from '../reconcile/revision.js';
+import { revisionApplies, revisionMatches, shortRevision } from '../flux/revision.js';
 import type { ObjectResult } from '../reconcile/types.js';
 import { type OutcomeLook, outcomeLook } from './format.js';
-import { oneLine } from './text.js';
+import { oneLine } from '../base/text.js';
 import type { WorkloadReport } from './workloads.js';
 
 export interface RevisionView {

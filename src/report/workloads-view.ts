@@ -2,7 +2,7 @@
 // and one line for the log and the annotation. Every string from the cluster is escaped (html.ts, text.ts).
 import type { KubeEvent } from '../flux/types.js';
 import { bold, cell, code, table, timeCell } from './html.js';
-import { escapeHtml, shorten } from './text.js';
+import { escapeHtml, shorten } from '../base/text.js';
 import type { WorkloadFinding, WorkloadReport } from './workloads.js';
 
 const MAX_MESSAGE_CHARS = 600;

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { parse, stringify } from 'yaml';
 import { type FluxKind, KUSTOMIZATION } from '../../src/flux/kinds.js';
 import { createClusterApi, type KubeClusterApi } from '../../src/kube/client.js';
-import { prepareKubeconfig } from '../../src/kube/kubeconfig.js';
+import { prepareKubeconfig } from '../../src/kube/kubeconfig/prepare.js';
 import { preflight, type Verb } from '../../src/kube/preflight.js';
 import { redact } from '../../src/kube/secrets.js';
 import { fakeRunner, type RunnerEnv } from '../helpers/runner-env.js';

@@ -4,7 +4,7 @@ import type { RunResult } from '../../reconcile/types.js';
 import type { ReportContext } from '../context.js';
 import { renderStoppedSummary } from '../report.js';
 import { renderSummary } from '../summary.js';
-import { escapeHtml } from '../text.js';
+import { escapeHtml } from '../../base/text.js';
 import type { ObjectView } from '../view.js';
 import { resultDescription } from './wording.js';
 

@@ -2,10 +2,10 @@
 // GitHub shows these descriptions as text (never Markdown) and refuses more than 140 characters, so cluster
 // text goes through the one-line sanitiser and is cut to fit, never HTML-escaped (that would show `&amp;`).
 import { describeRef, type ObjectRef } from '../../flux/refs.js';
-import { shortRevision } from '../../reconcile/revision.js';
+import { shortRevision } from '../../flux/revision.js';
 import type { Command, RunResult } from '../../reconcile/types.js';
 import { OUTCOME_ORDER } from '../format.js';
-import { oneLine, shorten } from '../text.js';
+import { oneLine, shorten } from '../../base/text.js';
 import type { ObjectView } from '../view.js';
 import { commitOfRevision } from './target.js';
 

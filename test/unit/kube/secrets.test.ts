@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { describeError } from '../../../src/kube/errors.js';
-import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
+import { prepareKubeconfig } from '../../../src/kube/kubeconfig/prepare.js';
 import { redact } from '../../../src/kube/secrets.js';
 import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 import { b64 } from './helpers/kubeconfigs.js';

@@ -10,7 +10,7 @@ import { annotationsFor } from '../../../src/report/annotations.js';
 import { heartbeatLine, noteLine, requestedLine, verdictLine } from '../../../src/report/log.js';
 import { buildOutputs } from '../../../src/report/outputs.js';
 import { renderSummary } from '../../../src/report/summary.js';
-import { cleanText, escapeHtml, oneLine } from '../../../src/report/text.js';
+import { cleanText, escapeHtml, oneLine } from '../../../src/base/text.js';
 import { viewOf } from '../../../src/report/view.js';
 import { SCENARIOS } from '../../fixtures/report/scenarios.js';
 import { htmlProblems } from './html-check.js';

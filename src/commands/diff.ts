@@ -1,0 +1,121 @@
+// `command: diff`: what would change if the checkout were applied, and what drifted, for the selected
+// Kustomizations (through the installed flux CLI) and HelmReleases (their controller's drift detection).
+// Reads the cluster only; the plan's selector resolution picks the objects, as for every command.
+import * as core from '@actions/core';
+import type { Deadline } from '../base/deadline.js';
+import { findKind } from '../flux/kinds.js';
+import { describeRef } from '../flux/refs.js';
+import type { Config } from '../inputs/types.js';
+import { createClusterApi, type KubeClusterApi } from '../kube/client.js';
+import { type PreparedKubeconfig, prepareKubeconfig } from '../kube/kubeconfig/prepare.js';
+import { preflight } from '../kube/preflight.js';
+import { displayRepository } from '../git/repository-url.js';
+import { buildPlan, type PlanRequest, planScopes } from '../reconcile/plan.js';
+import { oneLine, shorten } from '../base/text.js';
+import { type Checkout, resolveCheckout } from '../diff/checkout.js';
+import { diffFeatures } from '../diff/cli-features.js';
+import { withChildren } from '../diff/follow.js';
+import { logDiffResult } from '../report/diff/log.js';
+import { reportDiff } from '../report/diff/report.js';
+import { runDiff } from '../diff/run.js';
+import { type DiffResult, type DiffRun, hasDifference } from '../diff/types.js';
+
+/** The step fails when a diff failed, or, with `fail-on-change`, when anything differs. */
+function verdict(run: DiffRun, failOnChange: boolean): string | undefined {
+  const name = (r: DiffResult) => describeRef(r);
+  const failed = run.results.flatMap((r) => (r.state === 'failed' ? [r] : []));
+  if (failed.length) {
+    const said = failed.map((r) => `${name(r)} (${shorten(oneLine(r.message), 200).text})`);
+    return `${failed.length} of ${run.results.length} objects could not be diffed: ${said.join('; ')}`;
+  }
+  const differing = run.results.filter(hasDifference);
+  if (failOnChange && differing.length) {
+    return `fail-on-change: ${differing.length} of ${run.results.length} objects differ from the checkout or drifted: ${differing.map(name).join(', ')}`;
+  }
+  return undefined;
+}
+
+/** `flux`: the CLI the install step put on PATH. `stepDeadline`: the step's, which every API request keeps. */
+export async function diffCommand(
+  config: Config,
+  flux: { version: string; path: string },
+  stepDeadline?: Deadline,
+): Promise<void> {
+  const checkout = resolveCheckout(config.diff.pathRoot);
+  const cluster = await prepareKubeconfig(config.cluster);
+  core.info(`Cluster: ${cluster.serverHost} (context ${cluster.context})`);
+  const api = createClusterApi(cluster.kubeConfig, stepDeadline ? { deadline: stepDeadline } : {});
+  try {
+    await diffWith(config, flux, cluster, api, checkout, stepDeadline);
+  } finally {
+    await api.close();
+  }
+}
+
+async function diffWith(
+  config: Config,
+  flux: { version: string; path: string },
+  cluster: PreparedKubeconfig,
+  api: KubeClusterApi,
+  checkout: Checkout,
+  stepDeadline: Deadline | undefined,
+): Promise<void> {
+  const settings = config.reconcile;
+  const request: PlanRequest = {
+    selectors: settings.resources,
+    all: settings.all,
+    namespace: settings.namespace,
+    labelSelector: settings.selector,
+    withSource: false,
+  };
+  // Only reads: the CLI's server-side dry-runs need their own rights, which its errors name.
+  const targets = planScopes(request);
+  await preflight(api, {
+    kinds: targets.map((t) => t.kind),
+    namespaces: targets.map((t) => t.namespace),
+    verbs: ['get', 'list'],
+    targets,
+  });
+  const plan = await buildPlan(api, request);
+  const deadline = stepDeadline?.at ?? Date.now() + settings.timeoutMs;
+  const tree = settings.follow
+    ? await withChildren(api, plan.objects)
+    : { objects: plan.objects, unreadable: [] };
+  const features = await diffFeatures(flux.path, deadline);
+  const children = tree.objects.length - plan.objects.length + tree.unreadable.length;
+  const followed = children > 0 ? ` (${children} of them applied by the others: follow)` : '';
+  core.info(
+    `Diffing ${tree.objects.length + tree.unreadable.length} objects${followed} against ${checkout.root}`,
+  );
+  if (!features.inMemoryBuild) {
+    core.info(`flux ${flux.version} has no --in-memory-build: diffing one Kustomization at a time.`);
+  }
+  const run = await runDiff(api, tree.objects, {
+    checkout,
+    deadline,
+    unreadable: tree.unreadable,
+    connection: {
+      fluxPath: flux.path,
+      context: cluster.context,
+      kubeconfigPath: cluster.writtenPath,
+      inMemoryBuild: features.inMemoryBuild,
+      root: checkout.root,
+    },
+    timeoutMs: settings.timeoutMs,
+    hooks: {
+      started: (object, folder) => core.info(`► ${describeRef(object.ref)}: diffing ${oneLine(folder)}`),
+      finished: logDiffResult,
+    },
+  });
+  const kustomizations = run.results.filter((r) => findKind(r.kind)?.diff === 'flux-diff');
+  if (kustomizations.length && kustomizations.every((r) => r.state === 'not-in-checkout')) {
+    core.warning(
+      `No Kustomization's source is this checkout (${checkout.remotes.map(displayRepository).join(', ') || 'it has no git remote'}), so nothing was diffed; set 'path-root' to the folder that holds their spec.path.`,
+    );
+  }
+  await reportDiff({ server: cluster.server, contextName: cluster.context, fluxVersion: flux.version }, run, {
+    summary: config.summary,
+  });
+  const failure = verdict(run, config.diff.failOnChange);
+  if (failure) core.setFailed(failure);
+}
