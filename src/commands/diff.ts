@@ -3,24 +3,21 @@
 // Reads the cluster only; the plan's selector resolution picks the objects, as for every command.
 import * as core from '@actions/core';
 import type { Deadline } from '../base/deadline.js';
-import { findKind } from '../flux/kinds.js';
-import { describeRef } from '../flux/refs.js';
-import type { Config } from '../inputs/types.js';
-import { createClusterApi, type KubeClusterApi } from '../kube/client.js';
-import { type PreparedKubeconfig, prepareKubeconfig } from '../kube/kubeconfig/prepare.js';
-import { preflight } from '../kube/preflight.js';
-import { displayRepository } from '../git/repository-url.js';
-import { buildPlan, type PlanRequest, planScopes } from '../reconcile/plan.js';
 import { oneLine, shorten } from '../base/text.js';
 import { type Checkout, resolveCheckout } from '../diff/checkout.js';
 import { diffFeatures } from '../diff/cli-features.js';
 import { withChildren } from '../diff/follow.js';
-import { logDiffResult } from '../report/diff/log.js';
-import { reportDiff } from '../report/diff/report.js';
 import { runDiff } from '../diff/run.js';
 import { type DiffResult, type DiffRun, hasDifference } from '../diff/types.js';
+import { findKind } from '../flux/kinds.js';
+import { describeRef } from '../flux/refs.js';
+import { displayRepository } from '../git/repository-url.js';
+import type { Config } from '../inputs/types.js';
+import { logDiffResult } from '../report/diff/log.js';
+import { reportDiff } from '../report/diff/report.js';
+import { type Limits, openSession, type Session } from './session.js';
 
-/** The step fails when a diff failed, or, with `fail-on-change`, when anything differs. */
+/** Why the step fails: a diff failed, or, with `fail-on-change`, when anything differs. */
 function verdict(run: DiffRun, failOnChange: boolean): string | undefined {
   const name = (r: DiffResult) => describeRef(r);
   const failed = run.results.flatMap((r) => (r.state === 'failed' ? [r] : []));
@@ -35,18 +32,16 @@ function verdict(run: DiffRun, failOnChange: boolean): string | undefined {
   return undefined;
 }
 
-/** `flux`: the CLI the install step put on PATH. `stepDeadline`: the step's, which every API request keeps. */
+/** `flux`: the CLI the install step put on PATH. Every API request keeps the step's deadline. */
 export async function diffCommand(
   config: Config,
   flux: { version: string; path: string },
-  stepDeadline?: Deadline,
-): Promise<void> {
+  limits: Limits,
+): Promise<string | undefined> {
   const checkout = resolveCheckout(config.diff.pathRoot);
-  const cluster = await prepareKubeconfig(config.cluster);
-  core.info(`Cluster: ${cluster.serverHost} (context ${cluster.context})`);
-  const api = createClusterApi(cluster.kubeConfig, stepDeadline ? { deadline: stepDeadline } : {});
+  const { cluster, api, plan } = await openSession(config, limits.deadline);
   try {
-    await diffWith(config, flux, cluster, api, checkout, stepDeadline);
+    return await diffWith(config, flux, { cluster, api, plan }, checkout, limits.deadline);
   } finally {
     await api.close();
   }
@@ -55,29 +50,12 @@ export async function diffCommand(
 async function diffWith(
   config: Config,
   flux: { version: string; path: string },
-  cluster: PreparedKubeconfig,
-  api: KubeClusterApi,
+  { cluster, api, plan }: Session,
   checkout: Checkout,
-  stepDeadline: Deadline | undefined,
-): Promise<void> {
+  stepDeadline: Deadline,
+): Promise<string | undefined> {
   const settings = config.reconcile;
-  const request: PlanRequest = {
-    selectors: settings.resources,
-    all: settings.all,
-    namespace: settings.namespace,
-    labelSelector: settings.selector,
-    withSource: false,
-  };
-  // Only reads: the CLI's server-side dry-runs need their own rights, which its errors name.
-  const targets = planScopes(request);
-  await preflight(api, {
-    kinds: targets.map((t) => t.kind),
-    namespaces: targets.map((t) => t.namespace),
-    verbs: ['get', 'list'],
-    targets,
-  });
-  const plan = await buildPlan(api, request);
-  const deadline = stepDeadline?.at ?? Date.now() + settings.timeoutMs;
+  const deadline = stepDeadline.at;
   const tree = settings.follow
     ? await withChildren(api, plan.objects)
     : { objects: plan.objects, unreadable: [] };
@@ -116,6 +94,5 @@ async function diffWith(
   await reportDiff({ server: cluster.server, contextName: cluster.context, fluxVersion: flux.version }, run, {
     summary: config.summary,
   });
-  const failure = verdict(run, config.diff.failOnChange);
-  if (failure) core.setFailed(failure);
+  return verdict(run, config.diff.failOnChange);
 }

@@ -1,10 +1,11 @@
-// `trigger: receiver`: the POST before the run, and what is said when nothing can be watched after it.
+// `trigger: receiver`: the POST before the run; then the run is `command: wait` (a webhook gives no token to
+// follow, so the revision is the proof), or nothing more when there is nothing to watch it with.
 import * as core from '@actions/core';
 import { maskReceiverUrl } from '../inputs/trigger.js';
-import type { ClusterConfig } from '../inputs/types.js';
+import type { ClusterConfig, Config } from '../inputs/types.js';
 import { loadAmbientKubeconfig } from '../kube/kubeconfig/ambient.js';
-import { writeSummary } from '../report/report.js';
-import { escapeHtml } from '../base/text.js';
+import { prepareKubeconfig } from '../kube/kubeconfig/prepare.js';
+import { reportTriggerOnly } from '../report/trigger.js';
 import {
   type PushFacts,
   postToReceiver,
@@ -12,6 +13,7 @@ import {
   type ReceiverTrigger,
   receiverRequest,
 } from '../trigger/receiver.js';
+import type { Limits } from './session.js';
 
 /** Long enough for a busy controller to annotate a few objects; a webhook that takes longer is not answering. */
 const POST_TIMEOUT_MS = 30_000;
@@ -65,19 +67,25 @@ export function hasKubeconfig(cluster: ClusterConfig, env: NodeJS.ProcessEnv = p
   }
 }
 
-/** The log line, output and summary of a run that only triggered: it says plainly that nothing was checked. */
-export async function reportTriggerOnly(
+/**
+ * Triggers the Receiver; returns the config of the wait that follows, or undefined when nothing can be
+ * watched (no resources, or no kubeconfig), after saying so.
+ */
+export async function throughReceiver(
+  config: Config,
   trigger: ReceiverTrigger,
-  answer: ReceiverAnswer,
-  why: string,
-  summary: boolean,
-): Promise<void> {
-  const words = `The Receiver answered HTTP ${answer.status}; nothing was verified (${why}): whether Flux applied the change is not known to this step.`;
-  core.info(words);
-  core.setOutput('ready', 'false');
-  core.setOutput('results', '[]');
-  if (!summary) return;
-  await writeSummary(
-    `<h3>Flux Reconcile: triggered through a Receiver</h3>\n<p>${escapeHtml(maskReceiverUrl(trigger.url))} (${trigger.type}): HTTP ${answer.status}.</p><p>Nothing was verified (${why}). Give a kubeconfig with read access, <code>resources</code> and <code>revision</code> to wait until Flux has applied the commit.</p>`,
-  );
+  limits: Limits,
+): Promise<Config | undefined> {
+  const settings = config.reconcile;
+  const answer = await triggerReceiver(trigger, pushFacts(settings.revision), limits.deadline.remainingMs());
+  const named = settings.resources.length > 0 || settings.all;
+  const why = !named ? 'no resources given' : hasKubeconfig(config.cluster) ? '' : 'no kubeconfig given';
+  if (why) {
+    if (named) core.warning(`trigger: receiver: the resources were not watched: ${why}.`);
+    // As an install-only run: a kubeconfig given is still set up for later steps.
+    else if (config.cluster.kubeconfig.trim() !== '') await prepareKubeconfig(config.cluster);
+    await reportTriggerOnly(trigger, answer, why, config.summary);
+    return undefined;
+  }
+  return { ...config, reconcile: { ...settings, command: 'wait' } };
 }

@@ -4,10 +4,10 @@
 // the reason on stderr after `✗`.
 import { formatDuration } from '../base/duration.js';
 import { errorMessage } from '../base/error-message.js';
-import type { ObjectRef } from '../flux/refs.js';
-import { cleanText } from '../base/text.js';
-import { parseDiffOutput } from './parse.js';
 import { type ProgramRun, runProgram } from '../base/program.js';
+import { cleanText } from '../base/text.js';
+import type { ObjectRef } from '../flux/refs.js';
+import { parseDiffOutput } from './parse.js';
 import type { DiffOutcome } from './types.js';
 
 const CHANGES_WARNING = 'identified at least one change';

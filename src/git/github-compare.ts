@@ -2,16 +2,16 @@
 // (GET /repos/{owner}/{repo}/compare/{base}...{head}), when the source's URL is a repository on the
 // GitHub server the workflow runs on: github.com, GHE.com or GitHub Enterprise Server.
 import { errorMessage } from '../base/error-message.js';
-import { oneLine } from '../base/text.js';
 import { retry } from '../base/retry.js';
-import { type CommitQuestion, type CommitRelation, unknownRelation } from './types.js';
+import { oneLine } from '../base/text.js';
+import { type GitHubGet, GitHubRequestAborted, type GitHubResponse, githubGet } from '../github/get.js';
 import {
   defaultApiUrl,
   displayRepository,
   type GitHubRepository,
   githubRepositoryOf,
 } from './repository-url.js';
-import { type GitHubGet, GitHubRequestAborted, type GitHubResponse, githubGet } from '../github/get.js';
+import { type CommitQuestion, type CommitRelation, unknownRelation } from './types.js';
 
 export interface GitHubQuestion extends CommitQuestion {
   apiUrl?: string;

@@ -2,16 +2,12 @@
 // contains it, an older one (the push has not arrived), or a rewritten history. Asked, in this order, of
 // the workspace's clone of the repository and of GitHub's compare endpoint; when neither can tell, the
 // answer says why and how to let them.
+
+import { revisionMatches } from '../flux/revision.js';
 import { commitHex } from './commit.js';
 import { relateOnGitHub } from './github-compare.js';
-import {
-  type AncestryContext,
-  type CommitRelation,
-  type UnknownRelation,
-  unknownRelation,
-} from './types.js';
+import { type AncestryContext, type CommitRelation, type UnknownRelation, unknownRelation } from './types.js';
 import { relateInWorkspace } from './workspace.js';
-import { revisionMatches } from '../flux/revision.js';
 
 export { commitHex } from './commit.js';
 export type { AncestryContext, AncestryVia, CommitRelation, UnknownRelation } from './types.js';

@@ -1,8 +1,8 @@
 // How a commit relation reads to a person, in a log line, the summary or a result record.
 import { oneLine } from '../base/text.js';
+import { shortRevision } from '../flux/revision.js';
 import { commitHex } from './commit.js';
 import type { CommitRelation } from './types.js';
-import { shortRevision } from '../flux/revision.js';
 
 /**
  * `at B, which contains A`; `diverged: history was rewritten, A is not in B`;

@@ -3,14 +3,9 @@
 // matching remote with the credentials the checkout stored in the repository's own git config.
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  type CommitQuestion,
-  type CommitRelation,
-  type UnknownRelation,
-  unknownRelation,
-} from './types.js';
-import { displayRepository, sameRepository } from './repository-url.js';
 import { type GitResult, gitComplaint, runGit } from './git-command.js';
+import { displayRepository, sameRepository } from './repository-url.js';
+import { type CommitQuestion, type CommitRelation, type UnknownRelation, unknownRelation } from './types.js';
 
 export interface WorkspaceQuestion extends CommitQuestion {
   workspace: string | undefined;

@@ -3,8 +3,8 @@
 // to the run's deadline by the budget plugin.
 import * as core from '@actions/core';
 import type { getOctokit } from '@actions/github';
-import { maskSecret } from '../kube/secrets.js';
-import { budgetPlugin, type Deadline, rateLimitHandlers } from '../report/github/budget.js';
+import { maskSecret } from '../base/secrets.js';
+import { budgetPlugin, type Deadline, rateLimitHandlers } from './budget.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 

@@ -2,9 +2,9 @@
 // this turns its failures into messages that say which program and what to do.
 import { basename } from 'node:path';
 import type { User } from '@kubernetes/client-node';
+import { redact } from '../../base/secrets.js';
 import { hideUrlCredentials } from '../../base/url-credentials.js';
 import { ClusterAccessError } from '../errors.js';
-import { redact } from '../secrets.js';
 
 interface ExecSpec {
   command?: unknown;

@@ -4,16 +4,17 @@ import * as core from '@actions/core';
 import { type Cluster, KubeConfig, type User } from '@kubernetes/client-node';
 import { type Document, stringify } from 'yaml';
 import { errorMessage } from '../../base/error-message.js';
-import type { ClusterConfig } from '../../inputs/types.js';
+import { maskSecret } from '../../base/secrets.js';
 import { hideUrlCredentials } from '../../base/url-credentials.js';
+import { proxyFromEnvironment } from '../proxy-env.js';
+import { maskKubeconfigSecrets } from '../secrets.js';
+import { splitServerUrl } from '../server-url.js';
 import { type AmbientSources, loadAmbientKubeconfig } from './ambient.js';
+import type { ClusterConfig } from './config.js';
 import { editInPlace, type ValueEdit } from './edit.js';
 import { writeKubeconfigFile } from './file.js';
 import { decodeKubeconfigInput, makePathsAbsolute, parseKubeconfigDocument } from './parse.js';
 import type { RawKubeconfig } from './types.js';
-import { proxyFromEnvironment } from '../proxy-env.js';
-import { maskKubeconfigSecrets, maskSecret } from '../secrets.js';
-import { splitServerUrl } from '../server-url.js';
 
 export { cleanupKubeconfig } from './file.js';
 

@@ -2,11 +2,11 @@
 // except logDiffResult, which prints; the diff text goes out verbatim, never as runner commands.
 import * as core from '@actions/core';
 import { formatDuration } from '../../base/duration.js';
-import { describeRef } from '../../flux/refs.js';
 import { oneLine, shorten } from '../../base/text.js';
+import type { DiffResult } from '../../diff/types.js';
+import { describeRef } from '../../flux/refs.js';
 import { logVerbatim } from '../verbatim-log.js';
 import { changeCounts, changeLook, describeObject, resultLook } from './look.js';
-import type { DiffResult } from '../../diff/types.js';
 
 const LINE_MESSAGE_CHARS = 400;
 

@@ -1,7 +1,8 @@
 // The outputs of `command: diff`: `changed` for an `if:`, `changes` for a later step's fromJSON().
-import { refKey } from '../../flux/refs.js';
+
 import { shorten } from '../../base/text.js';
 import type { ChangeKind, DiffResult, DiffRun, DiffState } from '../../diff/types.js';
+import { refKey } from '../../flux/refs.js';
 
 // Outputs share one size budget per job (1 MB): each diff is cut, and all diffs go when the whole is too big.
 const MAX_DIFF_CHARS = 4_000;

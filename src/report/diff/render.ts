@@ -3,10 +3,12 @@
 // that would change and a collapsible diff for each configured one, as far as the byte budget allows.
 // The job summary renders it with the summary's budget; a pull-request comment can render it with its own.
 // Every cluster and CLI text goes through html.ts / text.ts.
+
+import { escapeHtml, escapePre, shorten } from '../../base/text.js';
+import { type DiffResult, type DiffRun, hasDifference, type ObjectChange } from '../../diff/types.js';
 import { describeRef } from '../../flux/refs.js';
 import { formatDuration, formatTime, serverHost } from '../format.js';
 import { bold, cell, code, table } from '../html.js';
-import { escapeHtml, escapePre, shorten } from '../../base/text.js';
 import {
   changeCounts,
   changeLook,
@@ -16,7 +18,6 @@ import {
   readingOrder,
   resultLook,
 } from './look.js';
-import { type DiffResult, type DiffRun, hasDifference, type ObjectChange } from '../../diff/types.js';
 
 export interface DiffReportContext {
   server?: string;

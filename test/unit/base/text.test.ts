@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, serverHost, shortRevisionsIn } from '../../../src/report/format.js';
 import { cleanText, escapeCell, escapeHtml, escapePre, oneLine, shorten } from '../../../src/base/text.js';
+import { formatDuration, serverHost, shortRevisionsIn } from '../../../src/report/format.js';
 
 describe('escaping', () => {
   it('escapes the characters that could open a tag, end an attribute or split a Markdown table', () => {

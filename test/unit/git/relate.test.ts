@@ -1,11 +1,6 @@
 // relateCommits end to end: the workspace first, GitHub second, both against real git histories.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  type AncestryContext,
-  commitHex,
-  describeRelation,
-  relateCommits,
-} from '../../../src/git/relate.js';
+import { type AncestryContext, commitHex, describeRelation, relateCommits } from '../../../src/git/relate.js';
 import { type GitServer, startGitServer } from '../../e2e/lab/git-server.js';
 import { GitHistory, git } from '../../helpers/git-history.js';
 import { type CompareServer, startCompareServer } from '../../helpers/github-compare-server.js';

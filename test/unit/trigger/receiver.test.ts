@@ -5,6 +5,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { pushFacts } from '../../../src/commands/receiver.js';
 import {
   checkTriggerFits,
   maskReceiverUrl,
@@ -19,7 +20,6 @@ import {
   receiverRequest,
   signature,
 } from '../../../src/trigger/receiver.js';
-import { pushFacts } from '../../../src/commands/receiver.js';
 
 const DIGEST = 'ab43c6d0b908b2f55a668bf7ef598d4478853745f92415ad19a500ecf41a357c';
 const SECRET = 'receiver-s3cret-token';

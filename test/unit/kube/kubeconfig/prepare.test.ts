@@ -3,9 +3,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { cleanupKubeconfig, prepareKubeconfig } from '../../../../src/kube/kubeconfig/prepare.js';
 import { KUBECONFIG_STATE } from '../../../../src/kube/kubeconfig/file.js';
 import { decodeKubeconfigInput } from '../../../../src/kube/kubeconfig/parse.js';
+import { cleanupKubeconfig, prepareKubeconfig } from '../../../../src/kube/kubeconfig/prepare.js';
 import { fakeRunner, type RunnerEnv } from '../../../helpers/runner-env.js';
 import { b64, kubeconfigYaml } from '../helpers/kubeconfigs.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildDiffOutputs, type DiffRecord } from '../../../../src/report/diff/outputs.js';
 import type { DiffResult, DiffRun } from '../../../../src/diff/types.js';
+import { buildDiffOutputs, type DiffRecord } from '../../../../src/report/diff/outputs.js';
 
 const ks = { kind: 'Kustomization', namespace: 'flux-system', durationMs: 10 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderDiffBlock } from '../../../../src/report/diff/render.js';
 import type { DiffResult, DiffRun, ObjectChange } from '../../../../src/diff/types.js';
+import { renderDiffBlock } from '../../../../src/report/diff/render.js';
 import { htmlProblems, tableRows } from '../html-check.js';
 
 const ref = (name: string) => ({ kind: 'Kustomization', namespace: 'flux-system', name, durationMs: 1200 });

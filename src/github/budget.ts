@@ -6,7 +6,7 @@
 //   (attempt + 1)² seconds and reads how many retries it may make from `request.retries` on each failure;
 // - removes every registered secret (kubeconfig values, the token) from the string fields of the body.
 import type { Octokit } from '@octokit/core';
-import { redact } from '../../kube/secrets.js';
+import { redact } from '../base/secrets.js';
 
 /** What the API calls may add to the run: enough for the final posts after a timeout (writes are 1 s apart). */
 export const RESERVED_MS = 10_000;
