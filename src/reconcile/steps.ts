@@ -188,14 +188,18 @@ export function unblocked(steps: ReadonlyMap<string, Step>): Array<{ step: Step;
 
 export function dependencyFailedEnding(failed: Step): Ending {
   const ref = describeRef(failed.planned.ref);
-  const { namespace, name } = failed.planned.ref;
   return {
     outcome: 'skipped',
     ok: false,
     reason: 'DependencyFailed',
     message: `not requested: ${ref} did not become Ready (${failed.result?.outcome})`,
-    waitingFor: { for: 'dependency', dependency: `${namespace}/${name}` },
+    waitingFor: dependencyWait(failed.planned.ref),
   };
+}
+
+/** Waiting on an object of the run (a dependency, or the source it comes after). */
+function dependencyWait(ref: ObjectRef): Waiting {
+  return { for: 'dependency', dependency: `${ref.namespace}/${ref.name}`, kind: ref.kind };
 }
 
 /**
@@ -223,10 +227,7 @@ export function timeoutEnding(
     const names = pending.map((s) => describeRef(s!.planned.ref)).join(', ');
     const message = `not requested within the ${limit} timeout: still waiting for ${names}`;
     const first = pending[0]?.planned.ref;
-    const waitingFor: Waiting = {
-      for: 'dependency',
-      ...(first ? { dependency: `${first.namespace}/${first.name}` } : {}),
-    };
+    const waitingFor: Waiting = first ? dependencyWait(first) : { for: 'dependency' };
     return {
       outcome: 'timed-out',
       ok: false,

@@ -12,7 +12,9 @@ export type Waiting =
   // The controller has not handled our reconcile request yet. `failedAttempt`: meanwhile an attempt at that
   // revision failed; if it is the source's current artifact, that failure is the answer (the run reads it).
   | { for: 'request'; failedAttempt?: string }
-  | { for: 'dependency'; dependency?: string } // Ready=False DependencyNotReady (`namespace/name` when said)
+  // Ready=False DependencyNotReady (`namespace/name` when said), or an object of the run it comes after
+  // (`kind` when it is not of its own kind: its source)
+  | { for: 'dependency'; dependency?: string; kind?: string }
   | { for: 'revision'; revision: string } // Ready, but at another revision than the expected one
   | { for: 'attempt'; revision: string; failedAttempt: string } // `wait`: a failure at an older revision
   | { for: 'generation'; generation?: number } // the controller has not observed the latest spec

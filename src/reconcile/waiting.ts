@@ -13,7 +13,8 @@ export function describeWaiting(waiting: Waiting, kind: FluxKind): string {
       return `the next attempt: ${kind.controller} canceled ${what}${by} (superseded)`;
     }
     case 'dependency':
-      return waiting.dependency ? `dependency ${waiting.dependency}` : 'a dependency';
+      if (!waiting.dependency) return 'a dependency';
+      return `dependency ${waiting.kind && waiting.kind !== kind.kind ? `${waiting.kind} ` : ''}${waiting.dependency}`;
     case 'revision':
       return `revision ${waiting.revision}`;
     case 'attempt':

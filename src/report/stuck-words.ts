@@ -67,7 +67,7 @@ export function dependencyRef(kind: string, dependency: string | undefined): Obj
 }
 
 function waitingDependency(kind: string, waiting: Waiting | undefined): ObjectRef | undefined {
-  return waiting?.for === 'dependency' ? dependencyRef(kind, waiting.dependency) : undefined;
+  return waiting?.for === 'dependency' ? dependencyRef(waiting.kind ?? kind, waiting.dependency) : undefined;
 }
 
 /** A link the run judged: how it ended, or the dependency it waited on. */
@@ -114,13 +114,18 @@ export function linkOfObject(kind: FluxKind, obj: FluxObject): LinkState {
   }
 }
 
-/** `apps waits on infra waits on crds: crds failed with …`; names in another namespace carry it. */
+/**
+ * `apps waits on infra waits on crds: crds failed with …`; a name in another namespace carries it, one of
+ * another kind (a source the run reconciled first) its kind.
+ */
 export function chainSentence(links: readonly ChainLink[]): string {
   const [root] = links;
   const last = links.at(-1);
   if (!root || !last || links.length < 2) return '';
-  const name = (ref: ObjectRef) =>
-    ref.namespace === root.ref.namespace ? ref.name : `${ref.namespace}/${ref.name}`;
+  const name = (ref: ObjectRef) => {
+    const named = ref.namespace === root.ref.namespace ? ref.name : `${ref.namespace}/${ref.name}`;
+    return ref.kind === root.ref.kind ? named : `${ref.kind} ${named}`;
+  };
   const chain = links.map((l) => name(l.ref)).join(' waits on ');
   return `${chain}: ${name(last.ref)} ${last.words}`;
 }

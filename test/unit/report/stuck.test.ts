@@ -18,6 +18,7 @@ import brokenYamlEvents from '../../fixtures/events/kustomization-failed-invalid
 };
 import { resultFrom } from '../../fixtures/report/scenarios.js';
 import pendingDeployment from '../../fixtures/status/deployment-pending.json' with { type: 'json' };
+import gitReady from '../../fixtures/status/gitrepository-ready.json' with { type: 'json' };
 import dependent from '../../fixtures/status/kustomization-dependency-not-ready.json' with { type: 'json' };
 import brokenYaml from '../../fixtures/status/kustomization-failed-invalid-yaml.json' with { type: 'json' };
 import checkFailed from '../../fixtures/status/kustomization-health-check-failed.json' with { type: 'json' };
@@ -162,6 +163,28 @@ describe('a dependency chain that blocks it', () => {
     const { report } = await explain(runOf(apps, dependentResult, brokenResult), new FakeCluster());
     expect(report.why[0]).toMatch(
       /^apps waits on dependent waits on broken-yaml: broken-yaml failed with BuildFailed: /,
+    );
+  });
+
+  it('names the source the run reconciled first when that is what it waited on', async () => {
+    const git = flux(gitReady);
+    const source = resultFrom(git, {
+      outcome: 'timed-out',
+      durationMs: 20_000,
+      waitingFor: { for: 'request' },
+    });
+    const ks = resultFrom(flux(readyAtFirst), {
+      outcome: 'timed-out',
+      durationMs: 0,
+      waitingFor: {
+        for: 'dependency',
+        kind: 'GitRepository',
+        dependency: `${git.metadata.namespace}/${git.metadata.name}`,
+      },
+    });
+    const { report } = await explain(runOf(ks, source));
+    expect(report.why[0]).toBe(
+      `${ks.name} waits on GitRepository ${git.metadata.name}: GitRepository ${git.metadata.name} timed out waiting for source-controller to handle the reconcile request`,
     );
   });
 

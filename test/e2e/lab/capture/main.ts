@@ -8,6 +8,7 @@ import { captureHealthChecks } from './health-checks.js';
 import { captureFluxInstance, captureOperator, captureReceiver, captureWorkloads } from './programs.js';
 import { captureGitFailures, captureHelm, captureKustomizations } from './scenarios.js';
 import { fixtureStore } from './store.js';
+import { captureStuck } from './stuck.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -28,6 +29,7 @@ export async function main(repoRoot: string, only: string[]): Promise<void> {
     workloads: captureWorkloads,
     diff: captureDiffs,
     'health-checks': captureHealthChecks,
+    stuck: captureStuck,
   };
   try {
     for (const [name, capture] of Object.entries(groups)) {
