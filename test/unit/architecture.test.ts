@@ -10,7 +10,7 @@ const LAYERS: Record<string, number> = {
   base: 0,
   flux: 1,
   github: 2,
-  kube: 2,
+  kube: 3,
   git: 3,
   install: 3,
   inputs: 4,
@@ -112,6 +112,11 @@ describe('the source layout', () => {
         ASKS_COMMAND.test(readFileSync(file, 'utf8')),
     );
     expect(asking).toEqual([]);
+  });
+
+  it('has the one reader of the runner's GITHUB_* variables', () => {
+    const readers = files.filter((file) => /\benv\.GITHUB_|\benv\[['"]GITHUB_/.test(readFileSync(file, 'utf8')));
+    expect(readers).toEqual([path.join('src', 'github', 'workflow-run.ts')]);
   });
 
   it('has the one writer of outputs', () => {
