@@ -114,8 +114,10 @@ describe('the source layout', () => {
     expect(asking).toEqual([]);
   });
 
-  it('has the one reader of the runner's GITHUB_* variables', () => {
-    const readers = files.filter((file) => /\benv\.GITHUB_|\benv\[['"]GITHUB_/.test(readFileSync(file, 'utf8')));
+  it('has the one reader of the GITHUB_* variables', () => {
+    const readers = files.filter((file) =>
+      /\benv\.GITHUB_|\benv\[['"]GITHUB_/.test(readFileSync(file, 'utf8')),
+    );
     expect(readers).toEqual([path.join('src', 'github', 'workflow-run.ts')]);
   });
 
