@@ -20,6 +20,7 @@ import {
   type Ending,
   expectedRevisions,
   failedEnding,
+  heldFailureAfter,
   type Learned,
   learnedSourceRevision,
   newest,
@@ -242,8 +243,10 @@ class RunLoop {
       mustHandleRequest: planned.kind.forceAndReset && (this.options.force || this.options.reset),
       readyAtRequest: step.readyAtRequest,
       sourceRevision: learnedSourceRevision(step),
+      heldFailure: step.heldFailure,
     });
     step.verdict = verdict;
+    step.heldFailure = heldFailureAfter(step, verdict);
     step.waitedOn = waitedOnAfter(step, verdict);
     const now = Date.now();
     const next = nextAfter(
