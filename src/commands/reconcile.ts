@@ -77,6 +77,9 @@ function runOptions(config: Config, deadline: Deadline, cancelled: AbortSignal):
     follow: settings.follow && commandSpec(settings.command).follows,
     relate: relateWith(config.install.token),
     hooks: liveLogHooks(),
+    workloads: settings.workloads,
+    stableForMs: settings.stableForMs,
+    verifyUrls: settings.verifyUrls,
   };
 }
 

@@ -6,7 +6,17 @@ import { helmReleaseDetails } from './helm-details.js';
 import { type InventoryEntry, inventoryEntries } from './inventory.js';
 import type { ObjectRef } from './refs.js';
 import type { DetailSection, FluxObject, GitOrigin } from './types.js';
-import { helmReleaseWorkloads, kustomizationWorkloads, type WorkloadScope } from './workload-scope.js';
+import {
+  type AppliedWorkloads,
+  helmReleaseApplied,
+  helmReleaseChecks,
+  helmReleaseWorkloads,
+  kustomizationApplied,
+  kustomizationChecks,
+  kustomizationWorkloads,
+  type WorkloadRef,
+  type WorkloadScope,
+} from './workload-scope.js';
 
 export type KindCategory = 'appliers' | 'sources' | 'image' | 'notification' | 'operator';
 
@@ -68,6 +78,10 @@ export interface FluxKind {
   gitOrigin?(obj: FluxObject): GitOrigin | undefined;
   /** The workloads its health check or Helm wait is waiting on; undefined when it is not waiting on any. */
   workloads?(obj: FluxObject): WorkloadScope | undefined;
+  /** The workloads it applied (Deployments, StatefulSets, DaemonSets, Jobs), judged once it is Ready; absent: none. */
+  appliedWorkloads?(obj: FluxObject): AppliedWorkloads | undefined;
+  /** Its controller checked this workload's health before it said Ready (`wait`, `healthChecks`, Helm's wait). */
+  checksWorkload?(obj: FluxObject, workload: WorkloadRef): boolean;
   /** The generation the controller has seen (the Flux Operator records it only in its Ready condition). */
   observedGeneration(obj: FluxObject): number | undefined;
   /** Suspended: its controller leaves it alone until it is resumed. */
@@ -189,6 +203,8 @@ export const KUSTOMIZATION: FluxKind = {
     `flux debug ks ${r.name} -n ${r.namespace} --show-status`,
   ],
   workloads: (obj) => kustomizationWorkloads(obj, inventoryEntries(obj)),
+  appliedWorkloads: (obj) => kustomizationApplied(obj, inventoryEntries(obj)),
+  checksWorkload: kustomizationChecks,
   ...toolkitQuestions('Kustomization', 'kustomization'),
 };
 
@@ -239,6 +255,8 @@ export const HELM_RELEASE: FluxKind = {
   troubleshooting: (r) => [`flux debug hr ${r.name} -n ${r.namespace} --show-history`],
   details: helmReleaseDetails,
   workloads: (obj) => helmReleaseWorkloads(obj, HELM),
+  appliedWorkloads: (obj) => helmReleaseApplied(obj, HELM),
+  checksWorkload: helmReleaseChecks,
   ...toolkitQuestions('HelmRelease', 'helmrelease'),
 };
 

@@ -2,12 +2,16 @@
 // judges it on every change the watches bring, and ends each one with a result, under one deadline. What
 // to do at each point is decided by the pure functions of steps.ts; this file patches, watches and keeps time.
 import { Backoff } from '../base/backoff.js';
+import { formatDuration } from '../base/duration.js';
 import { errorMessage } from '../base/error-message.js';
 import { describeRef, refKey } from '../flux/refs.js';
 import type { FluxObject, GitOrigin } from '../flux/types.js';
+import type { WorkloadRef } from '../flux/workload-scope.js';
 import { type CommitRelation, describeRelation } from '../git/relate.js';
-import type { Command } from '../inputs/commands.js';
+import { type Command, commandSpec } from '../inputs/commands.js';
+import type { VerifyUrl, WorkloadsMode } from '../inputs/types.js';
 import type { ClusterApi } from '../kube/api.js';
+import { AfterReady, type AfterReadyHooks } from './after-ready.js';
 import { evaluate } from './evaluate.js';
 import { childRefs, readChildren, type UnreadableChild } from './follow.js';
 import { type Child, type Plan, type PlannedObject, planChildren } from './plan.js';
@@ -26,6 +30,7 @@ import {
   waitedOnAfter,
 } from './steps.js';
 import type { ObjectResult, RunResult, Verdict } from './types.js';
+import type { WorkloadVerdict } from './workload-verdict.js';
 
 export interface RunOptions {
   command: Command;
@@ -46,13 +51,22 @@ export interface RunOptions {
   hooks?: RunHooks;
   /** Aborts when the job is cancelled: what is not done yet ends `cancelled`, and the run returns. */
   signal?: AbortSignal;
+  /** Judge the workloads each Ready object applied (only for a command that judges workloads); default never. */
+  workloads?: WorkloadsMode;
+  /** Once all is Ready and rolled out, hold it this long (0: no soak). */
+  stableForMs?: number;
+  /** Asked once all is Ready and rolled out, and during the soak. */
+  verifyUrls?: readonly VerifyUrl[];
 }
 
 /** What the run tells the live log; the run itself prints nothing. */
-export interface RunHooks {
+export interface RunHooks extends AfterReadyHooks {
   requested?(planned: PlannedObject, request: RequestKind): void;
+  /** An object, or a workload one applied, ended. */
   finished?(result: ObjectResult): void;
   heartbeat?(waiting: Array<{ planned: PlannedObject; verdict?: Verdict; elapsedMs: number }>): void;
+  /** Workloads still rolling out, as often as the heartbeat. */
+  rollingOut?(waiting: Array<{ ref: WorkloadRef; verdict?: WorkloadVerdict; elapsedMs: number }>): void;
   /** A failure seen while `fail-fast` grants a grace period: a retry may still mend it. */
   failing?(planned: PlannedObject, verdict: Verdict, graceMs: number): void;
   /** Children found in a Ready object's inventory and added to the run. */
@@ -93,6 +107,9 @@ class RunLoop {
   private readonly relationsAsked = new Set<string>();
   private allDone: () => void = () => {};
   private cancelled = false;
+  /** The checks after Ready: workloads, then the URLs and the soak. */
+  private readonly after: AfterReady;
+  private verifying = false;
 
   constructor(
     private readonly api: ClusterApi,
@@ -104,6 +121,25 @@ class RunLoop {
     this.steps = new Map(
       plan.objects.map((planned) => [planned.key, { planned, phase: 'blocked', latest: planned.initial }]),
     );
+    const checks = commandSpec(options.command).judgesWorkloads;
+    this.after = new AfterReady({
+      api,
+      registry: this.watches,
+      signal: this.watching.signal,
+      workloads: checks ? (options.workloads ?? 'never') : 'never',
+      stableForMs: checks ? (options.stableForMs ?? 0) : 0,
+      urls: checks ? (options.verifyUrls ?? []) : [],
+      failFastGraceMs: options.failFastGraceMs,
+      deadline: this.deadline,
+      timeoutMs: options.timeoutMs,
+      readyObjects: () =>
+        [...this.steps.values()]
+          .filter((s) => s.result?.outcome === 'ready')
+          .map((s) => ({ ref: s.planned.ref, obj: s.latest })),
+      later: (work, delayMs) => this.later(work, delayMs),
+      settled: () => this.checkDone(),
+      hooks: this.hooks,
+    });
   }
 
   async run(): Promise<RunResult> {
@@ -124,14 +160,21 @@ class RunLoop {
     for (const timer of this.timers) clearTimeout(timer);
     this.watching.abort();
     await Promise.allSettled(this.watches.values());
-    // In run order: the plan's objects, then each child after the object that applied it was done.
-    const results = [...this.steps.values()].map((s) => s.result!);
+    // In run order: the plan's objects, then each child after the object that applied it was done; each
+    // object's workloads right after it.
+    const results = [...this.steps.values()].flatMap((s): ObjectResult[] => [
+      s.result!,
+      ...this.after.resultsOf(s.planned.ref),
+    ]);
+    const { probes, ending } = this.after;
     return {
       command: this.options.command,
-      ready: results.every((r) => r.ok),
+      ready: results.every((r) => r.ok) && this.after.ok,
       results,
       durationMs: Date.now() - this.startedAt,
       expectedRevision: this.options.revision || undefined,
+      ...(probes.length ? { probes } : {}),
+      ...(ending ? { soak: ending.record } : {}),
     };
   }
 
@@ -148,13 +191,29 @@ class RunLoop {
     step.phase = 'done';
     step.result = resultOf(step, ending, this.options.revision, Date.now());
     this.hooks.finished?.(step.result);
+    if (ending.outcome === 'ready') this.after.begin(step.result);
     if (ending.outcome === 'ready' && this.options.follow) this.discover(step);
     this.startUnblocked();
     this.checkDone();
   }
 
+  /** Every object done and every workload rolled out: then the URLs and the soak, once, and the run ends. */
   private checkDone(): void {
-    if (this.discovering === 0 && [...this.steps.values()].every((s) => s.phase === 'done')) this.allDone();
+    const objectsDone = this.discovering === 0 && [...this.steps.values()].every((s) => s.phase === 'done');
+    if (!objectsDone || !this.after.rolledOut || this.verifying) return;
+    this.verifying = true;
+    const allOk = [...this.steps.values()].every(
+      (s) => s.result?.ok && this.after.resultsOf(s.planned.ref).every((w) => w.ok),
+    );
+    if (this.cancelled || !allOk) {
+      this.allDone();
+      return;
+    }
+    void this.after
+      .verify()
+      .then(() => this.after.applyBreak((key) => this.steps.get(key)?.result))
+      .catch((error: unknown) => this.hooks.debug?.(`checks after Ready: ${errorMessage(error)}`))
+      .finally(() => this.allDone());
   }
 
   /** Reads the Flux objects in a Ready object's inventory and adds the new ones to the run. */
@@ -401,6 +460,7 @@ class RunLoop {
     if (!step) return;
     step.latest = newest(step.latest, obj);
     this.judge(step);
+    this.after.check();
   }
 
   /** One list+watch per kind and namespace, opened once. A watch ends in error only for what retrying cannot mend (a 403). */
@@ -441,6 +501,7 @@ class RunLoop {
       if (waitedOn) step.waitedOn = waitedOn;
       this.finish(step, ending);
     }
+    this.after.timeOut(`the ${formatDuration(this.options.timeoutMs)} timeout ran out`);
   }
 
   /** The job was cancelled: nothing more is started, and what is not done ends `cancelled`. */
@@ -449,6 +510,7 @@ class RunLoop {
     for (const step of this.steps.values()) {
       if (step.phase !== 'done') this.finish(step, CANCELLED);
     }
+    this.after.cancel();
   }
 
   private heartbeat(): void {
@@ -460,6 +522,8 @@ class RunLoop {
         elapsedMs: Date.now() - (s.startedAt ?? this.startedAt),
       }));
     if (waiting.length > 0) this.hooks.heartbeat?.(waiting);
+    const rolling = this.after.rollingOut();
+    if (rolling.length > 0) this.hooks.rollingOut?.(rolling);
   }
 }
 

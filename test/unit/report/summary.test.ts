@@ -2,6 +2,7 @@ import type { CoreV1Event } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { FluxObject } from '../../../src/flux/types.js';
 import { toKubeEvent } from '../../../src/kube/events.js';
+import type { FluxResult } from '../../../src/reconcile/types.js';
 import type { RelatedObjects } from '../../../src/report/collect.js';
 import { CELL_MESSAGE_CHARS, renderSummary, SUMMARY_BUDGET_BYTES } from '../../../src/report/summary.js';
 import unreachableEvents from '../../fixtures/events/gitrepository-failed-unreachable.json' with {
@@ -345,7 +346,7 @@ describe('renderSummary truncation and limits', () => {
 
   it('stays under GitHub’s summary size limit when hundreds of objects fail with huge messages', () => {
     const s = SCENARIOS['kustomization-build-failed']!();
-    const template = s.run.results.find((r) => r.name === 'broken-yaml')!;
+    const template = s.run.results.find((r) => r.name === 'broken-yaml') as FluxResult;
     s.run.results = Array.from({ length: 400 }, (_, i) =>
       resultFrom(structuredClone(template.last!), {
         ...template,
