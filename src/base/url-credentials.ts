@@ -50,6 +50,14 @@ export function hideUrlCredentials(text: string, steps: StepCounter = { count: 0
 }
 
 /**
+ * The user info of one URL-like value as a person typed it, scheme or not (`user:pass@host/path` too), for
+ * an input quoted in an error message: the value may be no URL at all, so the text scan above would miss it.
+ */
+export function hideUserInfo(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s]*@/i, '$1***@');
+}
+
+/**
  * 127.0.0.0/8, ::1 and localhost: a server on the runner itself, with no network path between it and the
  * action for anyone to tamper with (so plain http to it is safe).
  */

@@ -2,7 +2,7 @@
 // here with a message naming the input; `stable-for` is checked against `timeout`, which must leave time to
 // reconcile and roll out before the soak.
 import { formatDuration, parseGoDuration } from '../base/duration.js';
-import { hideUrlCredentials, isLoopbackUrl } from '../base/url-credentials.js';
+import { hideUserInfo, isLoopbackUrl } from '../base/url-credentials.js';
 import { quoteInput } from './resources.js';
 import { ConfigError, type VerifyUrl, type WorkloadsMode } from './types.js';
 
@@ -67,7 +67,7 @@ const EXAMPLE =
 
 /** The URL of one line, checked: http(s), no user info, plain http only to the runner or when allowed. */
 function checkedUrl(text: string, line: number, allowInsecure: boolean): URL {
-  const shown = quoteInput(hideUrlCredentials(text));
+  const shown = quoteInput(hideUserInfo(text));
   let url: URL;
   try {
     url = new URL(text);
