@@ -255,7 +255,7 @@ export const HELM_RELEASE: FluxKind = {
   troubleshooting: (r) => [`flux debug hr ${r.name} -n ${r.namespace} --show-history`],
   details: helmReleaseDetails,
   workloads: (obj) => helmReleaseWorkloads(obj, HELM),
-  appliedWorkloads: (obj) => helmReleaseApplied(obj, HELM),
+  appliedWorkloads: (obj) => helmReleaseApplied(obj, inventoryEntries(obj), HELM),
   checksWorkload: helmReleaseChecks,
   ...toolkitQuestions('HelmRelease', 'helmrelease'),
 };

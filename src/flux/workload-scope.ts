@@ -198,9 +198,17 @@ function originLabels(obj: FluxObject, originGroup: string): Record<string, stri
   };
 }
 
-/** A HelmRelease's workloads are the release's objects, found by helm-controller's labels. */
-export function helmReleaseApplied(obj: FluxObject, originGroup: string): AppliedWorkloads | undefined {
+/**
+ * A HelmRelease's workloads are the release's objects: those in its inventory (helm-controller records one,
+ * like kustomize-controller's), else those carrying helm-controller's labels in the release namespace.
+ */
+export function helmReleaseApplied(
+  obj: FluxObject,
+  inventory: InventoryEntry[],
+  originGroup: string,
+): AppliedWorkloads | undefined {
   if (appliesElsewhere(obj)) return undefined;
+  if (inventory.length) return { refs: inventoryWorkloads(inventory) };
   return { refs: [], labelled: { namespace: releaseNamespace(obj), labels: originLabels(obj, originGroup) } };
 }
 
