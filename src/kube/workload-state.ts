@@ -339,6 +339,9 @@ export interface ContainerRestarts {
   lastExit?: string;
   /** When that exit happened. */
   finishedAt?: string;
+  /** The container is stopped now (the kubelet restarts it next): `OOMKilled (exit code 137)`. */
+  exited?: string;
+  exitedAt?: string;
 }
 
 /** Every container of the pod (init containers too) with its restart count. */
@@ -347,13 +350,17 @@ export function containerRestarts(pod: KubeObject): ContainerRestarts[] {
   return [...asArray(status.initContainerStatuses), ...asArray(status.containerStatuses)].map((raw) => {
     const c = asObject(raw);
     const last = asObject(asObject(c.lastState).terminated);
-    const reason = asString(last.reason);
+    const now = asObject(asObject(c.state).terminated);
+    const exit = (t: Json) => `${asString(t.reason) || 'Exited'} (exit code ${asNumber(t.exitCode) ?? '?'})`;
     const finishedAt = asString(last.finishedAt);
+    const exitedAt = asString(now.finishedAt);
     return {
       container: asString(c.name),
       restarts: asNumber(c.restartCount) ?? 0,
-      ...(reason ? { lastExit: `${reason} (exit code ${asNumber(last.exitCode) ?? '?'})` } : {}),
+      ...(asString(last.reason) ? { lastExit: exit(last) } : {}),
       ...(finishedAt ? { finishedAt } : {}),
+      ...(Object.keys(now).length ? { exited: exit(now) } : {}),
+      ...(exitedAt ? { exitedAt } : {}),
     };
   });
 }

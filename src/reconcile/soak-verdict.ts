@@ -19,6 +19,8 @@ export interface SoakSubjects {
 export interface SoakBaseline {
   available: ReadonlyMap<string, number>;
   restarts: ReadonlyMap<string, number>;
+  /** Containers already stopped when first seen. */
+  exited: ReadonlySet<string>;
 }
 
 /** What broke the soak: the result it is about, in words, and when the cluster says it happened. */
@@ -54,17 +56,20 @@ const restartKey = (workload: string, pod: string, container: string) => `${work
 export function soakBaseline(subjects: SoakSubjects, previous?: SoakBaseline): SoakBaseline {
   const availableSeen = new Map(previous?.available);
   const restarts = new Map(previous?.restarts);
+  const exited = new Set(previous?.exited);
   for (const w of subjects.workloads) {
     const count = w.obj ? available(w.kind, w.obj) : undefined;
     if (count !== undefined && !availableSeen.has(w.key)) availableSeen.set(w.key, count);
     for (const pod of w.pods) {
       for (const c of containerRestarts(pod)) {
         const key = restartKey(w.key, pod.metadata.name, c.container);
-        if (!restarts.has(key)) restarts.set(key, c.restarts);
+        if (restarts.has(key)) continue;
+        restarts.set(key, c.restarts);
+        if (c.exited) exited.add(key);
       }
     }
   }
-  return { available: availableSeen, restarts };
+  return { available: availableSeen, restarts, exited };
 }
 
 /** The first change that breaks the soak, or undefined while everything holds. */
@@ -99,31 +104,54 @@ function objectChange(obj: FluxObject): Change | undefined {
 
 function workloadChange(baseline: SoakBaseline, w: SoakSubjects['workloads'][number]): Change | undefined {
   if (!w.obj) return { reason: 'DeletedDuringSoak', what: 'was deleted' };
-  const before = baseline.available.get(w.key);
-  const now = available(w.kind, w.obj);
-  const state = workloadState(w.kind, w.obj);
-  if (before !== undefined && now !== undefined && now < Math.min(before, state.desired)) {
-    const condition = availableCondition(state.conditions);
-    const said = condition ? ` (${[condition.reason, condition.message].filter(Boolean).join(': ')})` : '';
-    return {
-      reason: 'UnavailableDuringSoak',
-      what: `lost availability: ${now}/${state.desired} available, ${before} when the soak began${said}`,
-      ...(condition?.lastTransitionTime ? { at: condition.lastTransitionTime } : {}),
-    };
-  }
+  // A pod's own change first: its container stopping is the cause, the workload's availability the symptom.
+  return podChange(baseline, w) ?? availabilityChange(baseline, w, w.obj);
+}
+
+/** A container restarted (its count rose) or stopped (the kubelet restarts it next). A Job's pods end by design. */
+function podChange(baseline: SoakBaseline, w: SoakSubjects['workloads'][number]): Change | undefined {
+  if (w.kind === 'Job') return undefined;
   for (const pod of w.pods) {
     for (const c of containerRestarts(pod)) {
-      const was = baseline.restarts.get(restartKey(w.key, pod.metadata.name, c.container)) ?? 0;
-      if (c.restarts <= was) continue;
-      const exit = c.lastExit ? `; last exit ${c.lastExit}` : '';
-      return {
-        reason: 'RestartedDuringSoak',
-        what: `restarted: container ${c.container} of pod ${pod.metadata.name} (restart count ${was} → ${c.restarts}${exit})`,
-        ...(c.finishedAt ? { at: c.finishedAt } : {}),
-      };
+      const key = restartKey(w.key, pod.metadata.name, c.container);
+      const was = baseline.restarts.get(key) ?? 0;
+      const where = `container ${c.container} of pod ${pod.metadata.name}`;
+      if (c.restarts > was) {
+        const exit = c.lastExit ? `; last exit ${c.lastExit}` : '';
+        return {
+          reason: 'RestartedDuringSoak',
+          what: `restarted: ${where} (restart count ${was} → ${c.restarts}${exit})`,
+          ...(c.finishedAt ? { at: c.finishedAt } : {}),
+        };
+      }
+      if (c.exited && !baseline.exited.has(key)) {
+        return {
+          reason: 'RestartedDuringSoak',
+          what: `restarted: ${where} exited: ${c.exited}`,
+          ...(c.exitedAt ? { at: c.exitedAt } : {}),
+        };
+      }
     }
   }
   return undefined;
+}
+
+function availabilityChange(
+  baseline: SoakBaseline,
+  w: SoakSubjects['workloads'][number],
+  obj: KubeObject,
+): Change | undefined {
+  const before = baseline.available.get(w.key);
+  const now = available(w.kind, obj);
+  const state = workloadState(w.kind, obj);
+  if (before === undefined || now === undefined || now >= Math.min(before, state.desired)) return undefined;
+  const condition = availableCondition(state.conditions);
+  const said = condition ? ` (${[condition.reason, condition.message].filter(Boolean).join(': ')})` : '';
+  return {
+    reason: 'UnavailableDuringSoak',
+    what: `lost availability: ${now}/${state.desired} available, ${before} when the soak began${said}`,
+    ...(condition?.lastTransitionTime ? { at: condition.lastTransitionTime } : {}),
+  };
 }
 
 function availableCondition(conditions: readonly StatusCondition[]): StatusCondition | undefined {

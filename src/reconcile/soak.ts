@@ -40,7 +40,7 @@ const MAX_PROBE_INTERVAL_MS = 5_000;
 const MIN_PROBE_INTERVAL_MS = 1_000;
 
 export class Soak {
-  private baseline: SoakBaseline = { available: new Map(), restarts: new Map() };
+  private baseline: SoakBaseline = { available: new Map(), restarts: new Map(), exited: new Set() };
   private startedAt = 0;
   private watched: SoakRecord['watched'] = { objects: 0, workloads: 0, pods: 0, urls: 0 };
   private readonly stopping = new AbortController();

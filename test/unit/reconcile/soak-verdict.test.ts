@@ -60,6 +60,15 @@ function pod(
   return p;
 }
 
+/** The captured pod, its container stopped. */
+function exitedPod(exit: { reason: string; exitCode: number; finishedAt: string }): KubeObject {
+  const p = pod(0);
+  const status = p.status as { containerStatuses: Array<Record<string, unknown>> };
+  status.containerStatuses[0]!.state = { terminated: exit };
+  status.containerStatuses[0]!.ready = false;
+  return p;
+}
+
 function subjects(obj: FluxObject, workload: KubeObject | undefined, pods: KubeObject[]): SoakSubjects {
   return {
     objects: [{ key: 'Kustomization/flux-system/apps', title: 'Kustomization flux-system/apps', obj }],
@@ -117,6 +126,16 @@ describe('soakChange', () => {
         subject: 'Deployment/shop/web',
         reason: 'RestartedDuringSoak',
         what: `Deployment shop/web restarted: container web of pod ${kube(podJson).metadata.name} (restart count 0 → 1; last exit OOMKilled (exit code 137))`,
+        at: OOM.finishedAt,
+      },
+    },
+    {
+      name: 'a container stopped (the kubelet restarts it next): said before the availability it costs',
+      now: subjects(flux(ksReady), deployment(1), [exitedPod(OOM)]),
+      change: {
+        subject: 'Deployment/shop/web',
+        reason: 'RestartedDuringSoak',
+        what: `Deployment shop/web restarted: container web of pod ${kube(podJson).metadata.name} exited: OOMKilled (exit code 137)`,
         at: OOM.finishedAt,
       },
     },
