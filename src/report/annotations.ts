@@ -60,7 +60,9 @@ const NOT_DONE_WORDS: Partial<Record<ObjectView['result']['outcome'], string>> =
 };
 
 function notDoneAnnotation(view: ObjectView): Annotation {
-  const what = NOT_DONE_WORDS[view.result.outcome] ?? view.result.outcome;
+  // A skipped workload's message says itself that it was not judged, and why.
+  const skippedWorkload = view.rollout && view.result.outcome === 'skipped';
+  const what = skippedWorkload ? '' : (NOT_DONE_WORDS[view.result.outcome] ?? view.result.outcome);
   const words = reasonAndMessage(view.reason, view.message);
   return { level: 'warning', title: view.title, message: [what, words].filter(Boolean).join(' ') };
 }
@@ -103,7 +105,9 @@ export function annotationsFor(run: RunResult, views = run.results.map(viewOf)):
   for (const view of views) {
     const { outcome, ok } = view.result;
     if (outcome === 'failed' || outcome === 'timed-out') errors.push(failureAnnotation(view));
-    else if (!ok) warnings.push(notDoneAnnotation(view));
+    // A workload that could not be judged (no right to watch it) is no failure under `workloads: auto`,
+    // but a person should know the run did not look at it.
+    else if (!ok || (view.rollout && outcome === 'skipped')) warnings.push(notDoneAnnotation(view));
     const revision = revisionAnnotation(view);
     if (revision) warnings.push(revision);
   }

@@ -116,6 +116,23 @@ describe('a workload row', () => {
     ]);
   });
 
+  it('one that could not be watched under auto is a warning, not a failure', () => {
+    const unread = workload('web', {
+      outcome: 'skipped',
+      reason: 'WatchFailed',
+      message:
+        'not judged: could not watch deployments in shop: HTTP 403 Forbidden (grant get, list and watch on them, or set workloads: false)',
+    });
+    expect(annotationsFor(run([apps, unread]))).toEqual([
+      {
+        level: 'warning',
+        title: 'Deployment shop/web',
+        message:
+          'WatchFailed: not judged: could not watch deployments in shop: HTTP 403 Forbidden (grant get, list and watch on them, or set workloads: false)',
+      },
+    ]);
+  });
+
   it('is a record of the results output with role workload and its parent, and `failed` names it', () => {
     const outputs = buildOutputs(run([apps, web, api]));
     const records = JSON.parse(outputs.results) as Array<Record<string, unknown>>;
