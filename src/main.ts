@@ -10,11 +10,12 @@ import { diffCommand } from './commands/diff.js';
 import { maskReceiverSecrets, throughReceiver } from './commands/receiver.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import type { Limits } from './commands/session.js';
-import { commandSpec, goalWord } from './inputs/commands.js';
+import { commandSpec } from './inputs/commands.js';
 import { readConfig } from './inputs/read.js';
 import type { Config } from './inputs/types.js';
 import { installStep } from './install/installer.js';
 import { prepareKubeconfig } from './kube/kubeconfig/prepare.js';
+import { failureLine } from './report/log.js';
 import { reportInstalled, reportStopped } from './report/report.js';
 
 export async function run(): Promise<void> {
@@ -63,8 +64,5 @@ async function runCommand(given: Config, limits: Limits): Promise<string | undef
   }
   if (commandSpec(settings.command).family === 'diff') return diffCommand(config, flux, limits);
   const result = await reconcileCommand(config, flux.version, limits);
-  if (result.ready) return undefined;
-  const failed = result.results.filter((r) => !r.ok);
-  const names = failed.map((r) => `${r.kind} ${r.namespace}/${r.name} (${r.outcome})`).join(', ');
-  return `${failed.length} of ${result.results.length} Flux objects did not end ${goalWord(settings.command)}: ${names}`;
+  return result.ready ? undefined : failureLine(result);
 }
