@@ -58,11 +58,13 @@ describe('the lab’s pods', () => {
       'Deployment',
       ns,
       'web',
-      (d) => d.status?.readyReplicas === 2 && d.status?.availableReplicas === 2,
-      { timeoutMs: 2 * MINUTE, what: '2 ready replicas' },
+      (d) =>
+        d.status?.availableReplicas === 2 &&
+        conditionOf(d, 'Progressing')?.reason === 'NewReplicaSetAvailable',
+      { timeoutMs: 2 * MINUTE, what: '2 available replicas, rolled out' },
     );
+    expect(available.status).toMatchObject({ replicas: 2, readyReplicas: 2, updatedReplicas: 2 });
     expect(conditionOf(available, 'Available')?.status).toBe('True');
-    expect(conditionOf(available, 'Progressing')?.reason).toBe('NewReplicaSetAvailable');
     const pods = await lab.list('Pod', ns, 'app=web');
     expect(pods).toHaveLength(2);
     for (const pod of pods) {
@@ -87,8 +89,14 @@ describe('the lab’s pods', () => {
         d.status?.replicas === 2,
       { timeoutMs: 2 * MINUTE, what: 'rolled out to nginx:1.28, old pods gone' },
     );
-    const images = (await lab.list('Pod', ns, 'app=web')).map((p) => p.spec.containers[0].image);
-    expect(images).toEqual(['nginx:1.28', 'nginx:1.28']);
+    // The old pods are deleted (kwok removes them as the kubelet would): only the new image is left.
+    await waitUntil(
+      async () => {
+        const images = (await lab.list('Pod', ns, 'app=web')).map((p) => p.spec.containers[0].image);
+        return images.length === 2 && images.every((i) => i === 'nginx:1.28') ? images : undefined;
+      },
+      { timeoutMs: MINUTE, what: 'only the 2 pods of nginx:1.28 left' },
+    );
   });
 
   it('a StatefulSet and a DaemonSet roll out; a Job completes', async () => {

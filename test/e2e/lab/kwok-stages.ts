@@ -118,6 +118,9 @@ conditions:${condition('PodReadyToStartContainers', 'False')}${condition('Initia
 const ALL_CONTAINERS =
   '{{ $unready := list }}{{ range .spec.containers }}{{ $unready = append $unready .name }}{{ end }}';
 
+/** When a container (`.` being its status) that ends now had started: when it went running, else now. */
+const STARTED_AT =
+  '{{ with .state }}{{ with .running }}{{ .startedAt | Quote }}{{ else }}{{ $now | Quote }}{{ end }}{{ else }}{{ $now | Quote }}{{ end }}';
 const running = (restartCount: string, lastState = '') => `
   ready: true
   started: true
@@ -133,7 +136,7 @@ const terminated = (exitCode: number, reason: string, restartCount: string, last
     terminated:
       exitCode: ${exitCode}
       reason: ${reason}
-      startedAt: {{ $now | Quote }}
+      startedAt: ${STARTED_AT}
       finishedAt: {{ $now | Quote }}`;
 const NAME_IMAGE = `
 - name: {{ .name | Quote }}
