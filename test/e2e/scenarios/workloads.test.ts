@@ -1,8 +1,8 @@
 // Scenario: a health check or Helm wait that can never pass, explained down to the pods. With
 // kube-controller-manager and kube-scheduler in the lab, a Deployment whose nodeSelector matches no node gets
 // a ReplicaSet and a Pod that stays Pending (the scheduler says Unschedulable), and a short
-// progressDeadlineSeconds makes the Deployment ProgressDeadlineExceeded: the action must name the Deployment, that condition, the pod's reason
-// and the scheduler's message, from the real controllers' objects.
+// progressDeadlineSeconds makes the Deployment ProgressDeadlineExceeded: the action must name the Deployment,
+// that condition, the pod's reason and the scheduler's message, from the real controllers' objects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_NODE_MATCHES } from '../lab/pods.js';
 import { useLab } from '../lab/use-lab.js';
