@@ -1,6 +1,7 @@
 // Runs a program with an argument array (never a shell), its output collected, killed at a deadline.
 import { spawn } from 'node:child_process';
 import { childEnv } from './child-env.js';
+import { timerDelay } from './deadline.js';
 
 export interface ProgramRun {
   /** null when the program did not exit by itself (killed at the deadline, or by a signal). */
@@ -58,7 +59,7 @@ export function runProgram(path: string, args: string[], options: ProgramOptions
         child.kill('SIGTERM');
         killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
       },
-      Math.max(0, options.deadline - Date.now()),
+      timerDelay(options.deadline - Date.now()),
     );
     const stop = () => {
       clearTimeout(deadlineTimer);

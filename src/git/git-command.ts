@@ -2,6 +2,7 @@
 // end set by a timeout or the caller's signal, so a hanging fetch cannot hold the run.
 import { spawn } from 'node:child_process';
 import { childEnv } from '../base/child-env.js';
+import { timerDelay } from '../base/deadline.js';
 import { oneLine } from '../base/text.js';
 
 export interface GitResult {
@@ -75,7 +76,7 @@ export function runGit(args: string[], options: GitOptions): Promise<GitResult> 
       signalGroup(child.pid, 'SIGTERM');
       forceTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
     };
-    const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
+    const timer = setTimeout(() => stop('timeout'), timerDelay(options.timeoutMs));
     const onAbort = () => stop('aborted');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.on('data', (chunk: Buffer) => {

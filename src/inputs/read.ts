@@ -8,6 +8,7 @@
 //   `selector` with nothing to narrow are warnings, not errors: the run still does what was asked.
 // - `revision` refuses a branch name or moving tag (`main`, `latest`): such a gate would prove nothing.
 import * as core from '@actions/core';
+import { MAX_TIMER_MS } from '../base/deadline.js';
 import { parseGoDuration } from '../base/duration.js';
 import { DIFFABLE_KINDS, FORCEABLE_KINDS, findKind, KINDS_IN_ALL } from '../flux/kinds.js';
 import { expectedRevisionProblem } from '../flux/revision.js';
@@ -63,8 +64,8 @@ export const INPUT_DEFAULTS = {
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
 
-/** The longest delay Node.js timers accept (about 24.8 days); longer ones would fire at once. */
-export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** The longest timeout: the longest delay Node.js timers accept (about 24.8 days). */
+export const MAX_TIMEOUT_MS = MAX_TIMER_MS;
 const MAX_REVISION_LENGTH = 255;
 
 // As @actions/core's getBooleanInput: the YAML 1.2 core schema's booleans.

@@ -19,7 +19,7 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import type { BackoffOptions } from '../base/backoff.js';
-import { Deadline } from '../base/deadline.js';
+import { Deadline, timerDelay } from '../base/deadline.js';
 import { formatDuration } from '../base/duration.js';
 import { retry } from '../base/retry.js';
 import { apiVersionOf, type FluxKind } from '../flux/kinds.js';
@@ -143,7 +143,9 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
   }
 
   private attemptSignal(timeoutMs: number): AbortSignal {
-    return this.options.deadline ? this.options.deadline.within(timeoutMs) : AbortSignal.timeout(timeoutMs);
+    return this.options.deadline
+      ? this.options.deadline.within(timeoutMs)
+      : AbortSignal.timeout(timerDelay(timeoutMs));
   }
 
   requestCount(): number {

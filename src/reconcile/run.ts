@@ -2,6 +2,7 @@
 // judges it on every change the watches bring, and ends each one with a result, under one deadline. What
 // to do at each point is decided by the pure functions of steps.ts; this file patches, watches and keeps time.
 import { Backoff } from '../base/backoff.js';
+import { timerDelay } from '../base/deadline.js';
 import { errorMessage } from '../base/error-message.js';
 import { describeRef, refKey } from '../flux/refs.js';
 import type { FluxObject, GitOrigin } from '../flux/types.js';
@@ -139,7 +140,7 @@ class RunLoop {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       work();
-    }, delayMs);
+    }, timerDelay(delayMs));
     this.timers.add(timer);
   }
 

@@ -9,6 +9,7 @@
 // - a failed check answers 400 (not 401), with an empty body; 500 when a resource could not be annotated;
 //   200 once every resource is annotated.
 import { createHmac, randomUUID } from 'node:crypto';
+import { timerDelay } from '../base/deadline.js';
 import { maskReceiverUrl } from '../inputs/trigger.js';
 import type { ReceiverType, TriggerConfig } from '../inputs/types.js';
 
@@ -119,7 +120,7 @@ export async function postToReceiver(
       body: request.body,
       // A webhook answers itself; a redirect would turn the POST into a GET elsewhere.
       redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: AbortSignal.timeout(timerDelay(options.timeoutMs)),
     });
   } catch (error) {
     throw new Error(

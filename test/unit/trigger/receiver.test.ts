@@ -5,7 +5,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pushFacts } from '../../../src/commands/receiver.js';
+import { Deadline } from '../../../src/base/deadline.js';
+import { pushFacts, triggerReceiver } from '../../../src/commands/receiver.js';
 import {
   checkTriggerFits,
   maskReceiverUrl,
@@ -138,6 +139,15 @@ describe('posting', () => {
     expect(answer).toMatchObject({ status: 200, ok: true });
     expect(seen[0]?.method).toBe('POST');
     expect(validates(seen[0]?.headers['x-signature'] as string, bodies[0] ?? '', SECRET)).toBe(true);
+  });
+
+  it('posts within a timeout under 30 s: the time left on the step is a fraction of a millisecond', async () => {
+    const { url, seen } = await server(200);
+    // As main.ts counts the step: from the process's start, which performance.timeOrigin gives with a fraction.
+    const deadline = Deadline.after(10_000, performance.timeOrigin + 0.25);
+    const answer = await triggerReceiver(trigger('generic', url), push, deadline.remainingMs());
+    expect(answer).toMatchObject({ status: 200, ok: true });
+    expect(seen).toHaveLength(1);
   });
 
   it('reports a refusal as not ok, with its meaning', async () => {
