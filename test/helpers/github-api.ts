@@ -6,8 +6,9 @@
 // told to refuse a permission or to fail the next calls of an endpoint.
 //
 // Endpoints: POST /repos/{o}/{r}/deployments, POST …/deployments/{id}/statuses, POST …/statuses/{sha},
-// GET/POST …/issues/{n}/comments, PATCH …/issues/comments/{id}. Served under `basePath` ('' for
-// api.github.com, '/api/v3' for GitHub Enterprise Server).
+// GET/POST …/issues/{n}/comments, PATCH …/issues/comments/{id}; who the token is: GET /user (403 for an
+// app's installation token, as GitHub answers it) and GraphQL's `viewer { login }`. Served under `basePath`
+// ('' for api.github.com, '/api/v3' for GitHub Enterprise Server, whose GraphQL is /api/graphql).
 // Only erasable TypeScript here, like the other helpers.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -58,6 +59,8 @@ export interface FakeGitHubOptions {
   repo?: string;
   /** '' (api.github.com) or '/api/v3' (GitHub Enterprise Server). */
   basePath?: string;
+  /** Who the token is: the author of the comments it writes. Default the job token's github-actions[bot]. */
+  identity?: FakeComment['user'];
 }
 
 export interface FakeGitHub {
@@ -143,7 +146,7 @@ function answerOf(repository: FakeRepository, token: string, faults: Fault[], re
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const token = options.token ?? 'ghs_fake';
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
-  const repository = new FakeRepository(options.owner ?? 'acme', options.repo ?? 'fleet');
+  const repository = new FakeRepository(options.owner ?? 'acme', options.repo ?? 'fleet', options.identity);
   const requests: GitHubRequest[] = [];
   const faults: Fault[] = [];
 
@@ -153,9 +156,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const inside = url.pathname.startsWith(`${basePath}/`);
+      // GitHub Enterprise Server serves GraphQL beside its REST base: /api/graphql for /api/v3.
+      const graphql = url.pathname === `${basePath.replace(/\/v3$/, '')}/graphql`;
       const record: GitHubRequest = {
         method: req.method ?? 'GET',
-        path: inside ? url.pathname.slice(basePath.length) : `(outside ${basePath})${url.pathname}`,
+        path: graphql
+          ? '/graphql'
+          : inside
+            ? url.pathname.slice(basePath.length)
+            : `(outside ${basePath})${url.pathname}`,
         query: Object.fromEntries(url.searchParams),
         headers: req.headers,
         body: undefined,
