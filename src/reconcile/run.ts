@@ -10,7 +10,7 @@ import { type CommitRelation, describeRelation } from '../git/relate.js';
 import type { Command } from '../inputs/commands.js';
 import type { ClusterApi } from '../kube/api.js';
 import { evaluate } from './evaluate.js';
-import { childRefs, readChildren, type UnreadableChild } from './follow.js';
+import { childRefs, notFollowedElsewhere, readChildren, type UnreadableChild } from './follow.js';
 import { type Child, type Plan, type PlannedObject, planChildren } from './plan.js';
 import { newRequestToken, type RequestKind, reconcilePatch } from './request.js';
 import {
@@ -147,6 +147,7 @@ class RunLoop {
   private finish(step: Step, ending: Ending): void {
     if (step.phase === 'done') return;
     step.phase = 'done';
+    if (ending.outcome === 'ready' && this.options.follow) step.note = remoteChildrenNote(step);
     step.result = resultOf(step, ending, this.options.revision, Date.now());
     this.hooks.finished?.(step.result);
     if (ending.outcome === 'ready' && this.options.follow) this.discover(step);
@@ -465,6 +466,12 @@ class RunLoop {
 }
 
 const scopeKey = (p: PlannedObject): string => `${p.kind.kind}/${p.ref.namespace}`;
+
+/** For an object that applies to another cluster: its children there, which follow leaves alone. */
+function remoteChildrenNote(step: Step): string | undefined {
+  const notFollowed = notFollowedElsewhere(step.planned.kind, step.latest);
+  return notFollowed && `applies to another cluster (spec.kubeConfig): ${notFollowed}`;
+}
 
 /** The object with its dependsOn dropped: children in a cycle still join the run, to fail with the cycle. */
 function withoutDependencies(obj: FluxObject): FluxObject {

@@ -31,6 +31,8 @@ export interface Step {
   askingAgain?: boolean;
   /** How the revision it reached relates to the expected one (`at B, which contains A`). */
   revisionNote?: string;
+  /** What the run left out about it (children on another cluster, not followed). */
+  note?: string;
 }
 
 /** How a step ends. */
@@ -196,6 +198,7 @@ export function resultOf(step: Step, ending: Ending, expectedRevision: string, n
     message: ending.message,
     waitedOn: step.waitedOn,
     revisionNote: step.revisionNote,
+    ...(step.note ? { note: step.note } : {}),
     last: latest,
   };
 }

@@ -68,6 +68,8 @@ export interface ObjectResult extends ObjectRef {
   revisionNote?: string;
   /** The revision the last (failed) attempt was of, when it differs from revisionAfter. */
   revisionAttempted?: string;
+  /** What the run left out about it, for a person: its inventory on another cluster was not followed. */
+  note?: string;
   /** The object as last seen, for the report's details (conditions, history, failure counters). */
   last?: FluxObject;
   events?: KubeEvent[];

@@ -41,6 +41,8 @@ export interface ObjectView {
   needsAttention: boolean;
   /** The workloads its health check or Helm wait waited on, when the report read them. */
   workloads?: WorkloadReport;
+  /** What the run left out about it (its children on another cluster); also the message's last line. */
+  note?: string;
 }
 
 export function viewOf(result: ObjectResult): ObjectView {
@@ -50,7 +52,8 @@ export function viewOf(result: ObjectResult): ObjectView {
     parentTitle: result.parent ? describeRef(result.parent) : undefined,
     look: outcomeLook(result.outcome),
     reason: result.reason,
-    message: controllerMessage(result),
+    message: [controllerMessage(result), result.note].filter(Boolean).join('\n'),
+    ...(result.note ? { note: result.note } : {}),
     revision: revisionView(result),
     timed: result.durationMs > 0,
     needsAttention: !result.ok,

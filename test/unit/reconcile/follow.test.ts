@@ -112,6 +112,22 @@ describe('follow', () => {
     expect(result.results[1]!.message).toBe('web: kustomize build failed');
   });
 
+  it('never follows an inventory from another cluster: same-named objects here are left alone, even with force', async () => {
+    const c = tree([ks('apps', 'web'), 'apps_db_helm.toolkit.fluxcd.io_HelmRelease']);
+    // The root applies to a remote cluster: its inventory names objects there.
+    c.update('Kustomization', 'flux-system', 'root', (o) => {
+      o.spec = { ...o.spec, kubeConfig: { secretRef: { name: 'remote-kubeconfig' } } } as never;
+    });
+    // Objects here that happen to share the names.
+    c.add('HelmRelease', { metadata: { name: 'db', namespace: 'apps' } });
+    const result = await run(c, ['root'], options({ force: true, reset: true }));
+    expect(result.results.map((r) => [r.name, r.outcome])).toEqual([['root', 'ready']]);
+    expect(c.patches.map((p) => p.key)).toEqual(['Kustomization/flux-system/root']);
+    expect(result.results[0]!.note).toBe(
+      'applies to another cluster (spec.kubeConfig): 2 Flux objects it applied there were not followed (Kustomization apps/web, HelmRelease apps/db)',
+    );
+  });
+
   it('judges only the named objects with follow off', async () => {
     const c = tree([ks('apps', 'web')]);
     const result = await run(c, ['root'], options({ follow: false }));
