@@ -75,6 +75,7 @@ function runOptions(config: Config, deadline: Deadline, cancelled: AbortSignal):
     force: settings.force,
     reset: settings.reset,
     follow: settings.follow && commandSpec(settings.command).follows,
+    maxObjects: settings.maxObjects,
     relate: relateWith(config.install.token),
     hooks: liveLogHooks(),
   };

@@ -39,6 +39,7 @@ export const INPUT_DEFAULTS = {
   selector: '',
   'with-source': 'false',
   follow: 'true',
+  'max-objects': '2000',
   revision: '',
   timeout: '5m',
   'fail-fast': 'true',
@@ -134,6 +135,15 @@ export function parseFailFast(value: string): number {
     );
   }
   return Math.ceil(ms);
+}
+
+export function parseMaxObjects(value: string): number {
+  const count = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+  if (count >= 1) return count;
+  fail(
+    'max-objects',
+    `Input 'max-objects' must be a whole number of Flux objects, at least 1, such as 2000; got ${quoteInput(value)}.`,
+  );
 }
 
 export function parseNamespace(value: string): string {
@@ -424,6 +434,10 @@ export function readConfig(getInput: GetInput = defaultGetInput, warn: Warn = co
       selector: inputs.take(() => parseSelector(read('selector')), ''),
       withSource: flag('with-source'),
       follow: flag('follow'),
+      maxObjects: inputs.take(
+        () => parseMaxObjects(read('max-objects')),
+        Number(INPUT_DEFAULTS['max-objects']),
+      ),
       timeoutMs: inputs.take(() => parseTimeout(read('timeout')), 0),
       revision: inputs.take(() => parseRevisionInput(read('revision')), ''),
       force: flag('force'),

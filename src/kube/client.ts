@@ -401,6 +401,11 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
     }
   }
 
+  async canWatchEverywhere(kind: FluxKind): Promise<boolean> {
+    const answers = await Promise.all([this.canI('list', kind, ''), this.canI('watch', kind, '')]);
+    return answers.every((allowed) => allowed === true);
+  }
+
   async canI(verb: string, kind: FluxKind, namespace: string): Promise<boolean | undefined> {
     const label = `access review (${verb} ${kind.plural} in ${namespace})`;
     try {

@@ -13,6 +13,8 @@ import { resultDescription } from './wording.js';
 // character), leaving room for the marker and the footer.
 export const COMMENT_BUDGET_BYTES = 60_000;
 export const MAX_COMMENT_CHARS = 65_536;
+// What the summary may add past its budget: the line that names the details left out, and the footer.
+const OVERFLOW_BYTES = 5_000;
 
 export interface CommentFooter {
   /** The status context that names this cluster's comment, e.g. `flux/production`. */
@@ -41,7 +43,8 @@ export function commentBody(
   views: ObjectView[],
   f: CommentFooter,
 ): string {
-  const body = withoutMentions(renderSummary(ctx, run, undefined, views, COMMENT_BUDGET_BYTES)) + footer(f);
+  const summary = renderSummary(ctx, run, undefined, views, COMMENT_BUDGET_BYTES - OVERFLOW_BYTES);
+  const body = withoutMentions(summary) + footer(f);
   if (Array.from(body).length < COMMENT_BUDGET_BYTES) return body;
   // The table alone is too long (hundreds of objects): the verdict in one line, the rest in the run.
   const mark = run.ready ? '✅' : '❌';

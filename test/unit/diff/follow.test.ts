@@ -47,4 +47,18 @@ describe('withChildren', () => {
     ]);
     expect(tree.unreadable).toEqual([]);
   });
+
+  it('stops with what to do when the children would take the diff past max-objects', async () => {
+    const fake = cluster();
+    const plan = await buildPlan(fake, {
+      selectors: [{ kind: 'Kustomization', namespace: 'flux-system', name: 'local' }],
+      all: false,
+      namespace: 'flux-system',
+      labelSelector: '',
+      withSource: false,
+    });
+    await expect(withChildren(fake, plan.objects, 1)).rejects.toThrow(
+      'tree too large: 2 objects (1 found so far, 1 more in the inventory of Kustomization flux-system/local); narrow `resources` or raise `max-objects` (now 1).',
+    );
+  });
 });

@@ -32,13 +32,24 @@ describe('commentBody', () => {
     expect(body).not.toMatch(/\n\s*\n/);
   });
 
-  it('falls back to one line when hundreds of objects would not fit in a comment', () => {
+  it('lists the failures that fit and counts the rest when hundreds of objects would not fit', () => {
     const s = SCENARIOS['kustomization-build-failed']!();
     const failed = s.run.results.find((r) => !r.ok)!;
     const many = Array.from({ length: 600 }, (_, i) => ({ ...failed, name: `app-${i}-${'x'.repeat(60)}` }));
     const run = { ...s.run, results: many };
     const body = commentBody(s.ctx, run, run.results.map(viewOf), footer);
     expect(Array.from(body).length).toBeLessThan(MAX_COMMENT_CHARS);
-    expect(body).toMatch(/^<h2>❌ Flux reconcile: 600 failed: Kustomization /);
+    expect(body).toMatch(/^<h2>❌ Flux reconcile: 600 of 600 objects not Ready/);
+    expect(body).toContain('<table>');
+    expect(body).toMatch(/\d+ more objects not listed here: \d+ failed/);
+  });
+
+  it('stays under the limit when one row alone would not fit: the row is counted instead', () => {
+    const s = SCENARIOS['kustomization-build-failed']!();
+    const failed = s.run.results.find((r) => !r.ok)!;
+    const run = { ...s.run, results: [{ ...failed, name: 'x'.repeat(70_000) }] };
+    const body = commentBody(s.ctx, run, run.results.map(viewOf), footer);
+    expect(Array.from(body).length).toBeLessThan(MAX_COMMENT_CHARS);
+    expect(body).toContain('1 more object not listed here: 1 failed');
   });
 });
