@@ -118,8 +118,11 @@ async function reportExtras(
   return { context, health };
 }
 
-/** Asks the workspace's clone, then GitHub, how a fetched commit relates to the expected one. */
-function relateWith(token: string): NonNullable<RunOptions['relate']> {
+/**
+ * Asks the workspace's clone, then GitHub, how a fetched commit relates to the expected one; the lookup
+ * (its git processes, its requests) stops when `signal` aborts, at the end of the run.
+ */
+export function relateWith(token: string): NonNullable<RunOptions['relate']> {
   const { apiUrl, serverUrl } = githubEndpoints();
   const context = {
     workspace: process.env.GITHUB_WORKSPACE,
@@ -128,6 +131,6 @@ function relateWith(token: string): NonNullable<RunOptions['relate']> {
     token,
     repository: process.env.GITHUB_REPOSITORY,
   };
-  return (origin, expected) =>
-    relateCommits({ sourceUrl: origin.url, expected, fetched: origin.revision, context });
+  return (origin, expected, signal) =>
+    relateCommits({ sourceUrl: origin.url, expected, fetched: origin.revision, context, signal });
 }

@@ -44,8 +44,11 @@ export interface RunOptions {
   follow: boolean;
   /** The most objects the run may hold, children included (`max-objects`); default: no bound. */
   maxObjects?: number;
-  /** How a commit a source fetched relates to the expected one (git checkout, GitHub API); absent: never asked. */
-  relate?: (origin: GitOrigin, expected: string) => Promise<CommitRelation>;
+  /**
+   * How a commit a source fetched relates to the expected one (git checkout, GitHub API); absent: never
+   * asked. `signal` aborts when the run ends: a lookup (a slow git fetch) never outlives the run.
+   */
+  relate?: (origin: GitOrigin, expected: string, signal: AbortSignal) => Promise<CommitRelation>;
   heartbeatMs?: number;
   hooks?: RunHooks;
   /** Aborts when the job is cancelled: what is not done yet ends `cancelled`, and the run returns. */
@@ -339,7 +342,9 @@ class RunLoop {
     const asked = `${origin.url} ${expected} ${origin.revision}`;
     if (this.relationsAsked.has(asked)) return;
     this.relationsAsked.add(asked);
-    void relate(origin, expected).then((relation) => {
+    void relate(origin, expected, this.watching.signal).then((relation) => {
+      // The run is over: what the lookup found (if anything) comes too late to say.
+      if (this.watching.signal.aborted) return;
       const words = describeRelation(relation, expected, origin.revision);
       const title = describeRef(step.planned.ref);
       switch (relation.relation) {

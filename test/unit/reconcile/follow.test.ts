@@ -264,6 +264,28 @@ describe('a newer commit that contains the expected one', () => {
     expect(result.results[0]!.waitedOn).toContain('no checkout of org/fleet in the workspace');
     expect(notes.join('\n')).toContain('add actions/checkout with fetch-depth: 0');
   });
+
+  it('is a lookup that ends with the run: its signal aborts at the deadline, and nothing it finds later is said', async () => {
+    let signal: AbortSignal | undefined;
+    let answered = false;
+    // A git fetch that hangs: it answers only once it is told to stop.
+    const relate = (_origin: unknown, _expected: string, stop?: AbortSignal): Promise<CommitRelation> => {
+      signal = stop;
+      return new Promise((resolve) => {
+        stop?.addEventListener('abort', () => {
+          answered = true;
+          resolve({ relation: 'unknown', why: 'the run stopped before git answered', fix: '' });
+        });
+      });
+    };
+    const notes: string[] = [];
+    const result = await runPlanWithNotes(pushedTwice(), relate, notes);
+    expect(result.results[0]).toMatchObject({ outcome: 'timed-out' });
+    expect(signal?.aborted).toBe(true);
+    expect(answered).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(notes).toEqual([]);
+  });
 });
 
 async function runPlanWithNotes(c: FakeCluster, relate: RunOptions['relate'], notes: string[]) {
