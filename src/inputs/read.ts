@@ -13,6 +13,7 @@ import { parseGoDuration } from '../base/duration.js';
 import { DIFFABLE_KINDS, FORCEABLE_KINDS, findKind, KINDS_IN_ALL } from '../flux/kinds.js';
 import { expectedRevisionProblem } from '../flux/revision.js';
 import { COMMAND_NAMES, type Command, commandSpec, findCommand } from './commands.js';
+import { FALSE_WORDS, isInsecureHttp, isLoopback, parseBoolean as parseFlag, TRUE_WORDS } from './flags.js';
 import {
   GITHUB_INPUT_DEFAULTS,
   parseEnvironmentName,
@@ -51,6 +52,7 @@ export const INPUT_DEFAULTS = {
   'receiver-url': '',
   'receiver-secret': '',
   'receiver-type': 'generic',
+  'allow-insecure-receiver': 'false',
   kubeconfig: '',
   context: '',
   'export-kubeconfig': 'true',
@@ -69,10 +71,6 @@ export type InputName = keyof typeof INPUT_DEFAULTS;
 export const MAX_TIMEOUT_MS = MAX_TIMER_MS;
 const MAX_REVISION_LENGTH = 255;
 
-// As @actions/core's getBooleanInput: the YAML 1.2 core schema's booleans.
-const TRUE_WORDS = ['true', 'True', 'TRUE'];
-const FALSE_WORDS = ['false', 'False', 'FALSE'];
-
 const SEMVER =
   /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
 
@@ -81,9 +79,7 @@ function fail(input: InputName, message: string): never {
 }
 
 export function parseBoolean(input: InputName, value: string): boolean {
-  if (TRUE_WORDS.includes(value)) return true;
-  if (FALSE_WORDS.includes(value)) return false;
-  fail(input, `Input '${input}' must be true or false; got ${quoteInput(value)}.`);
+  return parseFlag(input, value);
 }
 
 function parseCommand(value: string): Command {
@@ -168,12 +164,6 @@ function withoutCredentials(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s]*@/i, '$1***@');
 }
 
-/** 127.0.0.0/8, ::1 and localhost: a mirror on the runner itself has no network path to tamper with. */
-function isLoopback(url: URL): boolean {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
 export function parseDownloadUrl(value: string, allowInsecure = false): string {
   const example = 'a base URL laid out like https://github.com/fluxcd/flux2/releases/download';
   const shown = quoteInput(withoutCredentials(value));
@@ -193,7 +183,7 @@ export function parseDownloadUrl(value: string, allowInsecure = false): string {
     );
   }
   // The checksums file comes from the same place as the archive: over plain http it protects nothing.
-  if (url.protocol === 'http:' && !isLoopback(url) && !allowInsecure) {
+  if (isInsecureHttp(url, allowInsecure)) {
     fail(
       'download-url',
       `Input 'download-url' is plain http (${shown}): anyone on the network path could replace the archive ` +

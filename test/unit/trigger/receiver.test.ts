@@ -158,6 +158,16 @@ describe('posting', () => {
     expect(answer).toMatchObject({ status: 400, ok: false });
   });
 
+  it('never shows user info of the URL in a failure, whatever the network layer quotes', async () => {
+    const url = `http://flux:pa55word@127.0.0.1:9/hook/${DIGEST}`;
+    const error = await postToReceiver(receiverRequest(trigger('generic', url), push), 'generic', {
+      timeoutMs: 5_000,
+    }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toContain('Could not reach the Receiver');
+    expect((error as Error).message).not.toContain('pa55word');
+  });
+
   it('fails fast when nothing listens, without the digest in the message', async () => {
     const { url } = await server(200);
     await close?.();
@@ -176,7 +186,13 @@ describe('posting', () => {
 describe('inputs', () => {
   const inputs = (values: Partial<Record<TriggerInput, string>>) => (name: TriggerInput) =>
     values[name] ??
-    { trigger: 'patch', 'receiver-type': 'generic', 'receiver-url': '', 'receiver-secret': '' }[name];
+    {
+      trigger: 'patch',
+      'receiver-type': 'generic',
+      'receiver-url': '',
+      'receiver-secret': '',
+      'allow-insecure-receiver': 'false',
+    }[name];
   const errorOf = (values: Partial<Record<TriggerInput, string>>): ConfigError => {
     try {
       parseTrigger(inputs(values));
@@ -220,6 +236,42 @@ describe('inputs', () => {
     expect(maskReceiverUrl(`https://user:pw@hooks.example.com/hook/${DIGEST}`)).toBe(
       'https://***@hooks.example.com/hook/***',
     );
+  });
+
+  it('refuses user info in the URL, which nothing sends, without showing it', () => {
+    for (const url of [
+      `https://flux:pa55word@hooks.example.com/hook/${DIGEST}`,
+      `http://pa55word@127.0.0.1:9292/hook/${DIGEST}`,
+    ]) {
+      const error = errorOf({ trigger: 'receiver', 'receiver-url': url });
+      expect(error.inputs).toEqual(['receiver-url']);
+      expect(error.message).toContain('user info');
+      expect(error.message).not.toContain('pa55word');
+      expect(error.message).not.toContain(DIGEST);
+    }
+  });
+
+  it('takes plain http on the runner itself (loopback), or elsewhere only with allow-insecure-receiver', () => {
+    const at = (host: string) => `http://${host}/hook/${DIGEST}`;
+    for (const host of ['127.0.0.1:9292', 'localhost:9292', '[::1]:9292']) {
+      expect(parseTrigger(inputs({ trigger: 'receiver', 'receiver-url': at(host) }))).toMatchObject({
+        url: at(host),
+      });
+    }
+    const error = errorOf({ trigger: 'receiver', 'receiver-url': at('flux-webhook.example.com') });
+    expect(error.inputs).toEqual(['receiver-url']);
+    expect(error.message).toBe(
+      "Input 'receiver-url' is plain http ('http://flux-webhook.example.com/hook/***'): the webhook path is as good as a password, and anyone on the network path could read it. Use https, or set allow-insecure-receiver: true for a receiver server that only speaks http.",
+    );
+    expect(
+      parseTrigger(
+        inputs({
+          trigger: 'receiver',
+          'receiver-url': at('flux-webhook.example.com'),
+          'allow-insecure-receiver': 'true',
+        }),
+      ),
+    ).toMatchObject({ url: at('flux-webhook.example.com') });
   });
 
   it('needs the secret for the signed types, and a known type', () => {
