@@ -6,7 +6,8 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Deadline } from '../../../src/base/deadline.js';
-import { pushFacts, triggerReceiver } from '../../../src/commands/receiver.js';
+import { redact } from '../../../src/base/secrets.js';
+import { maskReceiverSecrets, pushFacts, triggerReceiver } from '../../../src/commands/receiver.js';
 import {
   checkTriggerFits,
   maskReceiverUrl,
@@ -91,6 +92,15 @@ describe('signing', () => {
       const request = receiverRequest(trigger(type), push);
       expect(JSON.stringify(request.headers) + request.body).not.toContain(SECRET);
     }
+  });
+});
+
+describe('secrets', () => {
+  it('registers the token and the digest with the one masking function, so GitHub bodies and outputs lose them too', () => {
+    const token = 'receiver-token-for-redaction-6e1';
+    const digest = 'c'.repeat(64);
+    maskReceiverSecrets({ ...trigger('github', `https://hooks.example.com/hook/${digest}`), secret: token });
+    expect(redact(`signed with ${token} for ${digest}`)).toBe('signed with *** for ***');
   });
 });
 
