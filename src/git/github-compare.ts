@@ -19,7 +19,7 @@ export interface GitHubQuestion extends CommitQuestion {
   token?: string;
   /** The workflow's repository (`owner/repo`): its GITHUB_TOKEN reads that one only. */
   repository?: string;
-  /** The transport; the default goes through @actions/http-client. */
+  /** The transport; the default is the action's GitHub client (github/get.ts). */
   get?: GitHubGet;
 }
 
@@ -46,7 +46,8 @@ const STATUS_RELATIONS: Record<string, CommitRelation> = {
 
 function header(response: GitHubResponse, name: string): string | undefined {
   const value = response.headers[name];
-  return Array.isArray(value) ? value[0] : value;
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : String(first);
 }
 
 /** GitHub's `message`, on one line and short: it is shown to people. */

@@ -43,21 +43,23 @@ const READ_AND_PATCH: readonly Verb[] = ['get', 'list', 'watch', 'patch'];
 
 const reconciling = (what: string) => `Reconciling ${what}`;
 
+const RECONCILE: CommandSpec = {
+  name: 'reconcile',
+  family: 'run',
+  act: 'request',
+  verbs: READ_AND_PATCH,
+  takesSources: true,
+  follows: true,
+  goal: 'ready',
+  reportsToGitHub: true,
+  takesRevision: true,
+  requestsReconcile: true,
+  triggerable: true,
+  doing: reconciling,
+};
+
 export const COMMANDS: Readonly<Record<Command, CommandSpec>> = {
-  reconcile: {
-    name: 'reconcile',
-    family: 'run',
-    act: 'request',
-    verbs: READ_AND_PATCH,
-    takesSources: true,
-    follows: true,
-    goal: 'ready',
-    reportsToGitHub: true,
-    takesRevision: true,
-    requestsReconcile: true,
-    triggerable: true,
-    doing: reconciling,
-  },
+  reconcile: RECONCILE,
   wait: {
     name: 'wait',
     family: 'run',
@@ -86,20 +88,8 @@ export const COMMANDS: Readonly<Record<Command, CommandSpec>> = {
     triggerable: false,
     doing: (what) => `Suspending ${what}`,
   },
-  resume: {
-    name: 'resume',
-    family: 'run',
-    act: 'resume',
-    verbs: READ_AND_PATCH,
-    takesSources: true,
-    follows: true,
-    goal: 'ready',
-    reportsToGitHub: true,
-    takesRevision: true,
-    requestsReconcile: true,
-    triggerable: false,
-    doing: reconciling,
-  },
+  // A reconcile that first clears the suspension (a Receiver's webhook cannot do that).
+  resume: { ...RECONCILE, name: 'resume', act: 'resume', triggerable: false },
   diff: {
     name: 'diff',
     family: 'diff',

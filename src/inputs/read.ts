@@ -10,6 +10,7 @@
 import * as core from '@actions/core';
 import { MAX_TIMER_MS } from '../base/deadline.js';
 import { parseGoDuration } from '../base/duration.js';
+import { hideUserInfo } from '../base/url-credentials.js';
 import { DIFFABLE_KINDS, FORCEABLE_KINDS, findKind, KINDS_IN_ALL } from '../flux/kinds.js';
 import { expectedRevisionProblem } from '../flux/revision.js';
 import { COMMAND_NAMES, type Command, commandSpec, findCommand } from './commands.js';
@@ -159,14 +160,9 @@ export function parseVersion(value: string): string {
   );
 }
 
-/** Hides the user:password part of a URL: a mirror's URL may carry credentials. */
-function withoutCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s]*@/i, '$1***@');
-}
-
 export function parseDownloadUrl(value: string, allowInsecure = false): string {
   const example = 'a base URL laid out like https://github.com/fluxcd/flux2/releases/download';
-  const shown = quoteInput(withoutCredentials(value));
+  const shown = quoteInput(hideUserInfo(value));
   let url: URL;
   try {
     url = new URL(value);

@@ -13,6 +13,7 @@ import {
   useFluxOnPath,
 } from '../../../src/install/installer.js';
 import { platformFor } from '../../../src/install/platform.js';
+import { reportInstalled } from '../../../src/report/report.js';
 import { fakeFluxScript, type ReleaseServer, startReleaseServer } from '../../helpers/release-server.js';
 import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 
@@ -276,9 +277,10 @@ describe('install: false', () => {
   });
 });
 
-describe('installStep', () => {
+describe('installStep, then the report of it', () => {
   it('sets flux-version (without v) and flux-path after installing', async () => {
     const flux = await installStep(config('v2.9.5'), options());
+    reportInstalled(flux);
     const outputs = await runner.outputs();
     expect(outputs).toMatch(/^flux-version<<(\S+)\n2\.9\.5\n\1$/m);
     expect(outputs).toContain(`\n${flux.path}\n`);
@@ -290,7 +292,7 @@ describe('installStep', () => {
     await mkdir(bin);
     await writeFile(join(bin, 'flux'), fakeFluxScript('2.8.1'), { mode: 0o755 });
     process.env.PATH = bin;
-    await installStep(config('latest', { install: false }), options());
+    reportInstalled(await installStep(config('latest', { install: false }), options()));
     expect(await runner.outputs()).toMatch(/^flux-version<<(\S+)\n2\.8\.1\n\1$/m);
     expect(server.count()).toBe(0);
   });
