@@ -1,6 +1,7 @@
 // `trigger: receiver`: the POST before the run; then the run is `command: wait` (a webhook gives no token to
 // follow, so the revision is the proof), or nothing more when there is nothing to watch it with.
 import * as core from '@actions/core';
+import { workflowRun } from '../github/workflow-run.js';
 import { maskReceiverUrl } from '../inputs/trigger.js';
 import type { ClusterConfig, Config } from '../inputs/types.js';
 import { loadAmbientKubeconfig } from '../kube/kubeconfig/ambient.js';
@@ -22,11 +23,12 @@ const FULL_SHA = /^[0-9a-f]{40}$/i;
 
 /** The push this run stands for: the expected revision when it is a commit, else the workflow's commit. */
 export function pushFacts(revision: string, env: NodeJS.ProcessEnv = process.env): PushFacts {
+  const run = workflowRun(env);
   return {
-    commit: FULL_SHA.test(revision) ? revision : env.GITHUB_SHA || revision,
-    ref: env.GITHUB_REF,
-    repository: env.GITHUB_REPOSITORY,
-    serverUrl: env.GITHUB_SERVER_URL,
+    commit: FULL_SHA.test(revision) ? revision : run.sha || revision,
+    ref: run.ref,
+    repository: run.repository,
+    serverUrl: run.serverUrlGiven ? run.serverUrl : undefined,
   };
 }
 
