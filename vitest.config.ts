@@ -7,6 +7,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // Bundles the action once for the tests that run it.
+          globalSetup: ['test/unit/global-setup.ts'],
           testTimeout: 30_000,
         },
       },

@@ -1,18 +1,14 @@
-// The bundled action, run as the runner runs it, with `resources` empty: it only installs flux.
-import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ActionRun, NODE, REPO_ROOT, removeRun, runAction } from '../../helpers/action-runner.js';
+import { type ActionRun, removeRun, runAction } from '../../helpers/action-runner.js';
 import { type ReleaseServer, startReleaseServer } from '../../helpers/release-server.js';
 
 let server: ReleaseServer;
 const runs: ActionRun[] = [];
 
 beforeAll(async () => {
-  await promisify(execFile)(NODE, ['scripts/bundle.mjs'], { cwd: REPO_ROOT });
   server = await startReleaseServer({ latest: '2.9.6', versions: ['2.9.5', '2.9.6'] });
-}, 120_000);
+});
 
 afterEach(async () => {
   await Promise.all(runs.splice(0).map((run) => removeRun(run)));
