@@ -115,8 +115,10 @@ const isAncestor = async (dir: string, a: string, b: string) =>
 const count = async (dir: string, range: string) => Number(await gitOut(dir, ['rev-list', '--count', range]));
 
 async function statusOf(dir: string, base: string, head: string): Promise<string> {
-  const headContainsBase = await isAncestor(dir, base, head);
-  const baseContainsHead = await isAncestor(dir, head, base);
+  const [headContainsBase, baseContainsHead] = await Promise.all([
+    isAncestor(dir, base, head),
+    isAncestor(dir, head, base),
+  ]);
   if (headContainsBase && baseContainsHead) return 'identical';
   if (headContainsBase) return 'ahead';
   return baseContainsHead ? 'behind' : 'diverged';
@@ -131,8 +133,7 @@ export async function compareCommits(
 ): Promise<Answer> {
   const [baseRef, headRef, ...rest] = range.split('...');
   if (!baseRef || !headRef || rest.length) throw notFound(COMPARE_DOCS);
-  const base = await resolve(dir, baseRef);
-  const head = await resolve(dir, headRef);
+  const [base, head] = await Promise.all([resolve(dir, baseRef), resolve(dir, headRef)]);
   if (!base || !head) throw notFound(COMPARE_DOCS);
   const mergeBase = await gitIn(dir, ['merge-base', base, head]);
   if (mergeBase.code !== 0) {
@@ -143,12 +144,18 @@ export async function compareCommits(
     });
   }
   const mergeBaseSha = mergeBase.stdout.trim();
-  const aheadBy = await count(dir, `${base}..${head}`);
   const perPage = Math.min(Number(query.per_page) || 250, 250);
   const page = Math.max(Number(query.page) || 1, 1);
-  const listed = (await gitOut(dir, ['rev-list', '--reverse', `${base}..${head}`]))
-    .split('\n')
-    .filter(Boolean);
+  // Independent questions to git, asked at once.
+  const [listed, behindBy, status, baseCommit, mergeBaseCommit, files] = await Promise.all([
+    gitOut(dir, ['rev-list', '--reverse', `${base}..${head}`]).then((out) => out.split('\n').filter(Boolean)),
+    count(dir, `${head}..${base}`),
+    statusOf(dir, base, head),
+    commitObject(dir, base, site),
+    commitObject(dir, mergeBaseSha, site),
+    // GitHub lists the changed files on the first page only.
+    page === 1 ? changedFiles(dir, mergeBaseSha, head, site) : undefined,
+  ]);
   const pageShas = listed.slice((page - 1) * perPage, page * perPage);
   const web = `${site.web}/${site.fullName}`;
   const body: Record<string, unknown> = {
@@ -157,15 +164,14 @@ export async function compareCommits(
     permalink_url: `${web}/compare/${base}...${head}`,
     diff_url: `${web}/compare/${baseRef}...${headRef}.diff`,
     patch_url: `${web}/compare/${baseRef}...${headRef}.patch`,
-    base_commit: await commitObject(dir, base, site),
-    merge_base_commit: await commitObject(dir, mergeBaseSha, site),
-    status: await statusOf(dir, base, head),
-    ahead_by: aheadBy,
-    behind_by: await count(dir, `${head}..${base}`),
-    total_commits: aheadBy,
+    base_commit: baseCommit,
+    merge_base_commit: mergeBaseCommit,
+    status,
+    ahead_by: listed.length,
+    behind_by: behindBy,
+    total_commits: listed.length,
     commits: await Promise.all(pageShas.map((sha) => commitObject(dir, sha, site))),
   };
-  // GitHub lists the changed files on the first page only.
-  if (page === 1) body.files = await changedFiles(dir, mergeBaseSha, head, site);
+  if (files) body.files = files;
   return [200, body];
 }
