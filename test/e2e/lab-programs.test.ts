@@ -3,6 +3,7 @@
 // kube-controller-manager with kube-scheduler turn a Deployment into a Pod that stays Pending for want of nodes.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conditionOf } from './lab/client.js';
+import { gitRepository, receiver, webhookSecret } from './lab/flux-manifests.js';
 import type { KubeObject } from './lab/kube.js';
 import { useLab } from './lab/use-lab.js';
 import { waitUntil } from './lab/wait.js';
@@ -37,35 +38,16 @@ describe('the lab programs', () => {
     );
     await lab.apply(
       [
-        {
-          apiVersion: 'source.toolkit.fluxcd.io/v1',
-          kind: 'GitRepository',
-          metadata: { name: 'hooked' },
-          spec: { url: repo.url, interval: '10m', ref: { branch: 'main' } },
-        },
-        {
-          apiVersion: 'v1',
-          kind: 'Secret',
-          metadata: { name: 'webhook-token' },
-          stringData: { token: 'lab-webhook-token' },
-        },
-        {
-          apiVersion: 'notification.toolkit.fluxcd.io/v1',
-          kind: 'Receiver',
-          metadata: { name: 'generic' },
-          spec: {
-            type: 'generic',
-            secretRef: { name: 'webhook-token' },
-            resources: [{ kind: 'GitRepository', name: 'hooked' }],
-          },
-        },
+        gitRepository('hooked', repo.url, { interval: '10m' }),
+        webhookSecret('lab-webhook-token'),
+        receiver('generic', 'generic', { resources: ['hooked'] }),
       ],
       { namespace: ns },
     );
-    const receiver = await lab.waitForReady('Receiver', ns, 'generic');
-    expect(receiver.status.webhookPath).toMatch(/^\/hook\/[0-9a-f]{64}$/);
+    const ready = await lab.waitForReady('Receiver', ns, 'generic');
+    expect(ready.status.webhookPath).toMatch(/^\/hook\/[0-9a-f]{64}$/);
 
-    const answer = await fetch(`${lab.info.notification?.receiverUrl}${receiver.status.webhookPath}`, {
+    const answer = await fetch(`${lab.info.notification?.receiverUrl}${ready.status.webhookPath}`, {
       method: 'POST',
     });
     expect(answer.status).toBe(200);

@@ -16,7 +16,8 @@ export class FakeCluster implements ClusterApi {
   private watchers = new Set<{ kind: string; namespace: string; handler: WatchHandler }>();
   private version = 100;
   private requests = 0;
-  readonly patches: Array<{ key: string; patch: object }> = [];
+  /** Every patch, with the cluster's resource version after it: orders it among the controllers' updates. */
+  readonly patches: Array<{ key: string; patch: object; resourceVersion: number }> = [];
   /** Plays the controller: called (asynchronously) after each patch of an object of that kind. */
   controllers = new Map<string, Controller>();
 
@@ -67,9 +68,9 @@ export class FakeCluster implements ClusterApi {
     const key = this.key(kind.kind, namespace, name);
     const obj = this.objects.get(key);
     if (!obj) throw Object.assign(new Error(`${kind.kind} ${namespace}/${name} not found`), { code: 404 });
-    this.patches.push({ key, patch });
     mergeInto(obj as unknown as Record<string, unknown>, patch as Record<string, unknown>);
     const updated = this.update(kind.kind, namespace, name, () => {});
+    this.patches.push({ key, patch, resourceVersion: Number(updated.metadata.resourceVersion) });
     const controller = this.controllers.get(kind.kind);
     if (controller) setTimeout(() => controller(this.objects.get(key)!, this), 5);
     return structuredClone(updated);
@@ -189,8 +190,8 @@ function mergeInto(target: Record<string, unknown>, patch: Record<string, unknow
 
 /** Controller behaviours for tests: handle the request and end Ready, or end failed. */
 export const handleAndSucceed =
-  (revision: (obj: FluxObject) => string): Controller =>
-  (obj, cluster) =>
+  (revision: (obj: FluxObject) => string) =>
+  (obj: FluxObject, cluster: FakeCluster): FluxObject =>
     cluster.update(obj.kind!, obj.metadata.namespace!, obj.metadata.name, (o) => {
       const token = o.metadata.annotations?.['reconcile.fluxcd.io/requestedAt'];
       o.status = {
@@ -213,8 +214,8 @@ export const handleAndSucceed =
     });
 
 export const handleAndFail =
-  (reason: string, message: string): Controller =>
-  (obj, cluster) =>
+  (reason: string, message: string) =>
+  (obj: FluxObject, cluster: FakeCluster): FluxObject =>
     cluster.update(obj.kind!, obj.metadata.namespace!, obj.metadata.name, (o) => {
       o.status = {
         ...o.status,

@@ -154,7 +154,7 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
     );
 
     const kc = (name: string) => join(dir, 'kubeconfig', `${name}.yaml`);
-    const base = { server: apiServer.url, caFile: pki.ca.cert };
+    const base = { server: apiServer.url, caFile: pki.ca.certFile };
     const kubeconfigs: Record<LabUser, string> = {
       admin: kc('admin'),
       adminCert: kc('admin-cert'),
@@ -170,7 +170,7 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
       ...(await writeKubeconfig(kubeconfigs.adminCert, {
         ...base,
         userName: ADMIN_CERT_USER,
-        user: { certFile: pki.adminClient.cert, keyFile: pki.adminClient.key },
+        user: { certFile: pki.adminClient.certFile, keyFile: pki.adminClient.keyFile },
       })),
       ...(await writeKubeconfig(kubeconfigs.restricted, {
         ...base,
@@ -180,7 +180,7 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
       ...(await writeKubeconfig(kubeconfigs.plainCert, {
         ...base,
         userName: PLAIN_CERT_USER,
-        user: { certFile: pki.plainClient.cert, keyFile: pki.plainClient.key },
+        user: { certFile: pki.plainClient.certFile, keyFile: pki.plainClient.keyFile },
       })),
     ];
     // The controllers get a kubeconfig of their own, so tests may do anything with the users' files.
@@ -188,7 +188,7 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
     await writeKubeconfig(controllersKubeconfig, {
       ...base,
       userName: ADMIN_CERT_USER,
-      user: { certFile: pki.adminClient.cert, keyFile: pki.adminClient.key },
+      user: { certFile: pki.adminClient.certFile, keyFile: pki.adminClient.keyFile },
     });
 
     const kube = new LabKube(kubeconfigs.admin);
@@ -276,7 +276,7 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
       fluxBinary,
       versions: binaries.versions,
       apiServerUrl: apiServer.url,
-      caFile: pki.ca.cert,
+      caFile: pki.ca.certFile,
       kubeconfigs,
       secrets,
       git: { ...gitLocation, defaultRepo: DEFAULT_GIT_REPO },
