@@ -1,6 +1,7 @@
 // Proves the lab's further programs run and do their real work: notification-controller serves a Receiver's
 // webhook, the Flux Operator generates objects from a ResourceSet fed by a static input provider, and
-// kube-controller-manager with kube-scheduler turn a Deployment into a Pod that stays Pending for want of nodes.
+// kube-controller-manager with kube-scheduler turn a Deployment into a Pod that stays Pending when no node
+// matches it (lab-pods.test.ts has the pods that run on kwok's node).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conditionOf } from './lab/client.js';
 import { gitRepository, receiver, webhookSecret } from './lab/flux-manifests.js';
@@ -25,6 +26,7 @@ describe('the lab programs', () => {
         'flux-operator',
         'kube-controller-manager',
         'kube-scheduler',
+        'kwok',
       ]),
     );
     expect(lab.info.notification?.receiverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -124,7 +126,7 @@ describe('the lab programs', () => {
     expect((await lab.get('ConfigMap', ns, 'app-preview'))?.data).toEqual({ colour: 'green' });
   });
 
-  it('kube-controller-manager and kube-scheduler: a Deployment gets a Pod that stays Pending, Unschedulable', async () => {
+  it('kube-controller-manager and kube-scheduler: a Deployment gets a Pod that no node matches: Pending, Unschedulable', async () => {
     await lab.apply(
       {
         apiVersion: 'apps/v1',
@@ -135,7 +137,10 @@ describe('the lab programs', () => {
           selector: { matchLabels: { app: 'web' } },
           template: {
             metadata: { labels: { app: 'web' } },
-            spec: { containers: [{ name: 'web', image: 'registry.invalid/web:1' }] },
+            spec: {
+              nodeSelector: lab.pods.noNodeSelector,
+              containers: [{ name: 'web', image: 'registry.invalid/web:1' }],
+            },
           },
         },
       },

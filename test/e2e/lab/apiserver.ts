@@ -65,6 +65,9 @@ export class ApiServer {
         // No controller-manager and a loopback address: the kubernetes Service endpoints cannot be kept.
         '--endpoint-reconciler-type=none',
         '--profiling=false',
+        // This plugin taints every new Node not-ready until node-lifecycle-controller sees it Ready; the lab does
+        // not run that controller (it would also evict pods whenever kwok's heartbeat came late on a busy machine).
+        '--disable-admission-plugins=TaintNodesByCondition',
       ],
       logFile: join(labDir, 'logs', 'kube-apiserver.log'),
     });

@@ -2,6 +2,7 @@
 // of builders. Defaults suit the scenarios (long intervals: only the action makes Flux act); each option
 // overrides one field.
 import type { KubeObject } from './kube.js';
+import { LAB_PODS } from './pods.js';
 
 interface Placement {
   /** Absent: the namespace `lab.apply` is given. */
@@ -129,11 +130,14 @@ export function configMap(name: string, data: Record<string, string>): string {
 }
 
 /**
- * A Deployment no node of the lab can run (there is no kubelet): kube-scheduler calls its pod Unschedulable,
- * and `progressDeadlineSeconds` after it started, kube-controller-manager calls it ProgressDeadlineExceeded.
- * `name` may be a Helm template expression.
+ * A Deployment no node of the lab can run (its nodeSelector matches no node): kube-scheduler calls its pod
+ * Unschedulable, and `progressDeadlineSeconds` after it started, kube-controller-manager calls it
+ * ProgressDeadlineExceeded. `name` may be a Helm template expression.
  */
 export function unschedulableDeployment(name: string, progressDeadlineSeconds: number): string {
+  const nodeSelector = Object.entries(LAB_PODS.noNodeSelector)
+    .map(([key, value]) => `        ${key}: ${value}\n`)
+    .join('');
   return `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -149,7 +153,8 @@ spec:
       labels:
         app: ${name}
     spec:
-      containers:
+      nodeSelector:
+${nodeSelector}      containers:
         - name: app
           image: registry.invalid/app:1
 `;

@@ -24,6 +24,7 @@ import type { LabInfo, LabUser } from './info.js';
 import { LabKube } from './kube.js';
 import { KUBE_CONTROL_PLANE_NAMES, KubeControlPlaneProcess } from './kube-control-plane.js';
 import { writeKubeconfig } from './kubeconfig.js';
+import { KwokProcess } from './kwok.js';
 import { ADMIN_CERT_USER, createPki, PLAIN_CERT_USER } from './pki.js';
 import { freePort } from './ports.js';
 import { startReleaseMirror } from './release-mirror.js';
@@ -49,6 +50,7 @@ export const OPTIONAL_PROGRAMS = [
   'flux-operator',
   'kube-controller-manager',
   'kube-scheduler',
+  'kwok',
 ] as const;
 export type OptionalProgram = (typeof OPTIONAL_PROGRAMS)[number];
 const CORE_CONTROLLERS: readonly ControllerName[] = [
@@ -238,11 +240,22 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
       stops.push({ name, stop: () => proc.stop() });
     }
 
+    const kwok = programs.has('kwok')
+      ? await KwokProcess.create({
+          binDir: binaries.binDir,
+          labDir: dir,
+          kubeconfig: controllersKubeconfig,
+          kube,
+          kubernetesVersion: binaries.versions.KUBERNETES_VERSION ?? '0.0.0',
+        })
+      : undefined;
+    if (kwok) stops.push({ name: kwok.name, stop: () => kwok.stop() });
+
     const fluxBinary = join(binaries.binDir, 'flux');
     const fluxVersion = binaries.versions.FLUX_VERSION ?? '0.0.0';
     // The controllers take seconds to become healthy: start the servers meanwhile.
     const controllersStarted = Promise.allSettled(
-      [...controllers.values(), ...kubeControlPlane].map((c) => c.start()),
+      [...controllers.values(), ...kubeControlPlane, ...(kwok ? [kwok] : [])].map((c) => c.start()),
     );
     const gitServer = await startGitServer(join(dir, 'git'));
     stops.push({ name: 'git server', stop: () => gitServer.stop() });
@@ -283,7 +296,7 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
       helm: { url: helmServer.url, dir: join(dir, 'helm') },
       mirror: mirror.info,
       control: controlServer.endpoint,
-      programs: [...controllers.keys(), ...kubeControlPlane.map((p) => p.name)],
+      programs: [...controllers.keys(), ...kubeControlPlane.map((p) => p.name), ...(kwok ? [kwok.name] : [])],
       notification,
       startMs: Math.round(performance.now() - started),
     };
