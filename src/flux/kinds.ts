@@ -3,6 +3,7 @@
 // (cmd/flux/reconcile.go): each kind answers a few small questions about an object of its kind.
 // Adding a kind: one entry here (and in FLUX_KINDS), fixtures, tests.
 import { helmReleaseDetails } from './helm-details.js';
+import { type RunRecord, runHistory, runHistoryDetails } from './history.js';
 import { type InventoryEntry, inventoryEntries } from './inventory.js';
 import type { ObjectRef } from './refs.js';
 import type { DetailSection, FluxObject, GitOrigin } from './types.js';
@@ -62,6 +63,8 @@ export interface FluxKind {
   troubleshooting(ref: ObjectRef): string[];
   /** Sections only this kind has in an object's details (a HelmRelease's release history). */
   details?(obj: FluxObject): DetailSection[];
+  /** Its last runs (Flux 2.7+ `status.history`): what each applied, how it ended, how long it took. */
+  runHistory?(obj: FluxObject): RunRecord[];
   /** The objects it applied (its inventory), of any kind: `follow` walks the Flux ones among them. */
   inventory?(obj: FluxObject): InventoryEntry[];
   /** The git repository and commit its artifact comes from, when it names them. */
@@ -188,6 +191,8 @@ export const KUSTOMIZATION: FluxKind = {
     `flux tree ks ${r.name} -n ${r.namespace}`,
     `flux debug ks ${r.name} -n ${r.namespace} --show-status`,
   ],
+  details: runHistoryDetails,
+  runHistory,
   workloads: (obj) => kustomizationWorkloads(obj, inventoryEntries(obj)),
   ...toolkitQuestions('Kustomization', 'kustomization'),
 };

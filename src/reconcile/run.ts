@@ -3,24 +3,31 @@
 // to do at each point is decided by the pure functions of steps.ts; this file patches, watches and keeps time.
 import { Backoff } from '../base/backoff.js';
 import { errorMessage } from '../base/error-message.js';
-import { describeRef, refKey } from '../flux/refs.js';
+import { findCondition } from '../flux/conditions.js';
+import { describeRef, type ObjectRef, refKey } from '../flux/refs.js';
+import { revisionMatches } from '../flux/revision.js';
 import type { FluxObject, GitOrigin } from '../flux/types.js';
 import { type CommitRelation, describeRelation } from '../git/relate.js';
 import type { Command } from '../inputs/commands.js';
 import type { ClusterApi } from '../kube/api.js';
 import { evaluate } from './evaluate.js';
 import { childRefs, readChildren, type UnreadableChild } from './follow.js';
+import { currentArtifact } from './learn.js';
 import { type Child, type Plan, type PlannedObject, planChildren } from './plan.js';
 import { newRequestToken, type RequestKind, reconcilePatch } from './request.js';
 import {
   dependencyFailedEnding,
   type Ending,
   expectedRevisions,
+  failedEnding,
+  type Learned,
+  learnedSourceRevision,
   newest,
   nextAfter,
   resultOf,
   type Step,
   startOf,
+  supersededEnding,
   timeoutEnding,
   unblocked,
   waitedOnAfter,
@@ -233,6 +240,8 @@ class RunLoop {
       failFast: this.options.failFastGraceMs !== Number.POSITIVE_INFINITY,
       containing: this.containing,
       mustHandleRequest: planned.kind.forceAndReset && (this.options.force || this.options.reset),
+      readyAtRequest: step.readyAtRequest,
+      sourceRevision: learnedSourceRevision(step),
     });
     step.verdict = verdict;
     step.waitedOn = waitedOnAfter(step, verdict);
@@ -261,16 +270,53 @@ class RunLoop {
         }
         this.askSourceAgain(step);
         return;
+      case 'learn':
+        this.learn(step, next.key, next.ref);
+        return;
       case 'keep-watching':
         return;
     }
   }
 
+  /** Reads another object's current artifact for a wait that needs it, then judges the step again. */
+  private learn(step: Step, key: string, ref: ObjectRef): void {
+    step.learning = true;
+    void currentArtifact(this.api, ref, this.steps.get(refKey(ref))?.latest)
+      .then((artifact) => {
+        step.learned = { key, ref, ...artifact };
+        if (key.startsWith('superseded')) this.superseded(step, step.learned);
+      })
+      .catch((error: unknown) => {
+        step.learned = { key, ref };
+        this.hooks.debug?.(`reading ${describeRef(ref)}: ${errorMessage(error)}`);
+      })
+      .finally(() => {
+        step.learning = false;
+        this.judge(step);
+      });
+  }
+
+  /**
+   * A canceled health check (Flux 2.7+), judged like a newer commit: the revision that superseded it must
+   * contain the expected one, or the expected one is never applied.
+   */
+  private superseded(step: Step, learned: Learned): void {
+    const by = learned.revision
+      ? `superseded by ${learned.revision}`
+      : `superseded by a change to ${describeRef(learned.ref)}`;
+    step.waitedOn = by;
+    this.hooks.note?.(`${describeRef(step.planned.ref)}: health check canceled, ${by}`);
+    const expected = this.options.revision;
+    const candidates = learned.candidates ?? [];
+    if (!expected || !step.planned.expectsRevision || !learned.origin) return;
+    if (revisionMatches(candidates, expected)) return;
+    this.relateFetched(step, expected, learned.origin, by);
+  }
+
   /** No retry mended the failure within the grace period: the first failure's words are the verdict. */
   private graceEnded(step: Step): void {
     if (step.phase !== 'active' || !step.lastFailure) return;
-    const { reason, message } = step.lastFailure;
-    this.finish(step, { outcome: 'failed', ok: false, reason, message });
+    this.finish(step, failedEnding(step.lastFailure));
   }
 
   // A source that handled our request but fetched another commit than `revision` may have been asked a
@@ -296,8 +342,12 @@ class RunLoop {
    * A source at another commit than the expected one: if that commit contains the expected one, the
    * source (and what applies from it) has reached it; if history was rewritten, it never will.
    */
-  private relateFetched(step: Step, expected: string): void {
-    const origin = step.planned.kind.gitOrigin?.(step.latest);
+  private relateFetched(
+    step: Step,
+    expected: string,
+    origin = step.planned.kind.gitOrigin?.(step.latest),
+    supersededBy?: string,
+  ): void {
     const relate = this.options.relate;
     if (!origin || !relate || expected !== this.options.revision) return;
     const asked = `${origin.url} ${expected} ${origin.revision}`;
@@ -314,7 +364,12 @@ class RunLoop {
           for (const other of this.steps.values()) this.judge(other);
           return;
         case 'diverged':
-          this.finish(step, { outcome: 'failed', ok: false, reason: 'HistoryRewritten', message: words });
+          this.finish(
+            step,
+            supersededBy
+              ? supersededEnding(step, supersededBy, words)
+              : { outcome: 'failed', ok: false, reason: 'HistoryRewritten', message: words },
+          );
           return;
         case 'behind':
           this.hooks.debug?.(`${title}: ${words}`);
@@ -342,6 +397,7 @@ class RunLoop {
     const patch = reconcilePatch(step.planned.kind, token, { ...this.options, command });
     await this.patchObject(step, patch, request);
     step.token = token;
+    step.readyAtRequest = findCondition(step.latest, 'Ready');
   }
 
   private async activate(step: Step): Promise<void> {

@@ -250,8 +250,8 @@ export class LabClient {
     return this.control.stopController(name);
   }
 
-  startController(name: ControllerName): Promise<void> {
-    return this.control.startController(name);
+  startController(name: ControllerName, options?: { featureGates?: string }): Promise<void> {
+    return this.control.startController(name, options);
   }
 
   /** Requests the release mirror has served, per path. */

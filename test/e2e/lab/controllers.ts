@@ -144,13 +144,13 @@ export class Controller {
     return this.current?.running ?? false;
   }
 
-  /** Starts it (if not running) and waits until its health endpoint answers. */
-  async start(): Promise<void> {
+  /** Starts it (if not running) and waits until its health endpoint answers; with `featureGates`, this time only. */
+  async start(featureGates?: string): Promise<void> {
     if (this.running) return;
     this.current = new LabProcess({
       name: this.name,
       command: join(this.binDir, this.name),
-      args: this.args,
+      args: featureGates ? [...this.args, `--feature-gates=${featureGates}`] : this.args,
       env: {
         ...process.env,
         KUBECONFIG: this.kubeconfig,

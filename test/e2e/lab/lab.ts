@@ -276,7 +276,7 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
     const control: LabControl = {
       restartApiServer: (downMs) => apiServer.restart(downMs),
       stopController: (name) => controllerOf(name).stop(),
-      startController: (name) => controllerOf(name).start(),
+      startController: (name, options) => controllerOf(name).start(options?.featureGates),
       mirrorRequests: async () => mirror.requests(),
     };
     const controlServer = await startControlServer(control);

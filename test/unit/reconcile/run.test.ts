@@ -107,9 +107,9 @@ describe('runPlan', () => {
     expect(result.results[0]!.message).toMatch(
       /Timed out after 300ms waiting for kustomize-controller to handle the reconcile request/,
     );
-    expect(result.results[0]!.message).toContain(
-      'kustomize-controller was still busy with an earlier reconcile of it',
-    );
+    expect(result.results[0]!.message).toContain('The request was never handled by kustomize-controller.');
+    // What it still waited for, for the report to explain (report/stuck.ts).
+    expect(result.results[0]!.waitingFor).toEqual({ for: 'request' });
   });
 
   it('reports a suspended object with the fix, and resumes it with command resume', async () => {
