@@ -1,6 +1,7 @@
 // `trigger: receiver`: the POST before the run; then the run is `command: wait` (a webhook gives no token to
 // follow, so the revision is the proof), or nothing more when there is nothing to watch it with.
 import * as core from '@actions/core';
+import { maskSecret } from '../base/secrets.js';
 import { workflowRun } from '../github/workflow-run.js';
 import { maskReceiverUrl } from '../inputs/trigger.js';
 import type { ClusterConfig, Config } from '../inputs/types.js';
@@ -32,11 +33,13 @@ export function pushFacts(revision: string, env: NodeJS.ProcessEnv = process.env
   };
 }
 
-/** Masks what a log line must never show: the token, and the digest of it that the URL carries. */
+/**
+ * Registers what nothing may show: the token, and the digest of it that the URL carries. Through the one
+ * masking function, so that the summary, the outputs and GitHub bodies lose them too, not the log alone.
+ */
 export function maskReceiverSecrets(trigger: ReceiverTrigger): void {
-  if (trigger.secret !== '') core.setSecret(trigger.secret);
-  const digest = /\/hook\/([^/?#]+)/.exec(trigger.url)?.[1];
-  if (digest) core.setSecret(digest);
+  maskSecret(trigger.secret);
+  maskSecret(/\/hook\/([^/?#]+)/.exec(trigger.url)?.[1]);
 }
 
 /** POSTs to the Receiver; throws with what the answer means unless it accepted the request. */

@@ -77,6 +77,7 @@ function runOptions(config: Config, deadline: Deadline, cancelled: AbortSignal):
     force: settings.force,
     reset: settings.reset,
     follow: settings.follow && commandSpec(settings.command).follows,
+    maxObjects: settings.maxObjects,
     relate: relateWith(config.install.token),
     hooks: liveLogHooks(),
   };
@@ -128,10 +129,13 @@ async function reportExtras(
   return { context, health };
 }
 
-/** Asks the workspace's clone, then GitHub, how a fetched commit relates to the expected one. */
-function relateWith(token: string): NonNullable<RunOptions['relate']> {
+/**
+ * Asks the workspace's clone, then GitHub, how a fetched commit relates to the expected one; the lookup
+ * (its git processes, its requests) stops when `signal` aborts, at the end of the run.
+ */
+export function relateWith(token: string): NonNullable<RunOptions['relate']> {
   const { workspace, apiUrl, serverUrl, repository } = workflowRun();
   const context = { workspace, apiUrl, serverUrl, token, repository };
-  return (origin, expected) =>
-    relateCommits({ sourceUrl: origin.url, expected, fetched: origin.revision, context });
+  return (origin, expected, signal) =>
+    relateCommits({ sourceUrl: origin.url, expected, fetched: origin.revision, context, signal });
 }

@@ -2,6 +2,7 @@
 // which is as good as a password (anyone who has it may trigger the Receiver): no message shows it.
 import { hideUserInfo } from '../base/url-credentials.js';
 import { commandSpec } from './commands.js';
+import { isInsecureHttp, parseBoolean } from './flags.js';
 import { quoteInput } from './resources.js';
 import { type Config, ConfigError, type ReceiverType, type TriggerConfig } from './types.js';
 
@@ -16,9 +17,14 @@ export function maskReceiverUrl(url: string): string {
   return hideUserInfo(url.replace(/\/hook\/[^/?#]*/, '/hook/***'));
 }
 
-export type TriggerInput = 'trigger' | 'receiver-url' | 'receiver-secret' | 'receiver-type';
+export type TriggerInput =
+  | 'trigger'
+  | 'receiver-url'
+  | 'receiver-secret'
+  | 'receiver-type'
+  | 'allow-insecure-receiver';
 
-function parseReceiverUrl(value: string): string {
+function parseReceiverUrl(value: string, allowInsecure: boolean): string {
   const example =
     'the Receiver’s URL: the receiver server’s address and its status.webhookPath, like https://flux-webhook.example.com/hook/<64 hex>';
   if (value === '') {
@@ -40,6 +46,20 @@ function parseReceiverUrl(value: string): string {
       `Input 'receiver-url' must be an http(s) URL, ${example}; got ${shown}.`,
     );
   }
+  // fetch refuses a URL with user info, and quotes it whole in its error: refused here, and never shown.
+  if (url.username !== '' || url.password !== '') {
+    throw new ConfigError(
+      'receiver-url',
+      `Input 'receiver-url' must have no user info (user:password@): a Receiver checks only its webhook path and the signature, and nothing sends user info; got ${shown}.`,
+    );
+  }
+  // The path is the Receiver's secret digest: over plain http anyone on the way reads it.
+  if (isInsecureHttp(url, allowInsecure)) {
+    throw new ConfigError(
+      'receiver-url',
+      `Input 'receiver-url' is plain http (${shown}): the webhook path is as good as a password, and anyone on the network path could read it. Use https, or set allow-insecure-receiver: true for a receiver server that only speaks http.`,
+    );
+  }
   if (url.search !== '' || url.hash !== '' || !WEBHOOK_PATH.test(url.pathname)) {
     throw new ConfigError(
       'receiver-url',
@@ -51,11 +71,12 @@ function parseReceiverUrl(value: string): string {
 
 /** The trigger inputs; `read` gives an input's value or its default. */
 export function parseTrigger(read: (name: TriggerInput) => string): TriggerConfig {
-  const [triggerText, typeText, urlText, secret] = [
+  const [triggerText, typeText, urlText, secret, insecureText] = [
     read('trigger'),
     read('receiver-type'),
     read('receiver-url'),
     read('receiver-secret'),
+    read('allow-insecure-receiver'),
   ];
   const trigger = TRIGGERS.find((t) => t === triggerText.toLowerCase());
   if (!trigger) {
@@ -72,7 +93,7 @@ export function parseTrigger(read: (name: TriggerInput) => string): TriggerConfi
       `Input 'receiver-type' must be the Receiver's spec.type, one of ${RECEIVER_TYPES.join(', ')}; got ${quoteInput(typeText)}.`,
     );
   }
-  const url = parseReceiverUrl(urlText);
+  const url = parseReceiverUrl(urlText, parseBoolean('allow-insecure-receiver', insecureText));
   if (type !== 'generic' && secret === '') {
     throw new ConfigError(
       'receiver-secret',

@@ -22,6 +22,8 @@ export interface ReconcileConfig {
   withSource: boolean;
   /** Add what a Ready Kustomization applied (its inventory's Flux objects) to the run, recursively. */
   follow: boolean;
+  /** The most objects a run holds, children included (`max-objects`): a larger tree fails. */
+  maxObjects: number;
   timeoutMs: number;
   revision: string; // empty = none expected
   force: boolean;

@@ -2,6 +2,7 @@
 // judges it on every change the watches bring, and ends each one with a result, under one deadline. What
 // to do at each point is decided by the pure functions of steps.ts; this file patches, watches and keeps time.
 import { Backoff } from '../base/backoff.js';
+import { timerDelay } from '../base/deadline.js';
 import { errorMessage } from '../base/error-message.js';
 import { findCondition } from '../flux/conditions.js';
 import { describeRef, type ObjectRef, refKey } from '../flux/refs.js';
@@ -11,9 +12,9 @@ import { type CommitRelation, describeRelation } from '../git/relate.js';
 import type { Command } from '../inputs/commands.js';
 import type { ClusterApi } from '../kube/api.js';
 import { evaluate } from './evaluate.js';
-import { childRefs, readChildren, type UnreadableChild } from './follow.js';
+import { childRefs, notFollowedElsewhere, readChildren, type UnreadableChild } from './follow.js';
 import { currentArtifact } from './learn.js';
-import { type Child, type Plan, type PlannedObject, planChildren } from './plan.js';
+import { type Child, type Plan, type PlannedObject, planChildren, treeTooLargeMessage } from './plan.js';
 import { newRequestToken, type RequestKind, reconcilePatch } from './request.js';
 import {
   dependencyFailedEnding,
@@ -33,6 +34,7 @@ import {
   waitedOnAfter,
 } from './steps.js';
 import type { ObjectResult, RunResult, Verdict } from './types.js';
+import { WatchScopes } from './watch-scopes.js';
 
 export interface RunOptions {
   command: Command;
@@ -47,8 +49,13 @@ export interface RunOptions {
   reset: boolean;
   /** Add the Flux objects a Ready object applied (its inventory) to the run, recursively. */
   follow: boolean;
-  /** How a commit a source fetched relates to the expected one (git checkout, GitHub API); absent: never asked. */
-  relate?: (origin: GitOrigin, expected: string) => Promise<CommitRelation>;
+  /** The most objects the run may hold, children included (`max-objects`); default: no bound. */
+  maxObjects?: number;
+  /**
+   * How a commit a source fetched relates to the expected one (git checkout, GitHub API); absent: never
+   * asked. `signal` aborts when the run ends: a lookup (a slow git fetch) never outlives the run.
+   */
+  relate?: (origin: GitOrigin, expected: string, signal: AbortSignal) => Promise<CommitRelation>;
   heartbeatMs?: number;
   hooks?: RunHooks;
   /** Aborts when the job is cancelled: what is not done yet ends `cancelled`, and the run returns. */
@@ -89,9 +96,7 @@ class RunLoop {
   private readonly steps: Map<string, Step>;
   private readonly watching = new AbortController();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  /** Watches that could not be opened, by `Kind/namespace`: their objects fail with the error. */
-  private readonly failedScopes = new Map<string, string>();
-  private readonly watches = new Map<string, Promise<void>>();
+  private readonly scopes: WatchScopes;
   /** Inventories being read: the run is not done while children may still join it. */
   private discovering = 0;
   /** Expected revisions → newer revisions known to contain them. */
@@ -111,6 +116,11 @@ class RunLoop {
     this.steps = new Map(
       plan.objects.map((planned) => [planned.key, { planned, phase: 'blocked', latest: planned.initial }]),
     );
+    this.scopes = new WatchScopes(api, this.watching.signal, {
+      onObject: (obj, kind) => this.onObject(obj, kind.kind),
+      onFailed: (kind, namespace, message) => this.watchFailed(kind.kind, namespace, message),
+      debug: (message) => this.hooks.debug?.(message),
+    });
   }
 
   async run(): Promise<RunResult> {
@@ -119,7 +129,7 @@ class RunLoop {
     });
     const cancel = () => this.cancelAll();
     this.options.signal?.addEventListener('abort', cancel, { once: true });
-    this.watchScopes(this.plan.objects);
+    this.prepareWatches(this.plan.objects);
     this.later(() => this.timeOutAll(), Math.max(0, this.deadline - Date.now()));
     const heartbeat = setInterval(() => this.heartbeat(), this.options.heartbeatMs ?? 15_000);
     if (this.steps.size === 0) this.allDone();
@@ -130,7 +140,7 @@ class RunLoop {
     clearInterval(heartbeat);
     for (const timer of this.timers) clearTimeout(timer);
     this.watching.abort();
-    await Promise.allSettled(this.watches.values());
+    await this.scopes.closed();
     // In run order: the plan's objects, then each child after the object that applied it was done.
     const results = [...this.steps.values()].map((s) => s.result!);
     return {
@@ -146,18 +156,47 @@ class RunLoop {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       work();
-    }, delayMs);
+    }, timerDelay(delayMs));
     this.timers.add(timer);
   }
 
-  private finish(step: Step, ending: Ending): void {
+  private finish(step: Step, given: Ending): void {
     if (step.phase === 'done') return;
+    const following = given.outcome === 'ready' && this.options.follow;
+    const ending = (following && this.treeTooLarge(step)) || given;
     step.phase = 'done';
+    if (following) step.note = remoteChildrenNote(step);
     step.result = resultOf(step, ending, this.options.revision, Date.now());
     this.hooks.finished?.(step.result);
-    if (ending.outcome === 'ready' && this.options.follow) this.discover(step);
+    this.releaseScope(step.planned);
+    if (following && ending.ok) this.discover(step);
     this.startUnblocked();
     this.checkDone();
+  }
+
+  /** A Ready parent whose children would take the run past `max-objects` fails, and none of them joins. */
+  private treeTooLarge(step: Step): Ending | undefined {
+    const max = this.options.maxObjects;
+    if (max === undefined) return undefined;
+    const children = childRefs(step.planned.kind, step.latest, (key) => this.steps.has(key)).length;
+    if (this.steps.size + children <= max) return undefined;
+    const message = treeTooLargeMessage(
+      this.steps.size + children,
+      max,
+      `${this.steps.size} in the run, ${children} more in its inventory`,
+    );
+    return { outcome: 'failed', ok: false, reason: 'TreeTooLarge', message };
+  }
+
+  /** No object of its scope is requested or judged anymore: a per-namespace stream may close. */
+  private releaseScope(planned: PlannedObject): void {
+    const busy = [...this.steps.values()].some(
+      (s) =>
+        (s.phase === 'active' || s.phase === 'requesting') &&
+        s.planned.kind === planned.kind &&
+        s.planned.ref.namespace === planned.ref.namespace,
+    );
+    if (!busy) this.scopes.release(planned.kind, planned.ref.namespace);
   }
 
   private checkDone(): void {
@@ -198,7 +237,7 @@ class RunLoop {
     for (const p of planned) this.steps.set(p.key, { planned: p, phase: 'blocked', latest: p.initial });
     const failures = unreadable.map((u) => this.unreadableStep(parent, u));
     if (planned.length) this.hooks.followed?.(parent.planned, planned);
-    this.watchScopes(planned);
+    this.prepareWatches(planned);
     for (const { step, message } of failures)
       this.finish(step, { outcome: 'failed', ok: false, reason: 'AccessDenied', message });
     if (cycle)
@@ -353,7 +392,9 @@ class RunLoop {
     const asked = `${origin.url} ${expected} ${origin.revision}`;
     if (this.relationsAsked.has(asked)) return;
     this.relationsAsked.add(asked);
-    void relate(origin, expected).then((relation) => {
+    void relate(origin, expected, this.watching.signal).then((relation) => {
+      // The run is over: what the lookup found (if anything) comes too late to say.
+      if (this.watching.signal.aborted) return;
       const words = describeRelation(relation, expected, origin.revision);
       const title = describeRef(step.planned.ref);
       switch (relation.relation) {
@@ -402,7 +443,7 @@ class RunLoop {
 
   private async activate(step: Step): Promise<void> {
     const { planned } = step;
-    const watchFailure = this.failedScopes.get(scopeKey(planned));
+    const watchFailure = this.scopes.failure(planned.kind, planned.ref.namespace);
     if (watchFailure) {
       this.finish(step, { outcome: 'failed', ok: false, reason: 'WatchFailed', message: watchFailure });
       return;
@@ -414,8 +455,10 @@ class RunLoop {
     }
     step.phase = 'requesting';
     step.startedAt = Date.now();
-    const start = startOf(step, this.options.command);
     try {
+      await this.watchStep(step);
+      if (step.phase !== 'requesting') return;
+      const start = startOf(step, this.options.command);
       if (start.do === 'suspend') {
         await this.patchObject(step, planned.kind.suspendPatch(true), 'suspend');
         const message = 'suspended: Flux no longer reconciles it until it is resumed';
@@ -459,32 +502,30 @@ class RunLoop {
     this.judge(step);
   }
 
-  /** One list+watch per kind and namespace, opened once. A watch ends in error only for what retrying cannot mend (a 403). */
-  private watchScopes(objects: readonly PlannedObject[]): void {
-    for (const { kind, ref } of objects) {
-      const scope = `${kind.kind}/${ref.namespace}`;
-      if (this.watches.has(scope)) continue;
-      const watch = this.api
-        .watch(
-          kind,
-          ref.namespace,
-          (obj) => this.onObject(obj, kind.kind),
-          this.watching.signal,
-          (error) => this.hooks.debug?.(`watch ${kind.plural} in ${ref.namespace}: ${error.message}`),
-        )
-        .catch((error: unknown) =>
-          this.watchFailed(scope, `could not watch ${kind.plural} in ${ref.namespace}`, error),
-        );
-      this.watches.set(scope, watch);
-    }
+  /** Each kind of these objects is watched in every namespace when the credentials allow it. */
+  private prepareWatches(objects: readonly PlannedObject[]): void {
+    for (const kind of new Set(objects.map((o) => o.kind))) void this.scopes.prepare(kind);
   }
 
-  private watchFailed(scope: string, what: string, error: unknown): void {
-    const message = `${what}: ${errorMessage(error)}`;
-    // Objects still waiting on their dependencies fail when they start.
-    this.failedScopes.set(scope, message);
+  /**
+   * The step's scope is watched (now or once a stream is free). A step whose stream was closed while it
+   * waited is read again, so that it is not judged on what it was when planned.
+   */
+  private async watchStep(step: Step): Promise<void> {
+    const { kind, ref } = step.planned;
+    await this.scopes.need(kind, ref.namespace);
+    if (this.scopes.isOpen(kind, ref.namespace)) return;
+    const now = await this.api.get(kind, ref.namespace, ref.name);
+    if (now) step.latest = newest(step.latest, now);
+  }
+
+  /** A watch failed for good (a 403): its objects that started fail with its words; the others when they start. */
+  private watchFailed(kind: string, namespace: string | undefined, message: string): void {
     for (const step of this.steps.values()) {
-      if (scopeKey(step.planned) === scope && step.phase !== 'blocked') {
+      const inScope =
+        step.planned.kind.kind === kind &&
+        (namespace === undefined || step.planned.ref.namespace === namespace);
+      if (inScope && step.phase !== 'blocked') {
         this.finish(step, { outcome: 'failed', ok: false, reason: 'WatchFailed', message });
       }
     }
@@ -519,7 +560,11 @@ class RunLoop {
   }
 }
 
-const scopeKey = (p: PlannedObject): string => `${p.kind.kind}/${p.ref.namespace}`;
+/** For an object that applies to another cluster: its children there, which follow leaves alone. */
+function remoteChildrenNote(step: Step): string | undefined {
+  const notFollowed = notFollowedElsewhere(step.planned.kind, step.latest);
+  return notFollowed && `applies to another cluster (spec.kubeConfig): ${notFollowed}`;
+}
 
 /** The object with its dependsOn dropped: children in a cycle still join the run, to fail with the cycle. */
 function withoutDependencies(obj: FluxObject): FluxObject {

@@ -38,6 +38,8 @@ export interface Step {
   learned?: Learned;
   /** That read is in flight. */
   learning?: boolean;
+  /** What the run left out about it (children on another cluster, not followed). */
+  note?: string;
 }
 
 /** Another object's current artifact, read to judge a step (`key` says for which question). */
@@ -274,6 +276,7 @@ export function resultOf(step: Step, ending: Ending, expectedRevision: string, n
     revisionNote: step.revisionNote,
     ...(ending.earlierAttempt ? { earlierAttempt: ending.earlierAttempt } : {}),
     ...(ending.waitingFor ? { waitingFor: ending.waitingFor } : {}),
+    ...(step.note ? { note: step.note } : {}),
     last: latest,
   };
 }

@@ -87,6 +87,8 @@ export interface ObjectResult extends ObjectRef {
   earlierAttempt?: EarlierAttempt;
   /** What it still waited for when it timed out, or, skipped, the dependency that failed: the report explains it. */
   waitingFor?: Waiting;
+  /** What the run left out about it, for a person: its inventory on another cluster was not followed. */
+  note?: string;
   /** The object as last seen, for the report's details (conditions, history, failure counters). */
   last?: FluxObject;
   events?: KubeEvent[];

@@ -44,6 +44,8 @@ export interface ObjectView {
   workloads?: WorkloadReport;
   /** Why it timed out, when the report found out: its sentences lead `message`; the details show the rest. */
   stuck?: StuckReport;
+  /** What the run left out about it (its children on another cluster); also the message's last line. */
+  note?: string;
 }
 
 export function viewOf(result: ObjectResult): ObjectView {
@@ -56,9 +58,11 @@ export function viewOf(result: ObjectResult): ObjectView {
     message: [
       controllerMessage(result),
       result.earlierAttempt ? EARLIER_ATTEMPT_WORDS[result.earlierAttempt] : '',
+      result.note,
     ]
       .filter(Boolean)
       .join('\n'),
+    ...(result.note ? { note: result.note } : {}),
     revision: revisionView(result),
     timed: result.durationMs > 0,
     needsAttention: !result.ok,

@@ -9,6 +9,8 @@
 // - a failed check answers 400 (not 401), with an empty body; 500 when a resource could not be annotated;
 //   200 once every resource is annotated.
 import { createHmac, randomUUID } from 'node:crypto';
+import { timerDelay } from '../base/deadline.js';
+import { hideUrlCredentials } from '../base/url-credentials.js';
 import { maskReceiverUrl } from '../inputs/trigger.js';
 import type { ReceiverType, TriggerConfig } from '../inputs/types.js';
 
@@ -119,11 +121,13 @@ export async function postToReceiver(
       body: request.body,
       // A webhook answers itself; a redirect would turn the POST into a GET elsewhere.
       redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: AbortSignal.timeout(timerDelay(options.timeoutMs)),
     });
   } catch (error) {
+    // What the network layer says may quote the URL: its digest masked, its user info hidden.
+    const words = hideUrlCredentials(maskReceiverUrl(networkWords(error)));
     throw new Error(
-      `Could not reach the Receiver at ${maskReceiverUrl(request.url)}: ${networkWords(error)}. Check receiver-url (the receiver server's address, reachable from this runner).`,
+      `Could not reach the Receiver at ${maskReceiverUrl(request.url)}: ${words}. Check receiver-url (the receiver server's address, reachable from this runner).`,
     );
   }
   // notification-controller's answers have no body; whatever a proxy sends is not read (nor shown).

@@ -38,7 +38,8 @@ export class FakeCluster implements ClusterApi {
     change(obj);
     obj.metadata.resourceVersion = String(++this.version);
     for (const w of this.watchers)
-      if (w.kind === kind && w.namespace === namespace) w.handler(structuredClone(obj));
+      if (w.kind === kind && (w.namespace === namespace || w.namespace === ''))
+        w.handler(structuredClone(obj));
     return obj;
   }
 
@@ -57,8 +58,12 @@ export class FakeCluster implements ClusterApi {
 
   async list(kind: FluxKind, namespace: string, labelSelector?: string): Promise<ListResult> {
     this.requests++;
+    // '' is every namespace, as the API's cluster-wide list.
     const items = [...this.objects.values()].filter(
-      (o) => o.kind === kind.kind && o.metadata.namespace === namespace && matchesLabels(o, labelSelector),
+      (o) =>
+        o.kind === kind.kind &&
+        (namespace === '' || o.metadata.namespace === namespace) &&
+        matchesLabels(o, labelSelector),
     );
     return { items: structuredClone(items), resourceVersion: String(this.version) };
   }
@@ -79,14 +84,30 @@ export class FakeCluster implements ClusterApi {
   /** Makes every watch of this kind fail as a permanent error (a 403, say) would. */
   failWatches = new Map<string, Error>();
 
+  /** Whether the credentials may list and watch every namespace (not when some namespace is forbidden). */
+  clusterWideAccess = true;
+
+  async canWatchEverywhere(_kind: FluxKind): Promise<boolean> {
+    this.requests++;
+    return this.clusterWideAccess && this.forbiddenNamespaces.size === 0;
+  }
+
+  /** Every watch opened (`Kind/namespace`, '' for every namespace), and the most open at once. */
+  readonly watchesOpened: string[] = [];
+  maxOpenWatches = 0;
+
   async watch(kind: FluxKind, namespace: string, onObject: WatchHandler, signal: AbortSignal): Promise<void> {
     this.requests++;
     const failure = this.failWatches.get(kind.kind);
     if (failure) throw failure;
     const watcher = { kind: kind.kind, namespace, handler: onObject };
+    this.watchesOpened.push(`${kind.kind}/${namespace}`);
     this.watchers.add(watcher);
-    for (const item of (await this.list(kind, namespace)).items) onObject(item);
-    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    this.maxOpenWatches = Math.max(this.maxOpenWatches, this.watchers.size);
+    if (!signal.aborted) {
+      for (const item of (await this.list(kind, namespace)).items) onObject(item);
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    }
     this.watchers.delete(watcher);
   }
 

@@ -52,6 +52,8 @@ export class FakeRepository {
   private nextId = 1000;
   private readonly owner: string;
   private readonly repo: string;
+  /** Who the token is: the author of what it writes. */
+  private readonly identity: FakeComment['user'];
   /** `http://127.0.0.1:<port><basePath>`, known once the server listens. */
   apiUrl = '';
   /** `http://127.0.0.1:<port>`: the web and git server, known once the server listens. */
@@ -59,10 +61,11 @@ export class FakeRepository {
   private readonly history: string | undefined;
 
   /** `history`: the git directory whose commits the compare endpoint knows (none: it knows no commit). */
-  constructor(owner: string, repo: string, history?: string) {
+  constructor(owner: string, repo: string, history?: string, identity: FakeComment['user'] = BOT) {
     this.owner = owner;
     this.repo = repo;
     this.history = history;
+    this.identity = identity;
   }
 
   private id(): number {
@@ -106,6 +109,8 @@ export class FakeRepository {
         new RegExp(`^${repoPath}/compare/([^/]+)$`),
         (m, q) => this.compare(decodeURIComponent(m[1]!), q),
       ],
+      ['GET', /^\/user$/, () => this.authenticatedUser()],
+      ['POST', /^\/graphql$/, (_m, _q, b) => this.graphql(b)],
     ];
     for (const [verb, pattern, handler] of routes) {
       const m = verb === method ? pattern.exec(path) : null;
@@ -275,7 +280,13 @@ export class FakeRepository {
     const docs = `${DOCS}/issues/comments#create-an-issue-comment`;
     this.need('pull_requests', docs);
     const text = commentText(body, docs);
-    const c: FakeComment = { id: this.id(), body: text, user: BOT, created_at: now(), updated_at: now() };
+    const c: FakeComment = {
+      id: this.id(),
+      body: text,
+      user: this.identity,
+      created_at: now(),
+      updated_at: now(),
+    };
     this.comments.set(issue, [...(this.comments.get(issue) ?? []), c]);
     return [201, this.commentJson(issue, c)];
   }
@@ -293,9 +304,35 @@ export class FakeRepository {
     throw notFound(docs);
   }
 
+  /** GET /user: a person's token gets its user; an app's installation token (the job's) gets 403. */
+  authenticatedUser(): Answer {
+    const docs = `${DOCS}/users/users#get-the-authenticated-user`;
+    if (this.identity.type === 'Bot') {
+      throw new HttpError(403, {
+        message: 'Resource not accessible by integration',
+        documentation_url: docs,
+        status: '403',
+      });
+    }
+    return [200, { login: this.identity.login, id: this.identity.id, type: 'User' }];
+  }
+
+  /** GraphQL, as far as `viewer { login }`: the bot's login carries its `[bot]` suffix. */
+  graphql(body: Body): Answer {
+    if (typeof body.query === 'string' && /\bviewer\s*\{\s*login\s*\}/.test(body.query)) {
+      return [200, { data: { viewer: { login: this.identity.login } } }];
+    }
+    return [200, { errors: [{ message: 'the fake answers only viewer { login }' }] }];
+  }
+
   /** Comments by someone else (or by `user`). */
   seedComments(issue: number, bodies: string[], user: string): void {
-    const author = user === BOT.login ? BOT : { login: user, id: 583_231, type: 'User' as const };
+    const author =
+      user === BOT.login
+        ? BOT
+        : user === this.identity.login
+          ? this.identity
+          : { login: user, id: 583_231, type: 'User' as const };
     const added = bodies.map((body) => ({
       id: this.id(),
       body,

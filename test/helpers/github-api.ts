@@ -7,9 +7,11 @@
 // or to fail the next calls of an endpoint.
 //
 // Endpoints: POST /repos/{o}/{r}/deployments, POST …/deployments/{id}/statuses, POST …/statuses/{sha},
-// GET/POST …/issues/{n}/comments, PATCH …/issues/comments/{id}, GET …/compare/{base}...{head}. Served
-// under `basePath` ('' for api.github.com, '/api/v3' for GitHub Enterprise Server); with `gitServer`, the
-// same address also serves the repository over git, as a GitHub server does.
+// GET/POST …/issues/{n}/comments, PATCH …/issues/comments/{id}, GET …/compare/{base}...{head}; who the
+// token is: GET /user (403 for an app's installation token, as GitHub answers it) and GraphQL's
+// `viewer { login }`. Served under `basePath` ('' for api.github.com, '/api/v3' for GitHub Enterprise
+// Server, whose GraphQL is /api/graphql); with `gitServer`, the same address also serves the repository
+// over git, as a GitHub server does.
 // Only erasable TypeScript here, like the other helpers.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -73,6 +75,8 @@ export interface FakeGitHubOptions {
    * to it, so that one address serves the repository over git and the API.
    */
   gitServer?: { url: string; path: string };
+  /** Who the token is: the author of the comments it writes. Default the job token's github-actions[bot]. */
+  identity?: FakeComment['user'];
 }
 
 export interface FakeGitHub {
@@ -177,7 +181,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   const owner = options.owner ?? 'acme';
   const repo = options.repo ?? 'fleet';
-  const repository = new FakeRepository(owner, repo, options.history);
+  const repository = new FakeRepository(owner, repo, options.history, options.identity);
   const requests: GitHubRequest[] = [];
   const access: Access = { token, isPrivate: options.private !== false, faults: [] };
   const gitPath = new RegExp(`^/${owner}/${repo}(?:\\.git)?(?=/|$)`, 'i');
@@ -194,9 +198,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     req.on('end', async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const inside = url.pathname.startsWith(`${basePath}/`);
+      // GitHub Enterprise Server serves GraphQL beside its REST base: /api/graphql for /api/v3.
+      const graphql = url.pathname === `${basePath.replace(/\/v3$/, '')}/graphql`;
       const record: GitHubRequest = {
         method: req.method ?? 'GET',
-        path: inside ? url.pathname.slice(basePath.length) : `(outside ${basePath})${url.pathname}`,
+        path: graphql
+          ? '/graphql'
+          : inside
+            ? url.pathname.slice(basePath.length)
+            : `(outside ${basePath})${url.pathname}`,
         query: Object.fromEntries(url.searchParams),
         headers: req.headers,
         body: undefined,

@@ -44,9 +44,15 @@ export interface Sink {
   info(message: string): void;
   warning(message: string): void;
   setOutput(name: string, value: string): void;
+  debug?(message: string): void;
 }
 
-const CORE_SINK: Sink = { info: core.info, warning: core.warning, setOutput: core.setOutput };
+const CORE_SINK: Sink = {
+  info: core.info,
+  warning: core.warning,
+  setOutput: core.setOutput,
+  debug: core.debug,
+};
 
 export interface GitHubReport {
   /**
@@ -252,7 +258,8 @@ class Reporter implements GitHubReport {
       upsertComment(client, { ...target, prNumber }, this.context, text),
     );
     if (upserted) {
-      const { id, created } = upserted.value;
+      const { id, created, note } = upserted.value;
+      if (note) this.sink.debug?.(`GitHub: pull request #${prNumber}: ${note}`);
       this.done.push(`comment ${id} ${created ? 'created' : 'updated'} on pull request #${prNumber}`);
     }
   }

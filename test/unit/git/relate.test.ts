@@ -1,5 +1,9 @@
 // relateCommits end to end: the workspace first, GitHub second, both against real git histories.
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { relateWith } from '../../../src/commands/reconcile.js';
 import { type AncestryContext, commitHex, describeRelation, relateCommits } from '../../../src/git/relate.js';
 import { type GitServer, startGitServer } from '../../e2e/lab/git-server.js';
 import { GitHistory, git } from '../../helpers/git-history.js';
@@ -231,5 +235,44 @@ describe('describeRelation', () => {
       B,
     );
     expect(words).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('the run’s lookup', () => {
+  it('ends when the run ends: the git fetch and its transport helper are stopped, and GitHub is not asked', async () => {
+    let arrived!: () => void;
+    const seen = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    // An origin that takes the fetch and never answers: a slow `git fetch`.
+    const hanging = createServer(() => arrived());
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/org/fleet.git`;
+    const workspace = await workspaceClone();
+    await git(workspace, ['remote', 'set-url', 'origin', origin]);
+    vi.stubEnv('GITHUB_WORKSPACE', workspace);
+    vi.stubEnv('GITHUB_SERVER_URL', api.origin);
+    vi.stubEnv('GITHUB_API_URL', api.apiUrl);
+    try {
+      const runEnded = new AbortController();
+      const asked = relateWith(TOKEN)(
+        { url: origin, revision: `main@sha1:${'d'.repeat(40)}` },
+        c1,
+        runEnded.signal,
+      );
+      await seen;
+      runEnded.abort();
+      const relation = await asked;
+      expect(relation).toMatchObject({ relation: 'unknown', why: 'the run stopped before git answered' });
+      expect(api.requests).toEqual([]);
+      // No git process of that fetch is left: the whole process group was stopped.
+      const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((line) => line.includes(origin));
+      expect(left).toEqual([]);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
   });
 });

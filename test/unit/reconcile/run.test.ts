@@ -163,21 +163,24 @@ describe('runPlan', () => {
       setTimeout(() => handleAndSucceed(() => 'x')(obj, cl), 200),
     );
     await run(c, ['a', 'b', 'c'], options());
-    // get ×3, one watch (+ its list), patch ×3
-    expect(c.requestCount()).toBe(8);
+    // get ×3, one access review (may it watch every namespace?), one watch (+ its list), patch ×3
+    expect(c.requestCount()).toBe(9);
   });
 
   it('fails the objects of a watch that cannot be opened, with its error, instead of waiting out the deadline', async () => {
-    const c = cluster();
-    c.failWatches.set('Kustomization', new Error('HTTP 403 Forbidden: kustomizations is forbidden'));
-    const result = await run(c, ['a', 'b'], options({ timeoutMs: 60_000 }));
-    expect(result.results.map((r) => [r.name, r.outcome])).toEqual([
-      ['a', 'failed'],
-      ['b', 'skipped'],
-    ]);
-    expect(result.results[0]!.message).toContain(
-      'could not watch kustomizations in flux-system: HTTP 403 Forbidden',
-    );
+    for (const everywhere of [true, false]) {
+      const c = cluster();
+      c.clusterWideAccess = everywhere;
+      c.failWatches.set('Kustomization', new Error('HTTP 403 Forbidden: kustomizations is forbidden'));
+      const result = await run(c, ['a', 'b'], options({ timeoutMs: 60_000 }));
+      expect(result.results.map((r) => [r.name, r.outcome])).toEqual([
+        ['a', 'failed'],
+        ['b', 'skipped'],
+      ]);
+      expect(result.results[0]!.message).toContain(
+        `could not watch kustomizations in ${everywhere ? 'every namespace' : 'flux-system'}: HTTP 403 Forbidden`,
+      );
+    }
   });
 
   it('asks a source again when it fetched another commit than the expected one', async () => {

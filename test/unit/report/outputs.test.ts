@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FluxObject } from '../../../src/flux/types.js';
 import type { Command } from '../../../src/inputs/commands.js';
 import { buildPlan } from '../../../src/reconcile/plan.js';
 import { runPlan } from '../../../src/reconcile/run.js';
@@ -15,7 +16,8 @@ import {
   KS_NAMESPACE as KS,
   PUSHED_COMMIT,
 } from '../../fixtures/report/captured.js';
-import { SCENARIOS } from '../../fixtures/report/scenarios.js';
+import { resultFrom, SCENARIOS } from '../../fixtures/report/scenarios.js';
+import receiverReady from '../../fixtures/status/receiver-ready.json' with { type: 'json' };
 import { FakeCluster, handleAndSucceed } from '../../helpers/fake-cluster.js';
 
 describe('buildOutputs', () => {
@@ -85,6 +87,17 @@ describe('buildOutputs', () => {
     run.results[0]!.message = 'x'.repeat(100_000);
     const [first] = JSON.parse(buildOutputs(run).results);
     expect(first.message.length).toBeLessThanOrEqual(4001);
+  });
+});
+
+describe('outputs of a Receiver', () => {
+  it('never carry its webhook digest, which its Ready message names', () => {
+    const digest = receiverReady.status.webhookPath.replace('/hook/', '');
+    const receiver = resultFrom(structuredClone(receiverReady) as FluxObject, { durationMs: 1 });
+    expect(receiver.message).toContain(digest);
+    const out = buildOutputs({ command: 'reconcile', ready: true, results: [receiver], durationMs: 1 });
+    expect(JSON.stringify(out)).not.toContain(digest);
+    expect(JSON.parse(out.results)[0].message).toBe('Receiver initialized for path: /hook/***');
   });
 });
 

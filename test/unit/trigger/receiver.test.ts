@@ -5,7 +5,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pushFacts } from '../../../src/commands/receiver.js';
+import { Deadline } from '../../../src/base/deadline.js';
+import { redact } from '../../../src/base/secrets.js';
+import { maskReceiverSecrets, pushFacts, triggerReceiver } from '../../../src/commands/receiver.js';
 import {
   checkTriggerFits,
   maskReceiverUrl,
@@ -93,6 +95,15 @@ describe('signing', () => {
   });
 });
 
+describe('secrets', () => {
+  it('registers the token and the digest with the one masking function, so GitHub bodies and outputs lose them too', () => {
+    const token = 'receiver-token-for-redaction-6e1';
+    const digest = 'c'.repeat(64);
+    maskReceiverSecrets({ ...trigger('github', `https://hooks.example.com/hook/${digest}`), secret: token });
+    expect(redact(`signed with ${token} for ${digest}`)).toBe('signed with *** for ***');
+  });
+});
+
 describe('answers', () => {
   it('says what each notification-controller answer means', () => {
     expect(explainAnswer(200, 'github')).toContain('accepted');
@@ -140,12 +151,31 @@ describe('posting', () => {
     expect(validates(seen[0]?.headers['x-signature'] as string, bodies[0] ?? '', SECRET)).toBe(true);
   });
 
+  it('posts within a timeout under 30 s: the time left on the step is a fraction of a millisecond', async () => {
+    const { url, seen } = await server(200);
+    // As main.ts counts the step: from the process's start, which performance.timeOrigin gives with a fraction.
+    const deadline = Deadline.after(10_000, performance.timeOrigin + 0.25);
+    const answer = await triggerReceiver(trigger('generic', url), push, deadline.remainingMs());
+    expect(answer).toMatchObject({ status: 200, ok: true });
+    expect(seen).toHaveLength(1);
+  });
+
   it('reports a refusal as not ok, with its meaning', async () => {
     const { url } = await server(400);
     const answer = await postToReceiver(receiverRequest(trigger('github', url), push), 'github', {
       timeoutMs: 5_000,
     });
     expect(answer).toMatchObject({ status: 400, ok: false });
+  });
+
+  it('never shows user info of the URL in a failure, whatever the network layer quotes', async () => {
+    const url = `http://flux:pa55word@127.0.0.1:9/hook/${DIGEST}`;
+    const error = await postToReceiver(receiverRequest(trigger('generic', url), push), 'generic', {
+      timeoutMs: 5_000,
+    }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toContain('Could not reach the Receiver');
+    expect((error as Error).message).not.toContain('pa55word');
   });
 
   it('fails fast when nothing listens, without the digest in the message', async () => {
@@ -166,7 +196,13 @@ describe('posting', () => {
 describe('inputs', () => {
   const inputs = (values: Partial<Record<TriggerInput, string>>) => (name: TriggerInput) =>
     values[name] ??
-    { trigger: 'patch', 'receiver-type': 'generic', 'receiver-url': '', 'receiver-secret': '' }[name];
+    {
+      trigger: 'patch',
+      'receiver-type': 'generic',
+      'receiver-url': '',
+      'receiver-secret': '',
+      'allow-insecure-receiver': 'false',
+    }[name];
   const errorOf = (values: Partial<Record<TriggerInput, string>>): ConfigError => {
     try {
       parseTrigger(inputs(values));
@@ -210,6 +246,42 @@ describe('inputs', () => {
     expect(maskReceiverUrl(`https://user:pw@hooks.example.com/hook/${DIGEST}`)).toBe(
       'https://***@hooks.example.com/hook/***',
     );
+  });
+
+  it('refuses user info in the URL, which nothing sends, without showing it', () => {
+    for (const url of [
+      `https://flux:pa55word@hooks.example.com/hook/${DIGEST}`,
+      `http://pa55word@127.0.0.1:9292/hook/${DIGEST}`,
+    ]) {
+      const error = errorOf({ trigger: 'receiver', 'receiver-url': url });
+      expect(error.inputs).toEqual(['receiver-url']);
+      expect(error.message).toContain('user info');
+      expect(error.message).not.toContain('pa55word');
+      expect(error.message).not.toContain(DIGEST);
+    }
+  });
+
+  it('takes plain http on the runner itself (loopback), or elsewhere only with allow-insecure-receiver', () => {
+    const at = (host: string) => `http://${host}/hook/${DIGEST}`;
+    for (const host of ['127.0.0.1:9292', 'localhost:9292', '[::1]:9292']) {
+      expect(parseTrigger(inputs({ trigger: 'receiver', 'receiver-url': at(host) }))).toMatchObject({
+        url: at(host),
+      });
+    }
+    const error = errorOf({ trigger: 'receiver', 'receiver-url': at('flux-webhook.example.com') });
+    expect(error.inputs).toEqual(['receiver-url']);
+    expect(error.message).toBe(
+      "Input 'receiver-url' is plain http ('http://flux-webhook.example.com/hook/***'): the webhook path is as good as a password, and anyone on the network path could read it. Use https, or set allow-insecure-receiver: true for a receiver server that only speaks http.",
+    );
+    expect(
+      parseTrigger(
+        inputs({
+          trigger: 'receiver',
+          'receiver-url': at('flux-webhook.example.com'),
+          'allow-insecure-receiver': 'true',
+        }),
+      ),
+    ).toMatchObject({ url: at('flux-webhook.example.com') });
   });
 
   it('needs the secret for the signed types, and a known type', () => {

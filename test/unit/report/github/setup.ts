@@ -103,10 +103,16 @@ export function startOf(revision: string, over: Partial<ReportStart> = {}): Repo
 }
 
 export function sink() {
-  const said = { info: [] as string[], warnings: [] as string[], outputs: {} as Record<string, string> };
+  const said = {
+    info: [] as string[],
+    warnings: [] as string[],
+    debug: [] as string[],
+    outputs: {} as Record<string, string>,
+  };
   return {
     said,
     info: (m: string) => said.info.push(m),
+    debug: (m: string) => said.debug.push(m),
     warning: (m: string) => said.warnings.push(m),
     setOutput: (name: string, value: string) => {
       said.outputs[name] = value;
