@@ -12,6 +12,8 @@ export interface CertPair {
 export interface LabPki {
   ca: CertPair;
   apiServer: CertPair;
+  /** The serving certificate of the lab's OIDC issuers (oidc.ts), on 127.0.0.1 like the API server's. */
+  oidcServer: CertPair;
   /** Client certificate in group system:masters. */
   adminClient: CertPair;
   /** Client certificate of a user with no role bindings. */
@@ -63,7 +65,7 @@ async function signed(
   return { cert, key };
 }
 
-/** Creates a CA, the API server's serving certificate and two client certificates under `dir`. */
+/** Creates a CA, the API server's and the OIDC issuers' serving certificates and two client certificates under `dir`. */
 export async function createPki(dir: string): Promise<LabPki> {
   const ca = { cert: join(dir, 'ca.crt'), key: join(dir, 'ca.key') };
   await runOk('openssl', [
@@ -88,13 +90,15 @@ export async function createPki(dir: string): Promise<LabPki> {
     'keyUsage=critical,digitalSignature',
     'extendedKeyUsage=clientAuth',
   ];
-  const [apiServer, adminClient, plainClient] = await Promise.all([
-    signed(dir, ca, 'apiserver', '/CN=kube-apiserver', [
-      'basicConstraints=CA:FALSE',
-      'keyUsage=critical,digitalSignature,keyEncipherment',
-      'extendedKeyUsage=serverAuth',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    ]),
+  const loopbackServer = [
+    'basicConstraints=CA:FALSE',
+    'keyUsage=critical,digitalSignature,keyEncipherment',
+    'extendedKeyUsage=serverAuth',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
+  ];
+  const [apiServer, oidcServer, adminClient, plainClient] = await Promise.all([
+    signed(dir, ca, 'apiserver', '/CN=kube-apiserver', loopbackServer),
+    signed(dir, ca, 'oidc', '/CN=lab-oidc-issuer', loopbackServer),
     signed(dir, ca, 'admin-client', `/O=system:masters/CN=${ADMIN_CERT_USER}`, client),
     signed(dir, ca, 'plain-client', `/CN=${PLAIN_CERT_USER}`, client),
   ]);
@@ -110,5 +114,5 @@ export async function createPki(dir: string): Promise<LabPki> {
     serviceAccountKey,
   ]);
   await runOk('openssl', ['pkey', '-in', serviceAccountKey, '-pubout', '-out', serviceAccountPub]);
-  return { ca, apiServer, adminClient, plainClient, serviceAccountKey, serviceAccountPub };
+  return { ca, apiServer, oidcServer, adminClient, plainClient, serviceAccountKey, serviceAccountPub };
 }
