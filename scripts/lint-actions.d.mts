@@ -17,4 +17,4 @@ export function markdownSnippets(markdown: string): MarkdownSnippet[];
 export function lintMarkdown(markdown: string, path: string, meta: ActionMetadata): Promise<string[]>;
 export function lintRepository(
   root?: string,
-): Promise<{ problems: string[]; files: number; snippets: number }>;
+): Promise<{ problems: string[]; files: number; snippets: number; pages: Record<string, number> }>;

@@ -1,13 +1,14 @@
 // Lints every workflow this repository ships — .github/workflows/, examples/ and the workflow snippets in
-// README.md — with actionlint, checks that each use of this action passes only inputs action.yml declares
+// README.md and docs/*.md — with actionlint, checks that each use of this action passes only inputs action.yml declares
 // and reads only outputs it declares, and checks action.yml itself. Runs offline (actionlint as WebAssembly).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { checkActionMetadata, readActionMetadata, repoRoot } from './action-metadata.mjs';
+import { documentationFiles } from './docs.mjs';
 
-/** How README and examples refer to this action; `./` is how this repository's own workflows do. */
+/** How the documentation and examples refer to this action; `./` is how this repository's own workflows do. */
 export const ACTION_REPOSITORY = 'flux-reconcile/flux-reconcile';
 
 const WORKFLOW_DIRS = ['.github/workflows', 'examples'];
@@ -114,7 +115,7 @@ function asWorkflow(body, firstLine) {
   return { text: [...SNIPPET_HEADER, ...indented].join('\n'), firstLine, offset: SNIPPET_HEADER.length };
 }
 
-/** Lints the README's snippets, reporting README line numbers. */
+/** Lints a Markdown page's snippets, reporting the page's line numbers. */
 export async function lintMarkdown(markdown, path, meta) {
   const problems = [];
   for (const snippet of markdownSnippets(markdown)) {
@@ -143,7 +144,8 @@ function workflowFiles(root) {
   return files.sort();
 }
 
-/** Every problem in the repository's workflows, README snippets and action.yml, with counts of what was read. */
+/** Every problem in the repository's workflows, documentation snippets and action.yml, with counts of what
+ * was read (`pages` maps each documentation page to the number of its snippets). */
 export async function lintRepository(root = repoRoot) {
   const meta = readActionMetadata(join(root, 'action.yml'));
   const problems = checkActionMetadata(meta, root).map((p) => `action.yml: ${p}`);
@@ -151,26 +153,26 @@ export async function lintRepository(root = repoRoot) {
   for (const file of files) {
     problems.push(...(await lintWorkflow(readFileSync(file, 'utf8'), relative(root, file), meta)));
   }
-  let snippets = 0;
-  const readme = join(root, 'README.md');
-  if (existsSync(readme)) {
-    const markdown = readFileSync(readme, 'utf8');
-    snippets = markdownSnippets(markdown).length;
-    problems.push(...(await lintMarkdown(markdown, 'README.md', meta)));
+  const pages = {};
+  for (const page of documentationFiles(root).filter((path) => existsSync(join(root, path)))) {
+    const markdown = readFileSync(join(root, page), 'utf8');
+    pages[page] = markdownSnippets(markdown).length;
+    problems.push(...(await lintMarkdown(markdown, page, meta)));
   }
-  return { problems, files: files.length, snippets };
+  const snippets = Object.values(pages).reduce((sum, count) => sum + count, 0);
+  return { problems, files: files.length, snippets, pages };
 }
 
 if (import.meta.main) {
   try {
-    const { problems, files, snippets } = await lintRepository();
+    const { problems, files, snippets, pages } = await lintRepository();
     for (const problem of problems) console.error(problem);
     if (problems.length > 0) {
       console.error(`lint:actions: ${problems.length} problem(s).`);
       process.exitCode = 1;
     } else {
       console.log(
-        `lint:actions: action.yml, ${files} workflow file(s) and ${snippets} README snippet(s) are clean.`,
+        `lint:actions: action.yml, ${files} workflow file(s) and ${snippets} snippet(s) in ${Object.keys(pages).length} documentation page(s) are clean.`,
       );
     }
   } catch (error) {

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
-import { errorMessage } from './error-message.js';
-import { cleanupKubeconfig } from './kube/kubeconfig-file.js';
+import { errorMessage } from './base/error-message.js';
+import { cleanupKubeconfig } from './kube/kubeconfig/file.js';
 
 /** The post step: removes the kubeconfig the main step wrote, even when it failed. Never fails the job. */
 export async function runPost(): Promise<void> {

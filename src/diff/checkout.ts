@@ -3,7 +3,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
-import { errorMessage } from '../error-message.js';
+import { errorMessage } from '../base/error-message.js';
 import { ConfigError } from '../inputs/types.js';
 import { workspaceRemotes } from './workspace-remotes.js';
 

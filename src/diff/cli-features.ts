@@ -1,6 +1,6 @@
 // What the installed flux CLI's `diff kustomization` can do, read from its own help: a pinned `version` may be
 // older than the options this action prefers.
-import { runProgram } from './run-program.js';
+import { runProgram } from '../base/program.js';
 
 export interface DiffFeatures {
   /**

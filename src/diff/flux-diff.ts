@@ -2,12 +2,12 @@
 // and main.go): 0 = no difference; 1 with the warning "identified at least one change" = differences; any
 // other status, and 1 without that warning (flag and argument errors exit 1 too), = the diff failed, with
 // the reason on stderr after `✗`.
-import { formatDuration } from '../duration.js';
-import { errorMessage } from '../error-message.js';
+import { formatDuration } from '../base/duration.js';
+import { errorMessage } from '../base/error-message.js';
+import { type ProgramRun, runProgram } from '../base/program.js';
+import { cleanText } from '../base/text.js';
 import type { ObjectRef } from '../flux/refs.js';
-import { cleanText } from '../report/text.js';
 import { parseDiffOutput } from './parse.js';
-import { type ProgramRun, runProgram } from './run-program.js';
 import type { DiffOutcome } from './types.js';
 
 const CHANGES_WARNING = 'identified at least one change';

@@ -5,8 +5,8 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { type FluxKind, findKind } from '../flux/kinds.js';
 import { describeRef, type ObjectRef } from '../flux/refs.js';
 import type { FluxObject } from '../flux/types.js';
+import { displayRepository, sameRepository } from '../git/repository-url.js';
 import type { ClusterApi } from '../kube/api.js';
-import { displayRepository, sameRepository } from '../reconcile/ancestry-url.js';
 import { type Checkout, isFolder } from './checkout.js';
 
 export type Location =

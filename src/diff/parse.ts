@@ -2,7 +2,7 @@
 // object that differs, `► <Kind>/<namespace>/<name> <action>` (no namespace for cluster-scoped objects),
 // where action is created, drifted, deleted or skipped; a drifted object's line is followed by dyff's report
 // of the changed fields. Colour codes appear only on a terminal, but are removed anyway.
-import { cleanText } from '../report/text.js';
+import { cleanText } from '../base/text.js';
 import type { ChangeKind, ObjectChange } from './types.js';
 
 const ACTIONS: Record<string, ChangeKind> = {

@@ -1,7 +1,6 @@
 // What only a HelmRelease's details show: Helm's release history and the failure counters. Data only:
 // the report escapes and renders it like any other kind's section.
-import type { DetailSection } from './kinds.js';
-import type { FluxObject } from './types.js';
+import type { DetailSection, FluxObject } from './types.js';
 
 const MAX_HISTORY = 5;
 

@@ -3,8 +3,9 @@
 // (cmd/flux/reconcile.go): each kind answers a few small questions about an object of its kind.
 // Adding a kind: one entry here (and in FLUX_KINDS), fixtures, tests.
 import { helmReleaseDetails } from './helm-details.js';
+import { type InventoryEntry, inventoryEntries } from './inventory.js';
 import type { ObjectRef } from './refs.js';
-import type { FluxObject } from './types.js';
+import type { DetailSection, FluxObject, GitOrigin } from './types.js';
 import { helmReleaseWorkloads, kustomizationWorkloads, type WorkloadScope } from './workload-scope.js';
 
 export type KindCategory = 'appliers' | 'sources' | 'image' | 'notification' | 'operator';
@@ -13,17 +14,6 @@ export type KindCategory = 'appliers' | 'sources' | 'image' | 'notification' | '
 export interface HealthGroup {
   label: string;
   order: number;
-}
-
-/** A cell of a details table: plain text, or a time the report formats. */
-export type DetailCell = { text: string } | { time: string | undefined };
-
-/** A kind's own section in an object's details: data only; the report escapes and renders it. */
-export interface DetailSection {
-  title: string;
-  table?: { headers: string[]; rows: DetailCell[][] };
-  /** Short facts on one line: `failures 3 · last attempted action upgrade`. */
-  facts?: Array<{ label: string; value: string; code?: boolean }>;
 }
 
 export interface FluxKind {
@@ -88,38 +78,6 @@ export interface FluxKind {
   inspectCommands(ref: ObjectRef): string[];
   /** The command a person runs to resume it. */
   resumeCommand(ref: ObjectRef): string;
-}
-
-/** One object an applier applied: `kind` and `group` as in its API version, namespace empty when cluster-scoped. */
-export interface InventoryEntry {
-  group: string;
-  kind: string;
-  namespace: string;
-  name: string;
-}
-
-export interface GitOrigin {
-  url: string;
-  revision: string;
-}
-
-/**
- * kustomize-controller's inventory ids are `<namespace>_<name>_<group>_<Kind>` (fluxcd/cli-utils ObjMetadata);
- * Kubernetes names and groups hold no `_`, so the id splits into exactly four parts.
- */
-export function parseInventoryId(id: string): InventoryEntry | undefined {
-  const parts = id.split('_');
-  if (parts.length !== 4) return undefined;
-  const [namespace, name, group, kind] = parts as [string, string, string, string];
-  return name && kind ? { namespace, name, group, kind } : undefined;
-}
-
-function inventoryEntries(obj: FluxObject): InventoryEntry[] {
-  const entries = (obj.status?.inventory as { entries?: Array<{ id?: unknown }> } | undefined)?.entries;
-  if (!Array.isArray(entries)) return [];
-  return entries
-    .map((e) => (typeof e?.id === 'string' ? parseInventoryId(e.id) : undefined))
-    .filter((e): e is InventoryEntry => e !== undefined);
 }
 
 /** What the toolkit's kinds share: spec.suspend, status.observedGeneration, the flux CLI's words. */

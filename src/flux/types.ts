@@ -98,3 +98,20 @@ export interface KubeEvent {
   count?: number;
   involvedObject: { kind: string; name: string; namespace?: string };
 }
+
+/** A cell of a details table: plain text, or a time the report formats. */
+export type DetailCell = { text: string } | { time: string | undefined };
+
+/** A kind's own section in an object's details: data only; the report escapes and renders it. */
+export interface DetailSection {
+  title: string;
+  table?: { headers: string[]; rows: DetailCell[][] };
+  /** Short facts on one line: `failures 3 · last attempted action upgrade`. */
+  facts?: Array<{ label: string; value: string; code?: boolean }>;
+}
+
+/** The git commit an object applied, where its source says which repository it came from. */
+export interface GitOrigin {
+  url: string;
+  revision: string;
+}

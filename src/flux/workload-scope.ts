@@ -5,7 +5,7 @@
 // checkHealth, helm-controller v1.6.4 internal/action/wait.go). Its error names every object that did not
 // become Current, as `Kind/namespace/name status: 'InProgress'` (utils.FmtObjMetadata), optionally followed by
 // `: <error>`, inside `timeout waiting for: [...]` or `failed early due to stalled resources: [...]`.
-import type { InventoryEntry } from './kinds.js';
+import type { InventoryEntry } from './inventory.js';
 import type { Condition, FluxObject } from './types.js';
 
 /** The workload kinds the report reads, with where the API serves them. */

@@ -1,6 +1,6 @@
 // The inputs that report back to GitHub: a Deployment, a commit status, a pull request comment.
 // Each value is checked here with a message naming the input; inputs that cannot act are warnings.
-import type { Command } from '../reconcile/types.js';
+import { type Command, commandSpec } from './commands.js';
 import { quoteInput } from './resources.js';
 import { ConfigError, type GitHubReportConfig } from './types.js';
 
@@ -91,7 +91,7 @@ export function warnAboutUselessGitHubInputs(
   nothingSelected: boolean,
   warn: (message: string) => void,
 ): void {
-  if (reportsToGitHub(config) && (command === 'suspend' || command === 'diff' || nothingSelected)) {
+  if (reportsToGitHub(config) && (!commandSpec(command).reportsToGitHub || nothingSelected)) {
     const why = nothingSelected ? "'resources' is empty" : `'command' is ${command}, which deploys nothing`;
     warn(
       `Inputs 'github-deployment', 'commit-status' and 'pr-comment' report a reconcile or a wait; ${why}, so nothing is posted to GitHub.`,

@@ -8,10 +8,10 @@
 //   `selector` with nothing to narrow are warnings, not errors: the run still does what was asked.
 // - `revision` refuses a branch name or moving tag (`main`, `latest`): such a gate would prove nothing.
 import * as core from '@actions/core';
-import { parseGoDuration } from '../duration.js';
+import { parseGoDuration } from '../base/duration.js';
 import { DIFFABLE_KINDS, FORCEABLE_KINDS, findKind, KINDS_IN_ALL } from '../flux/kinds.js';
-import { expectedRevisionProblem } from '../reconcile/revision.js';
-import type { Command } from '../reconcile/types.js';
+import { expectedRevisionProblem } from '../flux/revision.js';
+import { COMMAND_NAMES, type Command, commandSpec, findCommand } from './commands.js';
 import {
   GITHUB_INPUT_DEFAULTS,
   parseEnvironmentName,
@@ -63,8 +63,6 @@ export const INPUT_DEFAULTS = {
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
 
-const COMMANDS: readonly Command[] = ['reconcile', 'wait', 'suspend', 'resume', 'diff'];
-
 /** The longest delay Node.js timers accept (about 24.8 days); longer ones would fire at once. */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 const MAX_REVISION_LENGTH = 255;
@@ -87,11 +85,11 @@ export function parseBoolean(input: InputName, value: string): boolean {
 }
 
 function parseCommand(value: string): Command {
-  const command = COMMANDS.find((c) => c === value.toLowerCase());
+  const command = findCommand(value);
   if (command) return command;
   fail(
     'command',
-    `Input 'command' must be one of ${COMMANDS.join(', ')}, e.g. reconcile; got ${quoteInput(value)}.`,
+    `Input 'command' must be one of ${COMMAND_NAMES.join(', ')}, e.g. reconcile; got ${quoteInput(value)}.`,
   );
 }
 
@@ -322,7 +320,7 @@ function checkDiffResources(selectors: readonly ResourceSelector[]): void {
 
 function warnAboutDiffInputs(config: Config, warn: Warn): void {
   const r = config.reconcile;
-  if (r.command !== 'diff') {
+  if (commandSpec(r.command).family !== 'diff') {
     for (const [input, on] of [
       ['path-root', config.diff.pathRoot !== ''],
       ['fail-on-change', config.diff.failOnChange],
@@ -346,7 +344,7 @@ function warnAboutUselessInputs(config: Config, warn: Warn): void {
   const r = config.reconcile;
   const nothingSelected = r.resources.length === 0 && !r.all;
   if (nothingSelected) {
-    if (r.command !== 'reconcile' || r.revision !== '') {
+    if (r.command !== INPUT_DEFAULTS.command || r.revision !== '') {
       warn(
         `Input 'resources' is empty, so the action only installs the flux CLI; 'command' and 'revision' have no effect. Name objects such as kustomization/apps to ${r.command} them.`,
       );
@@ -362,7 +360,7 @@ function warnAboutUselessInputs(config: Config, warn: Warn): void {
     ['reset', r.reset],
   ] as const) {
     if (!on) continue;
-    if (r.command === 'wait' || r.command === 'suspend' || r.command === 'diff') {
+    if (!commandSpec(r.command).requestsReconcile) {
       warn(
         `Input '${input}' has no effect with command '${r.command}', which requests no reconcile; remove it or use command: reconcile.`,
       );
@@ -370,7 +368,7 @@ function warnAboutUselessInputs(config: Config, warn: Warn): void {
       warn(`Input '${input}' applies to ${forceable} only, and 'resources' names none; it has no effect.`);
     }
   }
-  if (r.revision !== '' && r.command === 'suspend') {
+  if (r.revision !== '' && !commandSpec(r.command).takesRevision && commandSpec(r.command).family === 'run') {
     warn(`Input 'revision' has no effect with command 'suspend', which waits for no revision; remove it.`);
   }
   if (r.selector !== '' && !r.all && !r.resources.some((s) => s.name === '*')) {
@@ -444,7 +442,7 @@ export function readConfig(getInput: GetInput = defaultGetInput, warn: Warn = co
       token: read('token'),
     },
   };
-  if (config.reconcile.command === 'diff')
+  if (commandSpec(config.reconcile.command).family === 'diff')
     inputs.take(() => checkDiffResources(resources.selectors), undefined);
   inputs.take(() => checkTriggerFits(config), undefined);
   inputs.throwIfAny();

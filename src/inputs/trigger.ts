@@ -1,5 +1,6 @@
 // The `trigger` input and the Receiver inputs that go with it. A Receiver's URL holds its token's digest,
 // which is as good as a password (anyone who has it may trigger the Receiver): no message shows it.
+import { commandSpec } from './commands.js';
 import { quoteInput } from './resources.js';
 import { type Config, ConfigError, type ReceiverType, type TriggerConfig } from './types.js';
 
@@ -86,7 +87,7 @@ export function parseTrigger(read: (name: TriggerInput) => string): TriggerConfi
 export function checkTriggerFits(config: Config): void {
   if (config.trigger.kind !== 'receiver') return;
   const r = config.reconcile;
-  if (r.command !== 'reconcile') {
+  if (!commandSpec(r.command).triggerable) {
     throw new ConfigError(
       ['trigger', 'command'],
       `Input 'trigger: receiver' asks a Receiver for a reconcile, which command '${r.command}' does not do; use command: reconcile (the default), or trigger: patch.`,

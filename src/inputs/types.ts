@@ -1,26 +1,15 @@
 // The typed configuration every input becomes. read.ts reads and validates; the rest reads only this.
-import type { Command } from '../reconcile/types.js';
+import type { InstallConfig } from '../install/config.js';
+import type { ClusterConfig } from '../kube/kubeconfig/config.js';
+import type { Command } from './commands.js';
+
+export type { ClusterConfig, InstallConfig };
 
 /** A `resources` entry as written: the kind resolved, the name possibly `*`. */
 export interface ResourceSelector {
   kind: string; // canonical Flux kind, e.g. Kustomization
   namespace: string;
   name: string; // a name, or '*' for every object of the kind
-}
-
-export interface InstallConfig {
-  install: boolean;
-  version: string; // 'latest' or a version without the leading v
-  downloadUrl: string; // base URL laid out like https://github.com/fluxcd/flux2/releases/download
-  /** A plain http:// download-url that is not loopback is refused unless this is set. */
-  allowInsecureDownload: boolean;
-  token: string;
-}
-
-export interface ClusterConfig {
-  kubeconfig: string; // raw input; empty = ambient config
-  context: string; // empty = current-context
-  exportKubeconfig: boolean;
 }
 
 export interface ReconcileConfig {

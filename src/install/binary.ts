@@ -2,8 +2,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { getExecOutput } from '@actions/exec';
-import { childEnv } from '../child-env.js';
-import { errorMessage } from '../error-message.js';
+import { childEnv } from '../base/child-env.js';
+import { errorMessage } from '../base/error-message.js';
 
 /** Runs `<path> version --client -o json` and returns the version it reports, without the leading v. */
 export async function readFluxVersion(path: string): Promise<string> {

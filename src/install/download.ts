@@ -7,10 +7,10 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as core from '@actions/core';
 import { HttpClient, type HttpClientResponse } from '@actions/http-client';
-import type { Deadline } from '../deadline.js';
-import { formatDuration } from '../duration.js';
-import { errorMessage } from '../error-message.js';
-import { type FailureAdvice, isRetriableStatus, retry, retryAfterMs } from '../retry.js';
+import type { Deadline } from '../base/deadline.js';
+import { formatDuration } from '../base/duration.js';
+import { errorMessage } from '../base/error-message.js';
+import { type FailureAdvice, isRetriableStatus, retry, retryAfterMs } from '../base/retry.js';
 import { formatBytes } from './units.js';
 
 export interface RetryPolicy {

@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import * as tc from '@actions/tool-cache';
-import type { Deadline } from '../deadline.js';
-import { formatDuration } from '../duration.js';
-import type { InstallConfig } from '../inputs/types.js';
+import type { Deadline } from '../base/deadline.js';
+import { formatDuration } from '../base/duration.js';
 import { findOnPath, readFluxVersion } from './binary.js';
 import { checkBinaryHash, recordBinaryHash } from './cache-record.js';
 import { verifyChecksum } from './checksum.js';
+import type { InstallConfig } from './config.js';
 import {
   DEFAULT_RETRY,
   downloadFile,
@@ -204,7 +204,7 @@ export async function useFluxOnPath(requested = 'latest'): Promise<{ version: st
   return { version, path };
 }
 
-/** Install (or use the flux on PATH) and set the `flux-version` and `flux-path` outputs. */
+/** Install (or use the flux on PATH); the report writes the `flux-version` and `flux-path` outputs. */
 export async function installStep(
   cfg: InstallConfig,
   options: InstallOptions = {},
@@ -212,7 +212,5 @@ export async function installStep(
   const flux = cfg.install
     ? await installFlux(cfg, options)
     : await useFluxOnPath(parseVersionInput(cfg.version));
-  core.setOutput('flux-version', flux.version);
-  core.setOutput('flux-path', flux.path);
   return flux;
 }

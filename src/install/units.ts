@@ -1,4 +1,4 @@
-// How sizes read in the log, and the time a stage took (durations are written by src/duration.ts).
+// How sizes read in the log, and the time a stage took (durations are written by src/base/duration.ts).
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -2,9 +2,9 @@
 // the official flux setup action does: the GitHub API when there is a token, else the redirect of
 // `<server>/fluxcd/flux2/releases/latest` (which needs no token and no API rate limit).
 import * as core from '@actions/core';
-import type { Deadline } from '../deadline.js';
-import { formatDuration } from '../duration.js';
-import { errorMessage } from '../error-message.js';
+import type { Deadline } from '../base/deadline.js';
+import { formatDuration } from '../base/duration.js';
+import { errorMessage } from '../base/error-message.js';
 import { DEFAULT_RETRY, downloadText, type RetryPolicy, redirectLocation } from './download.js';
 import { since } from './units.js';
 

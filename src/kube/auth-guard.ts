@@ -4,9 +4,9 @@
 import type { AgentOptions, RequestOptions } from 'node:https';
 import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
 import type { Dispatcher } from 'undici';
+import { maskSecret } from '../base/secrets.js';
 import { ConnectionPools, type ConnectionUse, newPool } from './connections.js';
-import { execCommandOf, explainExecFailure } from './exec-plugins.js';
-import { maskSecret } from './secrets.js';
+import { execCommandOf, explainExecFailure } from './kubeconfig/exec-plugins.js';
 
 /** The token of an exec plugin's credential is as secret as one written in the kubeconfig. */
 function maskAuthorization(header: unknown): void {

@@ -18,13 +18,13 @@ import {
   VersionApi,
   Watch,
 } from '@kubernetes/client-node';
-import type { BackoffOptions } from '../backoff.js';
-import { Deadline } from '../deadline.js';
-import { formatDuration } from '../duration.js';
+import type { BackoffOptions } from '../base/backoff.js';
+import { Deadline } from '../base/deadline.js';
+import { formatDuration } from '../base/duration.js';
+import { retry } from '../base/retry.js';
 import { apiVersionOf, type FluxKind } from '../flux/kinds.js';
 import { describeRef, type ObjectRef } from '../flux/refs.js';
 import type { FluxObject, KubeEvent } from '../flux/types.js';
-import { retry } from '../retry.js';
 import type { ClusterApi, KubeObject, ListResult, ResourceType, WatchHandler } from './api.js';
 import { GuardedKubeConfig } from './auth-guard.js';
 import { MAX_REQUEST_CONNECTIONS } from './connections.js';

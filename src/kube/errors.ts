@@ -2,8 +2,8 @@
 // server's own message, or the network cause (ECONNREFUSED, certificate problems) and the server URL.
 // Never the request or response headers; always through the secret redaction.
 import { STATUS_CODES } from 'node:http';
-import { hideUrlCredentials } from '../url-credentials.js';
-import { redact } from './secrets.js';
+import { redact } from '../base/secrets.js';
+import { hideUrlCredentials } from '../base/url-credentials.js';
 
 /** An error whose message is already written for a person; describeError passes it through. */
 export class ClusterAccessError extends Error {

@@ -2,7 +2,7 @@
 // rule (retry.ts), with the API server's Retry-After; a connection that failed, dropped or timed out. An
 // error already explained for a person (an exec plugin missing or failing) or any other error is not:
 // retrying would only repeat it until the deadline.
-import { type FailureAdvice, isRetriableStatus, retryAfterMs } from '../retry.js';
+import { type FailureAdvice, isRetriableStatus, retryAfterMs } from '../base/retry.js';
 import { ClusterAccessError, httpStatusOf } from './errors.js';
 
 // Codes Node and undici give a connection that could not be made or was lost.

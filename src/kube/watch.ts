@@ -2,9 +2,9 @@
 // (delivering every object again) and watch again, with capped backoff, until the signal aborts.
 // A stream that simply ended (server timeout, our idle timeout) resumes from the last resourceVersion seen.
 
-import { Backoff, type BackoffOptions, sleep } from '../backoff.js';
+import { Backoff, type BackoffOptions, sleep } from '../base/backoff.js';
+import { isRetriableStatus } from '../base/retry.js';
 import type { FluxObject } from '../flux/types.js';
-import { isRetriableStatus } from '../retry.js';
 import type { ListResult, WatchEventType, WatchHandler } from './api.js';
 import { ClusterAccessError, httpStatusOf, withContext } from './errors.js';
 import { adviseOnKubeFailure } from './transient.js';

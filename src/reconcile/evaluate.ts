@@ -3,8 +3,8 @@
 // controller has handled our request is the outcome of that attempt, not "in progress until the timeout".
 import { findCondition } from '../flux/conditions.js';
 import type { FluxKind } from '../flux/kinds.js';
+import { revisionApplies, revisionMatches } from '../flux/revision.js';
 import type { Condition, FluxObject } from '../flux/types.js';
-import { revisionApplies, revisionMatches } from './revision.js';
 import type { Verdict, Waiting } from './types.js';
 
 export interface VerdictInput {

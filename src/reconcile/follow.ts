@@ -1,7 +1,7 @@
 // Follow: the Flux objects an object applied (its inventory) join the run once it is Ready at the expected
 // revision, so that a broken child fails the run instead of hiding behind a green parent. This file reads
 // them; plan.ts orders them; the run loop requests, watches and judges them like any other object.
-import { errorMessage } from '../error-message.js';
+import { errorMessage } from '../base/error-message.js';
 import { type FluxKind, kindOfGroup } from '../flux/kinds.js';
 import { describeRef, type ObjectRef, refKey } from '../flux/refs.js';
 import type { FluxObject } from '../flux/types.js';

@@ -1,6 +1,6 @@
 // Request: what the action writes to an object to make its controller act now.
 import type { FluxKind } from '../flux/kinds.js';
-import type { Command } from './types.js';
+import { type Command, commandSpec } from '../inputs/commands.js';
 
 export const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
 export const FORCE_AT = 'reconcile.fluxcd.io/forceAt';
@@ -33,7 +33,7 @@ export function reconcilePatch(kind: FluxKind, token: string, options: RequestOp
   // helm-controller honours forceAt/resetAt only when they equal requestedAt.
   if (kind.forceAndReset && options.force) annotations[FORCE_AT] = token;
   if (kind.forceAndReset && options.reset) annotations[RESET_AT] = token;
-  if (options.command !== 'resume') return { metadata: { annotations } };
+  if (commandSpec(options.command).act !== 'resume') return { metadata: { annotations } };
   // Resuming is the kind's own patch (spec.suspend, or the Flux Operator's annotation), with the request.
   const resume = kind.suspendPatch(false) as { metadata?: { annotations?: object } };
   return {

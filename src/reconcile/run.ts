@@ -1,13 +1,13 @@
 // Run: the effects half of the run loop. It requests each planned object when what it waits for is done,
 // judges it on every change the watches bring, and ends each one with a result, under one deadline. What
 // to do at each point is decided by the pure functions of steps.ts; this file patches, watches and keeps time.
-import { Backoff } from '../backoff.js';
-import { errorMessage } from '../error-message.js';
-import type { GitOrigin } from '../flux/kinds.js';
+import { Backoff } from '../base/backoff.js';
+import { errorMessage } from '../base/error-message.js';
 import { describeRef, refKey } from '../flux/refs.js';
-import type { FluxObject } from '../flux/types.js';
+import type { FluxObject, GitOrigin } from '../flux/types.js';
+import { type CommitRelation, describeRelation } from '../git/relate.js';
+import type { Command } from '../inputs/commands.js';
 import type { ClusterApi } from '../kube/api.js';
-import { type CommitRelation, describeRelation } from './ancestry.js';
 import { evaluate } from './evaluate.js';
 import { childRefs, readChildren, type UnreadableChild } from './follow.js';
 import { type Child, type Plan, type PlannedObject, planChildren } from './plan.js';
@@ -25,7 +25,7 @@ import {
   unblocked,
   waitedOnAfter,
 } from './steps.js';
-import type { Command, ObjectResult, RunResult, Verdict } from './types.js';
+import type { ObjectResult, RunResult, Verdict } from './types.js';
 
 export interface RunOptions {
   command: Command;
@@ -148,8 +148,7 @@ class RunLoop {
     step.phase = 'done';
     step.result = resultOf(step, ending, this.options.revision, Date.now());
     this.hooks.finished?.(step.result);
-    if (ending.outcome === 'ready' && this.options.follow && this.options.command !== 'suspend')
-      this.discover(step);
+    if (ending.outcome === 'ready' && this.options.follow) this.discover(step);
     this.startUnblocked();
     this.checkDone();
   }

@@ -1,12 +1,13 @@
 // The pure half of the run loop, as kstatus splits `status/` from `watcher/`: given the steps and the
 // verdicts so far, what is startable, what is done, what to ask again. No I/O and no clock read here;
 // run.ts does the patching, watching and timekeeping.
-import type { Backoff } from '../backoff.js';
-import { formatDuration } from '../duration.js';
+import type { Backoff } from '../base/backoff.js';
+import { formatDuration } from '../base/duration.js';
 import { describeRef } from '../flux/refs.js';
 import type { FluxObject } from '../flux/types.js';
+import { type Command, commandSpec } from '../inputs/commands.js';
 import type { PlannedObject } from './plan.js';
-import type { Command, ObjectResult, Outcome, Verdict } from './types.js';
+import type { ObjectResult, Outcome, Verdict } from './types.js';
 import { describeWaiting, waitWorthReporting } from './waiting.js';
 
 export interface Step {
@@ -62,7 +63,11 @@ export function nextAfter(step: Step, verdict: Verdict, policy: Policy, now: num
     case 'suspended':
       return {
         do: 'finish',
-        ending: { outcome: 'suspended', ok: policy.command === 'suspend', ...words(verdict) },
+        ending: {
+          outcome: 'suspended',
+          ok: commandSpec(policy.command).goal === 'suspended',
+          ...words(verdict),
+        },
       };
     case 'failed': {
       const graceEndsIn = (step.failedSince ?? now) + policy.failFastGraceMs - now;
@@ -97,12 +102,13 @@ export type Start =
 
 export function startOf(step: Step, command: Command): Start {
   const { planned } = step;
-  const resuming = command === 'resume' && planned.role === 'requested';
+  const { act } = commandSpec(command);
+  const resuming = act === 'resume' && planned.role === 'requested';
   if (planned.kind.isStatic(step.latest)) return { do: 'judge' };
-  if (command === 'suspend') return { do: 'suspend' };
+  if (act === 'suspend') return { do: 'suspend' };
   // A suspended object is judged as it is (suspended), unless this run resumes it.
   if (planned.kind.isSuspended(step.latest) && !resuming) return { do: 'judge' };
-  if (command === 'wait') return { do: 'watch' };
+  if (act === 'watch') return { do: 'watch' };
   return { do: 'request', resuming };
 }
 

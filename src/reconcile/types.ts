@@ -1,6 +1,7 @@
 import type { FluxKind } from '../flux/kinds.js';
 import type { ObjectRef } from '../flux/refs.js';
 import type { FluxObject, KubeEvent } from '../flux/types.js';
+import type { Command } from '../inputs/commands.js';
 import type { Role } from './plan.js';
 
 /**
@@ -79,5 +80,3 @@ export interface RunResult {
   durationMs: number;
   expectedRevision?: string;
 }
-
-export type Command = 'reconcile' | 'wait' | 'suspend' | 'resume' | 'diff';

@@ -1,9 +1,9 @@
 // Annotations: what GitHub shows on the run page and the pull request, one per object that needs a look.
 import * as core from '@actions/core';
-import { shortRevision } from '../reconcile/revision.js';
+import { oneLine, shorten } from '../base/text.js';
+import { shortRevision } from '../flux/revision.js';
 import type { RunResult } from '../reconcile/types.js';
 import { formatDuration } from './format.js';
-import { oneLine, shorten } from './text.js';
 import { type ObjectView, reasonAndMessage, revisionPhrase, viewOf } from './view.js';
 import { workloadsLine } from './workloads-view.js';
 

@@ -2,14 +2,14 @@
 // that did not end well, its source and dependencies (state and events) when they were not part of the run.
 // Every read may fail (RBAC, a missing CRD): the report then says so instead of failing the step.
 
-import { errorMessage } from '../error-message.js';
+import { errorMessage } from '../base/error-message.js';
+import { oneLine } from '../base/text.js';
 import { type FluxKind, findKind, HEALTH_KINDS } from '../flux/kinds.js';
 import { type ObjectRef, refKey } from '../flux/refs.js';
 import type { FluxObject, KubeEvent } from '../flux/types.js';
 import type { ClusterApi } from '../kube/api.js';
 import type { ObjectResult, RunResult } from '../reconcile/types.js';
 import { type KindListing, type NamespaceHealth, namespaceHealth } from './health.js';
-import { oneLine } from './text.js';
 
 /** An object the report mentions that the run did not watch (or whose events it did not read). */
 export interface RelatedObject {

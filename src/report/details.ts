@@ -1,14 +1,14 @@
 // The collapsible section for one object that did not end well: everything a person would otherwise
 // gather with kubectl and flux by hand.
-import type { DetailSection } from '../flux/kinds.js';
+
+import { escapeHtml, escapePre, shorten } from '../base/text.js';
 import { describeRef, type ObjectRef } from '../flux/refs.js';
-import type { KubeEvent } from '../flux/types.js';
-import { shortRevision } from '../reconcile/revision.js';
+import { shortRevision } from '../flux/revision.js';
+import type { DetailSection, KubeEvent } from '../flux/types.js';
 import type { ObjectResult } from '../reconcile/types.js';
 import { bold, cell, code, table, timeCell } from './html.js';
 import type { Neighbourhood, NeighbourState } from './neighbours.js';
 import { nextCommands } from './next-commands.js';
-import { escapeHtml, escapePre, shorten } from './text.js';
 import { conditionsOf, type ObjectView, reasonAndMessage } from './view.js';
 import { renderWorkloads } from './workloads-view.js';
 

@@ -19,7 +19,7 @@ export function shortRevisionsIn(text: string): string {
     .replace(BARE_DIGEST, (digest: string) => digest.slice(0, 12));
 }
 
-export { formatDuration } from '../duration.js';
+export { formatDuration } from '../base/duration.js';
 
 /** An RFC 3339 time as `2025-01-31 14:02:07 UTC`; anything unparseable is shown as given. */
 export function formatTime(time: string | undefined): string {

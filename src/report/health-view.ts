@@ -1,8 +1,9 @@
 // The namespace health footer as HTML.
+
+import { escapeHtml, shorten } from '../base/text.js';
 import { describeRef } from '../flux/refs.js';
 import type { NamespaceHealth } from './health.js';
 import { cell, code, table } from './html.js';
-import { escapeHtml, shorten } from './text.js';
 
 const MAX_NAMED = 20;
 

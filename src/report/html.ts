@@ -1,6 +1,7 @@
 // Small builders for the summary's HTML. Every argument named `text` is escaped here; `html` is trusted markup.
+
+import { escapeCell, escapeHtml } from '../base/text.js';
 import { formatTime } from './format.js';
-import { escapeCell, escapeHtml } from './text.js';
 
 export const code = (text: string): string => `<code>${escapeHtml(text)}</code>`;
 

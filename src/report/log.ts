@@ -1,13 +1,14 @@
 // The live log: one line per request, one per verdict, a heartbeat for what is still waiting.
 // Pure formatters; the run loop decides when to print them.
+
+import { oneLine, shorten } from '../base/text.js';
 import type { FluxKind } from '../flux/kinds.js';
 import { describeRef, type ObjectRef } from '../flux/refs.js';
+import { shortRevision } from '../flux/revision.js';
 import type { RequestKind } from '../reconcile/request.js';
-import { shortRevision } from '../reconcile/revision.js';
 import type { Verdict } from '../reconcile/types.js';
 import { describeWaiting } from '../reconcile/waiting.js';
 import { formatDuration } from './format.js';
-import { oneLine, shorten } from './text.js';
 import { type ObjectView, reasonAndMessage, revisionPhrase } from './view.js';
 import { workloadsLine } from './workloads-view.js';
 

@@ -2,7 +2,7 @@
 // step of the job together. A run over thousands of objects, or messages of pruning failures that list
 // hundreds of objects, would exceed it and the runner would drop the outputs. Each list output gets a share;
 // what does not fit is shortened, then left out, and a note says so.
-import { shorten } from './text.js';
+import { shorten } from '../base/text.js';
 
 /** UTF-16 code units: what GitHub counts. Shares leave room for the other steps of the job. */
 export const OUTPUT_SHARES = { results: 256 * 1024, revisions: 64 * 1024, failed: 64 * 1024 } as const;

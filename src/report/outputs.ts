@@ -1,10 +1,10 @@
 // The step's outputs: what later steps of a workflow read with fromJSON().
 import * as core from '@actions/core';
+import { shorten } from '../base/text.js';
 import { refKey } from '../flux/refs.js';
 import type { Role } from '../reconcile/plan.js';
 import type { Outcome, RunResult } from '../reconcile/types.js';
 import { type Fitted, fitList, fitMap, fitRecords, OUTPUT_SHARES, truncationNote } from './output-budget.js';
-import { shorten } from './text.js';
 import { type ObjectView, viewOf } from './view.js';
 
 // Outputs share one size budget per job; a pruning failure can list hundreds of objects in its message.
@@ -83,6 +83,11 @@ export function buildOutputs(
 
 export function writeOutputs(run: RunResult, views = run.results.map(viewOf)): void {
   const { note, ...outputs } = buildOutputs(run, views);
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  setOutputs(outputs);
   if (note) core.warning(note);
+}
+
+/** The one writer of the step's outputs: every command's report hands its values here. */
+export function setOutputs(values: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(values)) core.setOutput(name, value);
 }

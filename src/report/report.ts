@@ -1,15 +1,15 @@
 // The one entry the main step calls after a run: outputs, annotations, the job summary.
 import * as core from '@actions/core';
-import { errorMessage } from '../error-message.js';
+import { errorMessage } from '../base/error-message.js';
+import { escapePre } from '../base/text.js';
 import { refKey } from '../flux/refs.js';
 import type { RunResult } from '../reconcile/types.js';
 import { emitAnnotations } from './annotations.js';
 import type { ReportContext } from './context.js';
 import type { NamespaceHealth } from './health.js';
 import { verdictLine } from './log.js';
-import { writeOutputs } from './outputs.js';
+import { setOutputs, writeOutputs } from './outputs.js';
 import { renderSummary } from './summary.js';
-import { escapePre } from './text.js';
 import { type ObjectView, viewOf, withWorkloads } from './view.js';
 
 export interface ReportOptions {
@@ -45,8 +45,15 @@ export function renderStoppedSummary(message: string): string {
 }
 
 /** Writes that summary; a failure to write it is only a warning. */
-export async function reportStopped(message: string): Promise<void> {
-  await writeSummary(renderStoppedSummary(message));
+/** A run that stopped before any result: `ready=false` for a later step to test, and a summary to read. */
+export async function reportStopped(message: string, options: { summary: boolean }): Promise<void> {
+  setOutputs({ ready: 'false' });
+  if (options.summary) await writeSummary(renderStoppedSummary(message));
+}
+
+/** Where the installed CLI is, for later steps. */
+export function reportInstalled(flux: { version: string; path: string }): void {
+  setOutputs({ 'flux-version': flux.version, 'flux-path': flux.path });
 }
 
 /** Writes HTML to the job summary; a failure to write it is a warning, never the step's failure. */

@@ -1,6 +1,9 @@
 // The job summary: one screen that answers "did my commit deploy, and if not, why?".
 // Plain HTML, the way core.summary writes it; no blank line anywhere, so GitHub's Markdown keeps it one block.
-import { shortRevision } from '../reconcile/revision.js';
+
+import { escapeHtml, shorten } from '../base/text.js';
+import { shortRevision } from '../flux/revision.js';
+import { commandSpec, goalWord } from '../inputs/commands.js';
 import type { ObjectResult, Outcome, RunResult } from '../reconcile/types.js';
 import type { ReportContext } from './context.js';
 import { renderDetails } from './details.js';
@@ -9,7 +12,6 @@ import type { NamespaceHealth } from './health.js';
 import { renderHealth } from './health-view.js';
 import { bold, cell, code, table } from './html.js';
 import { Neighbourhood } from './neighbours.js';
-import { escapeHtml, shorten } from './text.js';
 import { type ObjectView, viewOf } from './view.js';
 
 export const CELL_MESSAGE_CHARS = 200;
@@ -19,10 +21,10 @@ export const SUMMARY_BUDGET_BYTES = 900_000;
 
 function verdictTitle(run: RunResult): string {
   const total = run.results.length;
-  const goal = run.command === 'suspend' ? 'suspended' : 'Ready';
+  const goal = goalWord(run.command);
   if (total === 0) return `✅ Flux ${run.command}: no objects to ${run.command}`;
   if (run.ready) {
-    const goalOutcome = run.command === 'suspend' ? 'suspended' : 'ready';
+    const goalOutcome = commandSpec(run.command).goal;
     // Static objects are skipped and still fine: then "all Ready" would not be true.
     if (run.results.some((r) => r.outcome !== goalOutcome))
       return `✅ Flux ${run.command}: ${total} objects, none failed`;

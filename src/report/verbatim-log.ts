@@ -2,7 +2,7 @@
 // markers, so that a line such as `::error::` or `::add-mask::` inside them is shown, never obeyed.
 import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
-import { cleanText } from './text.js';
+import { cleanText } from '../base/text.js';
 
 export function logVerbatim(text: string, info: (line: string) => void = core.info): void {
   const token = randomUUID();

@@ -1,12 +1,13 @@
 // One view per object: everything the report says about a result, computed once, then rendered for each
 // medium (log line, annotation, summary row and details, output record, GitHub bodies). Renderers never go
 // back to the raw result for words; they format what the view holds.
+
+import { oneLine } from '../base/text.js';
 import { describeRef } from '../flux/refs.js';
+import { revisionApplies, revisionMatches, shortRevision } from '../flux/revision.js';
 import type { Condition } from '../flux/types.js';
-import { revisionApplies, revisionMatches, shortRevision } from '../reconcile/revision.js';
 import type { ObjectResult } from '../reconcile/types.js';
 import { type OutcomeLook, outcomeLook } from './format.js';
-import { oneLine } from './text.js';
 import type { WorkloadReport } from './workloads.js';
 
 export interface RevisionView {

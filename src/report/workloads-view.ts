@@ -1,8 +1,9 @@
 // How the report shows the workloads a health check or Helm wait waited on: a table in the object's details,
 // and one line for the log and the annotation. Every string from the cluster is escaped (html.ts, text.ts).
+
+import { escapeHtml, shorten } from '../base/text.js';
 import type { KubeEvent } from '../flux/types.js';
 import { bold, cell, code, table, timeCell } from './html.js';
-import { escapeHtml, shorten } from './text.js';
 import type { WorkloadFinding, WorkloadReport } from './workloads.js';
 
 const MAX_MESSAGE_CHARS = 600;

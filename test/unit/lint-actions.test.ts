@@ -1,5 +1,10 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ActionMetadata } from '../../scripts/action-metadata.mjs';
+import { repoRoot } from '../../scripts/action-metadata.mjs';
+import { documentationFiles } from '../../scripts/docs.mjs';
 import {
   ACTION_REPOSITORY,
   checkUsage,
@@ -18,12 +23,34 @@ const workflow = (steps: string): string =>
   ['on: push', 'jobs:', '  deploy:', '    runs-on: ubuntu-latest', '    steps:', steps].join('\n');
 
 describe('the repository', () => {
-  it('has clean workflows, examples, README snippets and action.yml', async () => {
-    const { problems, files, snippets } = await lintRepository();
+  it('has clean workflows, examples, documentation snippets and action.yml', async () => {
+    const { problems, files, snippets, pages } = await lintRepository();
     expect(problems).toEqual([]);
-    // The workflows under .github/workflows and examples/, and the README's step snippets, were all read.
+    // The workflows under .github/workflows and examples/, and the step snippets of README.md and of every
+    // page under docs/, were all read.
     expect(files).toBeGreaterThanOrEqual(8);
-    expect(snippets).toBeGreaterThanOrEqual(3);
+    expect(Object.keys(pages)).toEqual(documentationFiles());
+    expect(pages['README.md']).toBeGreaterThanOrEqual(1);
+    expect(pages['docs/trees.md']).toBeGreaterThanOrEqual(1);
+    expect(snippets).toBeGreaterThanOrEqual(4);
+  });
+
+  it('reports a broken snippet in a docs page at its line in that page', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lint-docs-'));
+    try {
+      copyFileSync(join(repoRoot, 'action.yml'), join(root, 'action.yml'));
+      writeFileSync(join(root, 'README.md'), '# Title\n');
+      mkdirSync(join(root, 'docs'));
+      const page = ['# Page', '', '```yaml', `- run: echo \${{ matrix.os }}`, '```', ''].join('\n');
+      writeFileSync(join(root, 'docs', 'page.md'), page);
+      const { problems, pages } = await lintRepository(root);
+      expect(pages).toEqual({ 'README.md': 0, 'docs/page.md': 1 });
+      const inPage = problems.filter((problem) => problem.startsWith('docs/'));
+      expect(inPage).toHaveLength(1);
+      expect(inPage[0]).toMatch(/^docs\/page\.md:4:\d+: property "os" is not defined/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,10 +1,11 @@
 // The pull request comment's body: the compact part of the job summary (verdict line, table, failures),
 // rendered by the summary's own functions, so cluster text is escaped exactly as there.
+
+import { escapeHtml } from '../../base/text.js';
 import type { RunResult } from '../../reconcile/types.js';
 import type { ReportContext } from '../context.js';
 import { renderStoppedSummary } from '../report.js';
 import { renderSummary } from '../summary.js';
-import { escapeHtml } from '../text.js';
 import type { ObjectView } from '../view.js';
 import { resultDescription } from './wording.js';
 

@@ -1,5 +1,5 @@
 // The commit status: `pending` while the run lasts, then the final state, under `flux/<context>`.
-import type { GitHubClient } from './client.js';
+import type { GitHubClient } from '../../github/client.js';
 import type { ReportTarget } from './target.js';
 import { type FinalState, oneLineWithin } from './wording.js';
 

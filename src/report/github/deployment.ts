@@ -1,6 +1,6 @@
 // The GitHub Deployment's lifecycle: created for the commit in the environment, `in_progress` while the run
 // lasts, then its final state.
-import type { GitHubClient } from './client.js';
+import type { GitHubClient } from '../../github/client.js';
 import type { ReportTarget } from './target.js';
 import type { FinalState } from './wording.js';
 

@@ -1,7 +1,7 @@
 // The one warning a failed report becomes: what could not be posted and why, the permission each part
 // needs, and the `permissions:` block to paste. The run's own result is never changed by it.
-import { oneLine, shorten } from '../text.js';
-import { DeadlineError } from './budget.js';
+import { oneLine, shorten } from '../../base/text.js';
+import { DeadlineError } from '../../github/budget.js';
 
 export type Part = 'deployment' | 'status' | 'comment';
 

@@ -1,6 +1,6 @@
 // One comment per cluster on the pull request, found again by a hidden marker and edited in place, so
 // that every push updates the same comment instead of adding one.
-import type { GitHubClient } from './client.js';
+import type { GitHubClient } from '../../github/client.js';
 import type { ReportTarget } from './target.js';
 
 /** The comment's first line. The key is URI-encoded so that no text can end the HTML comment early. */

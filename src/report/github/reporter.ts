@@ -2,16 +2,17 @@
 // while the reconcile runs, so a slow API never delays it; the final ones after the outputs and the job
 // summary are written. Nothing here changes the run's result: whatever fails becomes one warning.
 import * as core from '@actions/core';
-import { errorMessage } from '../../error-message.js';
+import { errorMessage } from '../../base/error-message.js';
+import { oneLine } from '../../base/text.js';
 import type { ObjectRef } from '../../flux/refs.js';
+import { type Deadline, deadlineIn, RESERVED_MS } from '../../github/budget.js';
+import { createGitHubClient, type GitHubClient } from '../../github/client.js';
+import { type Command, commandSpec } from '../../inputs/commands.js';
 import type { GitHubReportConfig } from '../../inputs/types.js';
 import type { Role } from '../../reconcile/plan.js';
-import type { Command, RunResult } from '../../reconcile/types.js';
+import type { RunResult } from '../../reconcile/types.js';
 import type { ReportContext } from '../context.js';
-import { oneLine } from '../text.js';
 import { type ObjectView, viewOf } from '../view.js';
-import { type Deadline, deadlineIn, RESERVED_MS } from './budget.js';
-import { createGitHubClient, type GitHubClient } from './client.js';
 import { type CommentFooter, commentBody, stoppedCommentBody } from './comment-body.js';
 import { postCommitStatus, statusContext } from './commit-status.js';
 import { createDeployment, postDeploymentStatus } from './deployment.js';
@@ -80,7 +81,7 @@ export function startGitHubReport(
   sink: Sink = CORE_SINK,
 ): GitHubReport {
   const asked = askedParts(config);
-  if (asked.length === 0 || start.command === 'suspend') return OFF;
+  if (asked.length === 0 || !commandSpec(start.command).reportsToGitHub) return OFF;
   return new Reporter(config, start, env, sink, asked);
 }
 

@@ -1,7 +1,7 @@
 // Where the report goes: the repository, the commit, the pull request and this run's page, from the
 // variables and the event payload the runner gives every step.
 import { readFileSync } from 'node:fs';
-import { parseRevision } from '../../reconcile/revision.js';
+import { parseRevision } from '../../flux/revision.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

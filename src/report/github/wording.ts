@@ -1,11 +1,13 @@
 // What the Deployment and the commit status say: a state GitHub knows, and one line of plain text.
 // GitHub shows these descriptions as text (never Markdown) and refuses more than 140 characters, so cluster
 // text goes through the one-line sanitiser and is cut to fit, never HTML-escaped (that would show `&amp;`).
+
+import { oneLine, shorten } from '../../base/text.js';
 import { describeRef, type ObjectRef } from '../../flux/refs.js';
-import { shortRevision } from '../../reconcile/revision.js';
-import type { Command, RunResult } from '../../reconcile/types.js';
+import { shortRevision } from '../../flux/revision.js';
+import { type Command, commandSpec } from '../../inputs/commands.js';
+import type { RunResult } from '../../reconcile/types.js';
 import { OUTCOME_ORDER } from '../format.js';
-import { oneLine, shorten } from '../text.js';
 import type { ObjectView } from '../view.js';
 import { commitOfRevision } from './target.js';
 
@@ -76,7 +78,7 @@ export function resultDescription(run: RunResult, views: readonly ObjectView[]):
 /** The pending line while the run lasts: "Reconciling 12 objects on 10.0.0.1:6443". */
 export function startDescription(command: Command, objects: readonly ObjectRef[], host: string): string {
   const what = objects.length === 1 ? describeRef(objects[0]!) : `${objects.length} objects`;
-  const doing = command === 'wait' ? `Waiting for ${what} to be Ready` : `Reconciling ${what}`;
+  const doing = commandSpec(command).doing(what);
   return oneLineWithin(`${doing} on ${host}`);
 }
 

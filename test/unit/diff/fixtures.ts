@@ -1,7 +1,7 @@
 // The flux CLI's real output, captured from the lab by `node scripts/capture-fixtures.mjs diff`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ProgramRun } from '../../../src/diff/run-program.js';
+import type { ProgramRun } from '../../../src/base/program.js';
 
 export interface DiffFixture {
   namespace: string;

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { KUSTOMIZATION } from '../../../src/flux/kinds.js';
 import type { FluxObject } from '../../../src/flux/types.js';
 import { createClusterApi, type KubeClusterApi } from '../../../src/kube/client.js';
-import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
+import { prepareKubeconfig } from '../../../src/kube/kubeconfig/prepare.js';
 import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 import { ConnectProxy } from './helpers/connect-proxy.js';
 import { FakeApiServer } from './helpers/fake-apiserver.js';

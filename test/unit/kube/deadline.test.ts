@@ -2,7 +2,7 @@
 // preflight's first request, and the retries of any request end when it passes, instead of after their own
 // timeouts on top of it. Against a real HTTPS server on loopback that can leave a request unanswered.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Deadline } from '../../../src/deadline.js';
+import { Deadline } from '../../../src/base/deadline.js';
 import { KUSTOMIZATION } from '../../../src/flux/kinds.js';
 import type { ClusterApiOptions, KubeClusterApi } from '../../../src/kube/client.js';
 import { preflight } from '../../../src/kube/preflight.js';

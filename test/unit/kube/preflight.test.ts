@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HELM_RELEASE, KUSTOMIZATION } from '../../../src/flux/kinds.js';
 import { createClusterApi, type KubeClusterApi } from '../../../src/kube/client.js';
-import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
+import { prepareKubeconfig } from '../../../src/kube/kubeconfig/prepare.js';
 import { preflight, type Verb } from '../../../src/kube/preflight.js';
 import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 import { FakeApiServer } from './helpers/fake-apiserver.js';

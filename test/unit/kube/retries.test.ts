@@ -2,7 +2,7 @@
 // backoff and the server's Retry-After, and stops at once on a status no retry can mend: against a real
 // HTTPS server on loopback that answers 429, 500 or 503 the way kube-apiserver does under load.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Deadline } from '../../../src/deadline.js';
+import { Deadline } from '../../../src/base/deadline.js';
 import { HELM_RELEASE, KUSTOMIZATION } from '../../../src/flux/kinds.js';
 import type { FluxObject } from '../../../src/flux/types.js';
 import type { ClusterApiOptions, KubeClusterApi } from '../../../src/kube/client.js';

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KUSTOMIZATION } from '../../../src/flux/kinds.js';
 import type { FluxObject } from '../../../src/flux/types.js';
 import { createClusterApi } from '../../../src/kube/client.js';
-import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
+import { prepareKubeconfig } from '../../../src/kube/kubeconfig/prepare.js';
 import { preflight } from '../../../src/kube/preflight.js';
 import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 import { FakeApiServer } from './helpers/fake-apiserver.js';

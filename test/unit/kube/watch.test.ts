@@ -3,7 +3,7 @@ import { KUSTOMIZATION } from '../../../src/flux/kinds.js';
 import type { FluxObject } from '../../../src/flux/types.js';
 import type { WatchEventType } from '../../../src/kube/api.js';
 import { type ClusterApiOptions, createClusterApi, type KubeClusterApi } from '../../../src/kube/client.js';
-import { prepareKubeconfig } from '../../../src/kube/kubeconfig.js';
+import { prepareKubeconfig } from '../../../src/kube/kubeconfig/prepare.js';
 import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 import { FakeApiServer } from './helpers/fake-apiserver.js';
 import { b64, kubeconfigYaml } from './helpers/kubeconfigs.js';

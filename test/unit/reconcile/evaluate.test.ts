@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { kindOf } from '../../../src/flux/kinds.js';
+import { revisionApplies } from '../../../src/flux/revision.js';
 import type { FluxObject } from '../../../src/flux/types.js';
 import { evaluate } from '../../../src/reconcile/evaluate.js';
-import { revisionApplies } from '../../../src/reconcile/revision.js';
 import type { Verdict, VerdictState, Waiting } from '../../../src/reconcile/types.js';
 import { describeWaiting } from '../../../src/reconcile/waiting.js';
 

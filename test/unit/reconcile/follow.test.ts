@@ -2,7 +2,7 @@
 // loop's orchestration on an in-memory cluster. The e2e scenarios prove the same against the controllers.
 import { describe, expect, it } from 'vitest';
 import type { FluxObject } from '../../../src/flux/types.js';
-import type { CommitRelation } from '../../../src/reconcile/ancestry.js';
+import type { CommitRelation } from '../../../src/git/relate.js';
 import { buildPlan } from '../../../src/reconcile/plan.js';
 import { type RunOptions, runPlan } from '../../../src/reconcile/run.js';
 import {

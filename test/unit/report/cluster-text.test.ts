@@ -4,13 +4,13 @@
 // block (a blank line) so that Markdown or HTML of its own would render.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { cleanText, escapeHtml, oneLine } from '../../../src/base/text.js';
 import { KUSTOMIZATION } from '../../../src/flux/kinds.js';
 import type { ObjectResult, RunResult } from '../../../src/reconcile/types.js';
 import { annotationsFor } from '../../../src/report/annotations.js';
 import { heartbeatLine, noteLine, requestedLine, verdictLine } from '../../../src/report/log.js';
 import { buildOutputs } from '../../../src/report/outputs.js';
 import { renderSummary } from '../../../src/report/summary.js';
-import { cleanText, escapeHtml, oneLine } from '../../../src/report/text.js';
 import { viewOf } from '../../../src/report/view.js';
 import { SCENARIOS } from '../../fixtures/report/scenarios.js';
 import { htmlProblems } from './html-check.js';

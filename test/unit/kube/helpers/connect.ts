@@ -5,7 +5,7 @@ import {
   createClusterApi,
   type KubeClusterApi,
 } from '../../../../src/kube/client.js';
-import { prepareKubeconfig } from '../../../../src/kube/kubeconfig.js';
+import { prepareKubeconfig } from '../../../../src/kube/kubeconfig/prepare.js';
 import { FakeApiServer } from './fake-apiserver.js';
 import { b64, kubeconfigYaml } from './kubeconfigs.js';
 import type { TestPki } from './pki.js';

@@ -1,6 +1,6 @@
 // The one warning a failed report becomes.
 import { describe, expect, it } from 'vitest';
-import { DeadlineError } from '../../../../src/report/github/budget.js';
+import { DeadlineError } from '../../../../src/github/budget.js';
 import { failureOf, reportWarning } from '../../../../src/report/github/permissions.js';
 
 // The shape of @octokit/request-error's RequestError for a 403 from GitHub.

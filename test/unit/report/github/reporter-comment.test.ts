@@ -1,7 +1,7 @@
 // The pull request comment: one per cluster, found again by its hidden marker (past the first page of
 // comments) and edited in place; cluster text in it mentions nobody and holds no secret.
 import { describe, expect, it } from 'vitest';
-import { maskSecret } from '../../../../src/kube/secrets.js';
+import { maskSecret } from '../../../../src/base/secrets.js';
 import { startGitHubReport } from '../../../../src/report/github/reporter.js';
 import { FIRST_COMMIT, PUSHED_COMMIT } from '../../../fixtures/report/captured.js';
 import { SCENARIOS } from '../../../fixtures/report/scenarios.js';

@@ -1,0 +1,132 @@
+// The run family (reconcile, wait, suspend, resume): session → GitHub report started → run the plan →
+// report. What differs between its commands is in the command table, not here.
+import * as core from '@actions/core';
+import type { Deadline } from '../base/deadline.js';
+import { formatDuration } from '../base/duration.js';
+import { errorMessage } from '../base/error-message.js';
+import { relateCommits } from '../git/relate.js';
+import { commandSpec } from '../inputs/commands.js';
+import type { Config } from '../inputs/types.js';
+import { githubEndpoints } from '../install/version.js';
+import type { KubeClusterApi } from '../kube/client.js';
+import type { PreparedKubeconfig } from '../kube/kubeconfig/prepare.js';
+import { type RunOptions, runPlan } from '../reconcile/run.js';
+import type { RunResult } from '../reconcile/types.js';
+import { reportedObjects, startGitHubReport } from '../report/github/index.js';
+import {
+  collectHealth,
+  collectRelated,
+  collectWorkloads,
+  liveLogHooks,
+  type ReportContext,
+  report,
+} from '../report/index.js';
+import { type Limits, openSession } from './session.js';
+
+// The report's share of time for reading unready workloads after the run; what is not read by then is left out.
+const WORKLOAD_READS_MS = 10_000;
+
+/** The report's share of the step: its reads of events, related objects and health get this much. */
+function reportShareMs(timeoutMs: number): number {
+  return Math.min(5_000, timeoutMs / 10);
+}
+
+export async function reconcileCommand(
+  config: Config,
+  fluxVersion: string,
+  limits: Limits,
+): Promise<RunResult> {
+  const settings = config.reconcile;
+  // Preflight, plan and run share the step's deadline less the report's share, which its reads keep.
+  const runDeadline = limits.deadline.reserving(reportShareMs(settings.timeoutMs));
+  const { cluster, api, plan } = await openSession(config, runDeadline);
+  try {
+    // Deployment `in_progress` and status `pending` go out beside the run; final states after report().
+    const github = startGitHubReport(config.github, {
+      command: settings.command,
+      revision: settings.revision,
+      objects: reportedObjects(plan.objects),
+      serverHost: cluster.serverHost,
+      timeoutMs: settings.timeoutMs,
+    });
+    const result = await runPlan(api, plan, runOptions(config, runDeadline, limits.cancelled)).catch(
+      (error: unknown) => github.stopped(error),
+    );
+    core.info(`Finished in ${formatDuration(result.durationMs)}; ${api.requestCount()} API requests.`);
+    api.useDeadline(limits.deadline);
+    const { context, health } = await reportExtras(config, cluster, fluxVersion, api, result, limits);
+    const views = await report(context, result, health, { summary: config.summary });
+    await github.finish(context, result, views);
+    return result;
+  } finally {
+    await api.close();
+  }
+}
+
+function runOptions(config: Config, deadline: Deadline, cancelled: AbortSignal): RunOptions {
+  const settings = config.reconcile;
+  return {
+    command: settings.command,
+    revision: settings.revision,
+    timeoutMs: settings.timeoutMs,
+    deadlineAt: deadline.at,
+    signal: cancelled,
+    failFastGraceMs: settings.failFastGraceMs,
+    force: settings.force,
+    reset: settings.reset,
+    follow: settings.follow && commandSpec(settings.command).follows,
+    relate: relateWith(config.install.token),
+    hooks: liveLogHooks(),
+  };
+}
+
+/**
+ * The report's extras (events, related objects, namespace health, unready workloads) are best effort:
+ * report() writes the outputs first, a read that fails or runs out of time only leaves its part out, and
+ * a cancelled job reads none of them.
+ */
+async function reportExtras(
+  config: Config,
+  cluster: PreparedKubeconfig,
+  fluxVersion: string,
+  api: KubeClusterApi,
+  result: RunResult,
+  limits: Limits,
+): Promise<{ context: ReportContext; health: Awaited<ReturnType<typeof collectHealth>> | undefined }> {
+  const namespace = config.reconcile.namespace;
+  const skipped = (what: string) => (error: unknown) => {
+    core.debug(`could not read ${what}: ${errorMessage(error)}`);
+    return undefined;
+  };
+  const workloadSignal = AbortSignal.any([AbortSignal.timeout(WORKLOAD_READS_MS), limits.deadline.signal]);
+  const [related, health, workloads] = limits.cancelled.aborted
+    ? [undefined, undefined, undefined]
+    : await Promise.all([
+        collectRelated(api, result).catch(skipped('related objects')),
+        collectHealth(api, namespace).catch(skipped('namespace health')),
+        collectWorkloads(api, result, { signal: workloadSignal }).catch(skipped('workloads')),
+      ]);
+  const context = {
+    server: cluster.server,
+    contextName: cluster.context,
+    fluxVersion,
+    namespace,
+    related,
+    workloads,
+  };
+  return { context, health };
+}
+
+/** Asks the workspace's clone, then GitHub, how a fetched commit relates to the expected one. */
+function relateWith(token: string): NonNullable<RunOptions['relate']> {
+  const { apiUrl, serverUrl } = githubEndpoints();
+  const context = {
+    workspace: process.env.GITHUB_WORKSPACE,
+    apiUrl,
+    serverUrl,
+    token,
+    repository: process.env.GITHUB_REPOSITORY,
+  };
+  return (origin, expected) =>
+    relateCommits({ sourceUrl: origin.url, expected, fetched: origin.revision, context });
+}

@@ -1,0 +1,77 @@
+// What every command that reads the cluster shares: kubeconfig → client → preflight → plan. The command
+// table says which access preflight checks and whether sources are planned first.
+import * as core from '@actions/core';
+import type { Deadline } from '../base/deadline.js';
+import { formatDuration } from '../base/duration.js';
+import { commandSpec } from '../inputs/commands.js';
+import type { Config } from '../inputs/types.js';
+import { createClusterApi, type KubeClusterApi } from '../kube/client.js';
+import { describeError } from '../kube/errors.js';
+import { type PreparedKubeconfig, prepareKubeconfig } from '../kube/kubeconfig/prepare.js';
+import { preflight } from '../kube/preflight.js';
+import { buildPlan, type Plan, type PlanRequest, planScopes } from '../reconcile/plan.js';
+
+/** What bounds the step: the `timeout` input, counted from the step's start, and the job's cancellation. */
+export interface Limits {
+  deadline: Deadline;
+  cancelled: AbortSignal;
+}
+
+export interface Session {
+  cluster: PreparedKubeconfig;
+  api: KubeClusterApi;
+  plan: Plan;
+}
+
+/**
+ * Connects and plans under `deadline`; the caller closes `session.api` (also when this throws after the
+ * client was made, the client is closed here).
+ */
+export async function openSession(config: Config, deadline: Deadline): Promise<Session> {
+  const cluster = await prepareKubeconfig(config.cluster);
+  core.info(`Cluster: ${cluster.serverHost} (context ${cluster.context})`);
+  const api = createClusterApi(cluster.kubeConfig, {
+    deadline,
+    onRetry: (what, error, delayMs) =>
+      core.debug(`${what}: ${describeError(error)}; asking again in ${formatDuration(delayMs)}`),
+  });
+  try {
+    return { cluster, api, plan: await checkAndPlan(config, api) };
+  } catch (error) {
+    await api.close();
+    throw error;
+  }
+}
+
+/** Preflight where the run will act, then the plan. */
+async function checkAndPlan(config: Config, api: KubeClusterApi): Promise<Plan> {
+  const settings = config.reconcile;
+  const spec = commandSpec(settings.command);
+  const request: PlanRequest = {
+    selectors: settings.resources,
+    all: settings.all,
+    namespace: settings.namespace,
+    labelSelector: settings.selector,
+    withSource: settings.withSource && spec.takesSources,
+  };
+  // Check access where the run will act: each selected kind in its namespace (sources found later are read
+  // with the same credentials; a denial there surfaces as that object's error).
+  const targets = planScopes(request);
+  await preflight(api, {
+    kinds: targets.map((t) => t.kind),
+    namespaces: targets.map((t) => t.namespace),
+    verbs: [...spec.verbs],
+    targets,
+  });
+  return core.group('Plan', async () => {
+    const planned = await buildPlan(api, request);
+    logPlan(planned);
+    return planned;
+  });
+}
+
+function logPlan(plan: Plan): void {
+  plan.waves.forEach((wave, index) => {
+    core.info(`wave ${index + 1}: ${wave.map((key) => key.replace(/^(\w+)\//, '$1 ')).join(', ')}`);
+  });
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { runProgram } from '../../../src/base/program.js';
+
+const node = process.execPath;
+
+describe('runProgram', () => {
+  it('passes arguments as they are, with no shell, and returns output and status', async () => {
+    const run = await runProgram(
+      node,
+      [
+        '-e',
+        'process.stdout.write(process.argv[1]); process.stderr.write("err"); process.exit(3)',
+        '$(echo hi); *',
+      ],
+      { deadline: Date.now() + 60_000 },
+    );
+    expect(run).toEqual({ exitCode: 3, stdout: '$(echo hi); *', stderr: 'err', timedOut: false });
+  });
+
+  it('gives the program no INPUT_* variable', async () => {
+    const run = await runProgram(
+      node,
+      ['-e', 'process.stdout.write(Object.keys(process.env).filter((k) => /^INPUT_/i.test(k)).join(","))'],
+      {
+        deadline: Date.now() + 60_000,
+        env: { ...process.env, INPUT_KUBECONFIG: 'secret', input_token: 'x' },
+      },
+    );
+    expect(run.stdout).toBe('');
+  });
+
+  it('stops a program that outlives the deadline and says so', async () => {
+    const run = await runProgram(
+      node,
+      ['-e', 'process.stdout.write("started"); setInterval(() => {}, 1000)'],
+      {
+        deadline: Date.now() + 500,
+      },
+    );
+    expect(run.timedOut).toBe(true);
+    expect(run.exitCode).toBeNull();
+    expect(run.stdout).toBe('started');
+  });
+
+  it('rejects when the program cannot be started', async () => {
+    await expect(runProgram('/nonexistent/flux', [], { deadline: Date.now() + 1_000 })).rejects.toThrow(
+      /ENOENT/,
+    );
+  });
+});
