@@ -49,6 +49,7 @@ export const INPUT_DEFAULTS = {
   'receiver-url': '',
   'receiver-secret': '',
   'receiver-type': 'generic',
+  'oidc-audience': 'notification-controller',
   kubeconfig: '',
   context: '',
   'export-kubeconfig': 'true',
