@@ -47,3 +47,11 @@ export function hideUrlCredentials(text: string, steps: StepCounter = { count: 0
   steps.count += Math.max(0, text.length - from);
   return copied === 0 ? text : out + text.slice(copied);
 }
+
+/**
+ * The user info of one URL-like value as a person typed it, scheme or not (`user:pass@host/path` too), for
+ * an input quoted in an error message: the value may be no URL at all, so the text scan above would miss it.
+ */
+export function hideUserInfo(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s]*@/i, '$1***@');
+}

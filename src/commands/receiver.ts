@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import { errorMessage } from '../base/error-message.js';
 import { maskSecret } from '../base/secrets.js';
 import type { FluxObject } from '../flux/types.js';
+import { workflowRun } from '../github/workflow-run.js';
 import { maskReceiverUrl } from '../inputs/trigger.js';
 import type { ClusterConfig, Config } from '../inputs/types.js';
 import { createClusterApi } from '../kube/client.js';
@@ -29,11 +30,12 @@ const FULL_SHA = /^[0-9a-f]{40}$/i;
 
 /** The push this run stands for: the expected revision when it is a commit, else the workflow's commit. */
 export function pushFacts(revision: string, env: NodeJS.ProcessEnv = process.env): PushFacts {
+  const run = workflowRun(env);
   return {
-    commit: FULL_SHA.test(revision) ? revision : env.GITHUB_SHA || revision,
-    ref: env.GITHUB_REF,
-    repository: env.GITHUB_REPOSITORY,
-    serverUrl: env.GITHUB_SERVER_URL,
+    commit: FULL_SHA.test(revision) ? revision : run.sha || revision,
+    ref: run.ref,
+    repository: run.repository,
+    serverUrl: run.serverUrlGiven ? run.serverUrl : undefined,
   };
 }
 

@@ -5,9 +5,9 @@ import type { Deadline } from '../base/deadline.js';
 import { formatDuration } from '../base/duration.js';
 import { errorMessage } from '../base/error-message.js';
 import { relateCommits } from '../git/relate.js';
+import { workflowRun } from '../github/workflow-run.js';
 import { commandSpec } from '../inputs/commands.js';
 import type { Config } from '../inputs/types.js';
-import { githubEndpoints } from '../install/version.js';
 import type { KubeClusterApi } from '../kube/client.js';
 import type { PreparedKubeconfig } from '../kube/kubeconfig/prepare.js';
 import { type RunOptions, runPlan } from '../reconcile/run.js';
@@ -119,14 +119,8 @@ async function reportExtras(
 
 /** Asks the workspace's clone, then GitHub, how a fetched commit relates to the expected one. */
 function relateWith(token: string): NonNullable<RunOptions['relate']> {
-  const { apiUrl, serverUrl } = githubEndpoints();
-  const context = {
-    workspace: process.env.GITHUB_WORKSPACE,
-    apiUrl,
-    serverUrl,
-    token,
-    repository: process.env.GITHUB_REPOSITORY,
-  };
+  const { workspace, apiUrl, serverUrl, repository } = workflowRun();
+  const context = { workspace, apiUrl, serverUrl, token, repository };
   return (origin, expected) =>
     relateCommits({ sourceUrl: origin.url, expected, fetched: origin.revision, context });
 }

@@ -4,6 +4,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import { errorMessage } from '../base/error-message.js';
+import { workflowRun } from '../github/workflow-run.js';
 import { ConfigError } from '../inputs/types.js';
 import { workspaceRemotes } from './workspace-remotes.js';
 
@@ -26,7 +27,7 @@ export function isFolder(path: string): boolean {
 
 /** The folder a source's root maps to: `path-root` when given (relative to the workspace), else the workspace. */
 export function resolveCheckout(pathRoot: string, env: NodeJS.ProcessEnv = process.env): Checkout {
-  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const workspace = workflowRun(env).workspace || process.cwd();
   if (pathRoot !== '') {
     const root = resolve(workspace, pathRoot);
     if (!isFolder(root)) {

@@ -2,6 +2,7 @@
 // git, which may refuse a checkout owned by another user), and the repository this workflow runs for.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { workflowRun } from '../github/workflow-run.js';
 
 /** The directory holding the repository's config: `.git`, or where a `.git` file (worktree, submodule) points. */
 function gitConfigDir(root: string): string | undefined {
@@ -46,8 +47,9 @@ export function workspaceRemotes(root: string, env: NodeJS.ProcessEnv = process.
   if (config && existsSync(config)) urls.push(...remoteUrls(readFileSync(config, 'utf8')));
   // actions/checkout always checks out this repository unless told otherwise; a checkout made without git
   // (the REST API fallback) has no .git at all.
-  if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && urls.length === 0) {
-    urls.push(`${env.GITHUB_SERVER_URL.replace(/\/+$/, '')}/${env.GITHUB_REPOSITORY}`);
+  const run = workflowRun(env);
+  if (run.serverUrlGiven && run.repository && urls.length === 0) {
+    urls.push(`${run.serverUrl}/${run.repository}`);
   }
   return urls;
 }

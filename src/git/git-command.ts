@@ -1,7 +1,6 @@
-// Runs the git CLI: an argument array (no shell), no INPUT_* in its environment, never a prompt, and an
-// end set by a timeout or the caller's signal, so a hanging fetch cannot hold the run.
-import { spawn } from 'node:child_process';
-import { childEnv } from '../base/child-env.js';
+// Runs the git CLI through the one program runner: never a prompt, messages in English, and an end set
+// by a timeout or the caller's signal, so a hanging fetch cannot hold the run.
+import { runProgram } from '../base/program.js';
 import { oneLine } from '../base/text.js';
 
 export interface GitResult {
@@ -34,70 +33,29 @@ const GIT_ENV = {
   LC_ALL: 'C',
 };
 
-const KILL_GRACE_MS = 2000;
-
-function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
+export async function runGit(args: string[], options: GitOptions): Promise<GitResult> {
   try {
-    process.kill(process.platform === 'win32' ? pid : -pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-function append(buffer: string, chunk: Buffer): string {
-  return buffer.length >= MAX_OUTPUT ? buffer : buffer + chunk.toString('utf8');
-}
-
-export function runGit(args: string[], options: GitOptions): Promise<GitResult> {
-  return new Promise((resolve) => {
-    if (options.signal?.aborted) {
-      resolve({ code: null, stdout: '', stderr: '', stopped: 'aborted' });
-      return;
-    }
-    const child = spawn('git', args, {
+    const run = await runProgram('git', args, {
       cwd: options.cwd,
-      env: childEnv({ ...GIT_ENV, ...options.env }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-      // Its own process group, so that stopping it also stops the transport helper it starts.
-      detached: process.platform !== 'win32',
+      deadline: Date.now() + options.timeoutMs,
+      signal: options.signal,
+      env: { ...GIT_ENV, ...options.env },
+      maxOutputBytes: MAX_OUTPUT,
     });
-    let stdout = '';
-    let stderr = '';
-    let stopped: GitResult['stopped'];
-    let message: string | undefined;
-    let forceTimer: NodeJS.Timeout | undefined;
-    const stop = (why: 'timeout' | 'aborted') => {
-      if (stopped) return;
-      stopped = why;
-      // SIGTERM first: git then removes its lock files, which would otherwise break later steps.
-      signalGroup(child.pid, 'SIGTERM');
-      forceTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
+    const result: GitResult = { code: run.exitCode, stdout: run.stdout, stderr: run.stderr };
+    if (run.timedOut) result.stopped = 'timeout';
+    if (run.aborted) result.stopped = 'aborted';
+    return result;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      code: null,
+      stdout: '',
+      stderr: '',
+      stopped: code === 'ENOENT' ? 'not-installed' : 'error',
+      message: (error as Error).message,
     };
-    const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
-    const onAbort = () => stop('aborted');
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout = append(stdout, chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr = append(stderr, chunk);
-    });
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      stopped ??= error.code === 'ENOENT' ? 'not-installed' : 'error';
-      message = error.message;
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      clearTimeout(forceTimer);
-      options.signal?.removeEventListener('abort', onAbort);
-      const result: GitResult = { code: stopped ? null : code, stdout, stderr };
-      if (stopped) result.stopped = stopped;
-      if (message) result.message = message;
-      resolve(result);
-    });
-  });
+  }
 }
 
 /** The last meaningful line git printed on stderr, for a message; a URL in it loses its credentials. */

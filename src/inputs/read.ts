@@ -9,6 +9,7 @@
 // - `revision` refuses a branch name or moving tag (`main`, `latest`): such a gate would prove nothing.
 import * as core from '@actions/core';
 import { parseGoDuration } from '../base/duration.js';
+import { hideUserInfo } from '../base/url-credentials.js';
 import { DIFFABLE_KINDS, FORCEABLE_KINDS, findKind, KINDS_IN_ALL } from '../flux/kinds.js';
 import { expectedRevisionProblem } from '../flux/revision.js';
 import { COMMAND_NAMES, type Command, commandSpec, findCommand } from './commands.js';
@@ -153,11 +154,6 @@ export function parseVersion(value: string): string {
   );
 }
 
-/** Hides the user:password part of a URL: a mirror's URL may carry credentials. */
-function withoutCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s]*@/i, '$1***@');
-}
-
 /** 127.0.0.0/8, ::1 and localhost: a mirror on the runner itself has no network path to tamper with. */
 function isLoopback(url: URL): boolean {
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -166,7 +162,7 @@ function isLoopback(url: URL): boolean {
 
 export function parseDownloadUrl(value: string, allowInsecure = false): string {
   const example = 'a base URL laid out like https://github.com/fluxcd/flux2/releases/download';
-  const shown = quoteInput(withoutCredentials(value));
+  const shown = quoteInput(hideUserInfo(value));
   let url: URL;
   try {
     url = new URL(value);

@@ -1,5 +1,6 @@
 // The `trigger` input and the Receiver inputs that go with it. A Receiver's URL holds its token's digest,
 // which is as good as a password (anyone who has it may trigger the Receiver): no message shows it.
+import { hideUserInfo } from '../base/url-credentials.js';
 import { commandSpec } from './commands.js';
 import { quoteInput } from './resources.js';
 import { type Config, ConfigError, type ReceiverType, type TriggerConfig } from './types.js';
@@ -14,9 +15,7 @@ const WEBHOOK_PATH = /\/hook\/([0-9a-f]{64})$/;
 
 /** The URL with its digest replaced, for messages and logs. */
 export function maskReceiverUrl(url: string): string {
-  return url
-    .replace(/\/hook\/[^/?#]*/, '/hook/***')
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/i, '$1***@');
+  return hideUserInfo(url.replace(/\/hook\/[^/?#]*/, '/hook/***'));
 }
 
 export type TriggerInput = 'trigger' | 'receiver-url' | 'receiver-secret' | 'receiver-type' | 'oidc-audience';

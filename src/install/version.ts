@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import type { Deadline } from '../base/deadline.js';
 import { formatDuration } from '../base/duration.js';
 import { errorMessage } from '../base/error-message.js';
+import { workflowRun } from '../github/workflow-run.js';
 import { DEFAULT_RETRY, downloadText, type RetryPolicy, redirectLocation } from './download.js';
 import { since } from './units.js';
 
@@ -33,11 +34,8 @@ export interface GitHubEndpoints {
 }
 
 export function githubEndpoints(env: NodeJS.ProcessEnv = process.env): GitHubEndpoints {
-  const trim = (url: string) => url.replace(/\/+$/, '');
-  return {
-    apiUrl: trim(env.GITHUB_API_URL || 'https://api.github.com'),
-    serverUrl: trim(env.GITHUB_SERVER_URL || 'https://github.com'),
-  };
+  const { apiUrl, serverUrl } = workflowRun(env);
+  return { apiUrl, serverUrl };
 }
 
 export interface ResolveOptions {

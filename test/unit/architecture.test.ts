@@ -2,6 +2,7 @@
 // itself through a circle, and only the command table and the command files ask which command runs.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_NAMES } from '../../src/inputs/commands.js';
 
@@ -10,7 +11,7 @@ const LAYERS: Record<string, number> = {
   base: 0,
   flux: 1,
   github: 2,
-  kube: 2,
+  kube: 3,
   git: 3,
   install: 3,
   inputs: 4,
@@ -82,6 +83,9 @@ function circles(graph: Map<string, string[]>): string[][] {
 
 const ASKS_COMMAND = new RegExp(`\\bcommand\\s*[!=]==?\\s*'(${COMMAND_NAMES.join('|')})'`);
 
+// One idea per function: a longer one is split where its parts have names.
+const MAX_FUNCTION_LINES = 80;
+
 describe('the source layout', () => {
   it('puts every file in a known layer', () => {
     expect(files.map(folderOf).filter((folder) => !(folder in LAYERS))).toEqual([]);
@@ -112,6 +116,31 @@ describe('the source layout', () => {
         ASKS_COMMAND.test(readFileSync(file, 'utf8')),
     );
     expect(asking).toEqual([]);
+  });
+
+  it('has the one reader of the GITHUB_* variables', () => {
+    const readers = files.filter((file) =>
+      /\benv\.GITHUB_|\benv\[['"]GITHUB_/.test(readFileSync(file, 'utf8')),
+    );
+    expect(readers).toEqual([path.join('src', 'github', 'workflow-run.ts')]);
+  });
+
+  it('has no function over 80 lines', () => {
+    const long: string[] = [];
+    for (const file of files) {
+      const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+      const visit = (node: ts.Node) => {
+        if (ts.isFunctionLike(node) && 'body' in node && node.body) {
+          const first = source.getLineAndCharacterOfPosition(node.getStart(source)).line;
+          const last = source.getLineAndCharacterOfPosition(node.getEnd()).line;
+          if (last - first + 1 > MAX_FUNCTION_LINES)
+            long.push(`${file}:${first + 1} (${last - first + 1} lines)`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    expect(long).toEqual([]);
   });
 
   it('has the one writer of outputs', () => {

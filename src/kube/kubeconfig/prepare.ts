@@ -6,6 +6,7 @@ import { type Document, stringify } from 'yaml';
 import { errorMessage } from '../../base/error-message.js';
 import { maskSecret } from '../../base/secrets.js';
 import { hideUrlCredentials } from '../../base/url-credentials.js';
+import { workflowRun } from '../../github/workflow-run.js';
 import { proxyFromEnvironment } from '../proxy-env.js';
 import { maskKubeconfigSecrets } from '../secrets.js';
 import { splitServerUrl } from '../server-url.js';
@@ -55,7 +56,7 @@ function loadConfig(cfg: ClusterConfig, ambientSources: AmbientSources): Loaded 
   if (encoding === 'base64') maskSecret(cfg.kubeconfig);
   const { config, doc } = parseKubeconfigDocument(text, INPUT);
   // Relative paths in a kubeconfig from a secret can only mean files of the checked-out repository.
-  const edits = makePathsAbsolute(config, process.env.GITHUB_WORKSPACE || process.cwd());
+  const edits = makePathsAbsolute(config, workflowRun().workspace || process.cwd());
   maskKubeconfigSecrets(config, doc);
   core.debug(`kubeconfig: the input is ${encoding === 'base64' ? 'base64-encoded YAML' : 'plain YAML'}`);
   return { config, input: { text, doc, edits } };

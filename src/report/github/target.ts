@@ -2,6 +2,7 @@
 // variables and the event payload the runner gives every step.
 import { readFileSync } from 'node:fs';
 import { parseRevision } from '../../flux/revision.js';
+import { workflowRun } from '../../github/workflow-run.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -27,7 +28,7 @@ const FULL_SHA1 = /^[0-9a-f]{40}$/i;
 
 /** The payload of the triggering event; an unreadable one is as good as none. */
 export function readEventPayload(env: Env): EventPayload {
-  const path = env.GITHUB_EVENT_PATH;
+  const path = workflowRun(env).eventPath;
   if (!path) return {};
   try {
     const payload: unknown = JSON.parse(readFileSync(path, 'utf8'));
@@ -55,26 +56,23 @@ export function reportedCommit(revision: string, env: Env, payload: EventPayload
   const fromRevision = commitOfRevision(revision);
   if (fromRevision) return fromRevision;
   const head = payload.pull_request?.head?.sha;
-  if (
-    PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? '') &&
-    typeof head === 'string' &&
-    FULL_SHA1.test(head)
-  )
+  const run = workflowRun(env);
+  if (PULL_REQUEST_EVENTS.has(run.eventName ?? '') && typeof head === 'string' && FULL_SHA1.test(head))
     return head.toLowerCase();
-  const sha = env.GITHUB_SHA ?? '';
+  const sha = run.sha ?? '';
   return FULL_SHA1.test(sha) ? sha.toLowerCase() : undefined;
 }
 
 function pullRequestNumber(given: number | undefined, env: Env, payload: EventPayload): number | undefined {
   if (given !== undefined) return given;
-  if (!PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? '')) return undefined;
+  if (!PULL_REQUEST_EVENTS.has(workflowRun(env).eventName ?? '')) return undefined;
   const n = payload.pull_request?.number;
   return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
 /** `https://HOST/api/v3` style base without a trailing slash, or undefined when it is not an http(s) URL. */
 export function apiBaseUrl(env: Env): string | undefined {
-  const raw = (env.GITHUB_API_URL ?? '').trim() || 'https://api.github.com';
+  const raw = workflowRun(env).apiUrl;
   try {
     const url = new URL(raw);
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
@@ -85,10 +83,9 @@ export function apiBaseUrl(env: Env): string | undefined {
 }
 
 function runUrl(env: Env): string | undefined {
-  const server = (env.GITHUB_SERVER_URL ?? '').trim().replace(/\/+$/, '') || 'https://github.com';
-  const runId = env.GITHUB_RUN_ID ?? '';
-  if (!/^\d+$/.test(runId) || !env.GITHUB_REPOSITORY) return undefined;
-  return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${runId}`;
+  const { serverUrl, runId = '', repository } = workflowRun(env);
+  if (!/^\d+$/.test(runId) || !repository) return undefined;
+  return `${serverUrl}/${repository}/actions/runs/${runId}`;
 }
 
 /** The target, or why there is none (said once as the warning; the run goes on). */
@@ -97,7 +94,7 @@ export function reportTarget(
   inputs: { revision: string; prNumber?: number },
   payload: EventPayload = readEventPayload(env),
 ): ReportTarget | { problem: string } {
-  const [owner, repo, ...rest] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  const [owner, repo, ...rest] = (workflowRun(env).repository ?? '').split('/');
   if (!owner || !repo || rest.length > 0) {
     return { problem: 'GITHUB_REPOSITORY is not set as owner/repository (is this a GitHub Actions run?)' };
   }

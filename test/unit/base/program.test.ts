@@ -14,7 +14,13 @@ describe('runProgram', () => {
       ],
       { deadline: Date.now() + 60_000 },
     );
-    expect(run).toEqual({ exitCode: 3, stdout: '$(echo hi); *', stderr: 'err', timedOut: false });
+    expect(run).toEqual({
+      exitCode: 3,
+      stdout: '$(echo hi); *',
+      stderr: 'err',
+      timedOut: false,
+      aborted: false,
+    });
   });
 
   it('gives the program no INPUT_* variable', async () => {

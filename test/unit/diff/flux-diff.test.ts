@@ -37,7 +37,7 @@ describe('outcomeOf: the exit status of the real CLI', () => {
 
   it('exit 1 without the changes warning is an error (flag and argument errors exit 1 too)', () => {
     const result = outcomeOf(
-      { exitCode: 1, stdout: '', stderr: '✗ unknown flag: --in-memory-build\n', timedOut: false },
+      { exitCode: 1, stdout: '', stderr: '✗ unknown flag: --in-memory-build\n', timedOut: false, aborted: false },
       './app',
       ROOT,
       60_000,
@@ -52,7 +52,7 @@ describe('outcomeOf: the exit status of the real CLI', () => {
 
   it('a run killed at the deadline says so, and keeps what it had printed', () => {
     const result = outcomeOf(
-      { exitCode: null, stdout: '► ConfigMap/a/b created\n', stderr: '', timedOut: true },
+      { exitCode: null, stdout: '► ConfigMap/a/b created\n', stderr: '', timedOut: true, aborted: false },
       './app',
       ROOT,
       90_000,
@@ -66,7 +66,7 @@ describe('outcomeOf: the exit status of the real CLI', () => {
   });
 
   it('a silent failure says how the CLI ended', () => {
-    const result = outcomeOf({ exitCode: 137, stdout: '', stderr: '', timedOut: false }, './', ROOT, 1);
+    const result = outcomeOf({ exitCode: 137, stdout: '', stderr: '', timedOut: false, aborted: false }, './', ROOT, 1);
     expect(result.state === 'failed' && result.message).toBe(
       'flux exited with status 137 and printed nothing',
     );
