@@ -173,14 +173,18 @@ describe('the lab programs', () => {
       ],
     ];
     for (const [why, status] of refusals) expect(status, why).toBe(400);
+    // Its log is JSON: the quotes in a reason are escaped there.
     const log = join(lab.info.logsDir, 'notification-controller.log');
-    await waitUntil(
-      async () => {
-        const text = await readFile(log, 'utf8');
-        return refusals.every(([, , words]) => text.includes(words.replaceAll('"', '\\"'))) || undefined;
-      },
-      { what: "the controller's reasons in its log", timeoutMs: 10_000, context: () => log },
-    );
+    const missing = async () => {
+      const text = await readFile(log, 'utf8');
+      return refusals.filter(([, , words]) => !text.includes(words.replaceAll('"', '\\"')));
+    };
+    await waitUntil(async () => ((await missing()).length === 0 ? true : undefined), {
+      what: "the controller's reasons in its log",
+      timeoutMs: 10_000,
+    }).catch(async (error) => {
+      throw new Error(`${error}; not found in ${log}: ${(await missing()).map(([why]) => why).join(', ')}`);
+    });
 
     expect(await post(await hook('oidc'), token)).toBe(200);
     await lab.waitFor(
