@@ -54,6 +54,7 @@ export const INPUT_DEFAULTS = {
   'receiver-secret': '',
   'receiver-type': 'generic',
   'allow-insecure-receiver': 'false',
+  'oidc-audience': 'notification-controller',
   kubeconfig: '',
   context: '',
   'export-kubeconfig': 'true',

@@ -111,6 +111,36 @@ export function receiver(name: string, type: string, options: ReceiverOptions): 
   };
 }
 
+export interface OidcReceiverOptions extends Placement {
+  issuerURL: string;
+  /** The Receiver's `audience` (absent: the controller's default, notification-controller). */
+  audience?: string;
+  /** CEL over `claims` (and `vars`) with the message the controller gives when it is false. */
+  validations: { expression: string; message: string }[];
+  /** What it asks to reconcile (default: GitRepository fleet). */
+  resources?: { kind: string; name: string }[];
+}
+
+/** A `generic-oidc` Receiver: no secretRef, one OIDC provider. */
+export function oidcReceiver(name: string, options: OidcReceiverOptions): KubeObject {
+  return {
+    apiVersion: 'notification.toolkit.fluxcd.io/v1',
+    kind: 'Receiver',
+    metadata: meta(name, options.namespace),
+    spec: {
+      type: 'generic-oidc',
+      oidcProviders: [
+        {
+          issuerURL: options.issuerURL,
+          ...(options.audience ? { audience: options.audience } : {}),
+          validations: options.validations,
+        },
+      ],
+      resources: options.resources ?? [{ kind: 'GitRepository', name: 'fleet' }],
+    },
+  };
+}
+
 /** The Secret holding a Receiver's token. */
 export function webhookSecret(
   token: string,

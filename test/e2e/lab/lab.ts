@@ -25,6 +25,7 @@ import { LabKube } from './kube.js';
 import { KUBE_CONTROL_PLANE_NAMES, KubeControlPlaneProcess } from './kube-control-plane.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { KwokProcess } from './kwok.js';
+import { startOidcServer } from './oidc.js';
 import { ADMIN_CERT_USER, createPki, PLAIN_CERT_USER } from './pki.js';
 import { freePort } from './ports.js';
 import { startReleaseMirror } from './release-mirror.js';
@@ -207,6 +208,7 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
       requeueDependency: options.requeueDependency ?? '5s',
       logLevel: options.controllerLogLevel ?? 'info',
       eventsUrl: notification?.eventsUrl,
+      caFile: pki.ca.certFile,
     };
     const controllers = new Map<ControllerName, Controller>();
     for (const name of CONTROLLER_NAMES) {
@@ -263,6 +265,9 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
     stops.push({ name: 'helm server', stop: () => helmServer.stop() });
     const mirror = await startReleaseMirror(fluxBinary, fluxVersion, binaries.cacheDir);
     stops.push({ name: 'release mirror', stop: () => mirror.stop() });
+    // Issuers for generic-oidc Receivers: notification-controller asks them only when a request comes.
+    const oidc = notification ? await startOidcServer(pki.oidcServer, pki.ca.certFile) : undefined;
+    if (oidc) stops.push({ name: 'OIDC issuers', stop: () => oidc.stop() });
     for (const result of await controllersStarted) if (result.status === 'rejected') throw result.reason;
     progress(`[lab] controllers healthy (${Math.round(performance.now() - started)} ms)`);
 
@@ -291,13 +296,15 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
       apiServerUrl: apiServer.url,
       caFile: pki.ca.certFile,
       kubeconfigs,
-      secrets,
+      // The runner token's stand-in is a secret like the kubeconfigs' (the leak checks look for all of them).
+      secrets: oidc ? [...secrets, oidc.info.tokenRequestToken] : secrets,
       git: { ...gitLocation, defaultRepo: DEFAULT_GIT_REPO },
       helm: { url: helmServer.url, dir: join(dir, 'helm') },
       mirror: mirror.info,
       control: controlServer.endpoint,
       programs: [...controllers.keys(), ...kubeControlPlane.map((p) => p.name), ...(kwok ? [kwok.name] : [])],
       notification,
+      oidc: oidc?.info,
       startMs: Math.round(performance.now() - started),
     };
     progress(`[lab] ready in ${info.startMs} ms: ${dir}`);

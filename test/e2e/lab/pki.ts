@@ -5,6 +5,8 @@ import { certificateAuthority, type Pem, signedCertificate, signingKeyPair } fro
 export interface LabPki {
   ca: Pem;
   apiServer: Pem;
+  /** The serving certificate of the lab's OIDC issuers (oidc.ts), on 127.0.0.1 like the API server's. */
+  oidcServer: Pem;
   /** Client certificate in group system:masters. */
   adminClient: Pem;
   /** Client certificate of a user with no role bindings. */
@@ -17,12 +19,17 @@ export interface LabPki {
 export const ADMIN_CERT_USER = 'lab-admin-cert';
 export const PLAIN_CERT_USER = 'lab-plain-cert';
 
-/** Creates a CA, the API server's serving certificate and two client certificates under `dir`. */
+/** Creates a CA, the API server's and the OIDC issuers' serving certificates and two client certificates under `dir`. */
 export async function createPki(dir: string): Promise<LabPki> {
   const ca = await certificateAuthority(dir, 'ca', '/CN=flux-reconcile-lab-ca');
-  const [apiServer, adminClient, plainClient, serviceAccount] = await Promise.all([
+  const [apiServer, oidcServer, adminClient, plainClient, serviceAccount] = await Promise.all([
     signedCertificate(dir, ca, 'apiserver', {
       subject: '/CN=kube-apiserver',
+      usage: 'server',
+      altNames: 'IP:127.0.0.1,DNS:localhost',
+    }),
+    signedCertificate(dir, ca, 'oidc-server', {
+      subject: '/CN=lab-oidc-issuer',
       usage: 'server',
       altNames: 'IP:127.0.0.1,DNS:localhost',
     }),
@@ -36,6 +43,7 @@ export async function createPki(dir: string): Promise<LabPki> {
   return {
     ca,
     apiServer,
+    oidcServer,
     adminClient,
     plainClient,
     serviceAccountKey: serviceAccount.keyFile,
