@@ -80,6 +80,9 @@ function runOptions(config: Config, deadline: Deadline, cancelled: AbortSignal):
     maxObjects: settings.maxObjects,
     relate: relateWith(config.install.token),
     hooks: liveLogHooks(),
+    workloads: settings.workloads,
+    stableForMs: settings.stableForMs,
+    verifyUrls: settings.verifyUrls,
   };
 }
 
