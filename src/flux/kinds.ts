@@ -3,10 +3,21 @@
 // (cmd/flux/reconcile.go): each kind answers a few small questions about an object of its kind.
 // Adding a kind: one entry here (and in FLUX_KINDS), fixtures, tests.
 import { helmReleaseDetails } from './helm-details.js';
+import { type RunRecord, runHistory, runHistoryDetails } from './history.js';
 import { type InventoryEntry, inventoryEntries } from './inventory.js';
 import type { ObjectRef } from './refs.js';
 import type { DetailSection, FluxObject, GitOrigin } from './types.js';
-import { helmReleaseWorkloads, kustomizationWorkloads, type WorkloadScope } from './workload-scope.js';
+import {
+  type AppliedWorkloads,
+  helmReleaseApplied,
+  helmReleaseChecks,
+  helmReleaseWorkloads,
+  kustomizationApplied,
+  kustomizationChecks,
+  kustomizationWorkloads,
+  type WorkloadRef,
+  type WorkloadScope,
+} from './workload-scope.js';
 
 export type KindCategory = 'appliers' | 'sources' | 'image' | 'notification' | 'operator';
 
@@ -62,6 +73,8 @@ export interface FluxKind {
   troubleshooting(ref: ObjectRef): string[];
   /** Sections only this kind has in an object's details (a HelmRelease's release history). */
   details?(obj: FluxObject): DetailSection[];
+  /** Its last runs (Flux 2.7+ `status.history`): what each applied, how it ended, how long it took. */
+  runHistory?(obj: FluxObject): RunRecord[];
   /** The objects it applied (its inventory), of any kind: `follow` walks the Flux ones among them. */
   inventory?(obj: FluxObject): InventoryEntry[];
   /**
@@ -73,6 +86,10 @@ export interface FluxKind {
   gitOrigin?(obj: FluxObject): GitOrigin | undefined;
   /** The workloads its health check or Helm wait is waiting on; undefined when it is not waiting on any. */
   workloads?(obj: FluxObject): WorkloadScope | undefined;
+  /** The workloads it applied (Deployments, StatefulSets, DaemonSets, Jobs), judged once it is Ready; absent: none. */
+  appliedWorkloads?(obj: FluxObject): AppliedWorkloads | undefined;
+  /** Its controller checked this workload's health before it said Ready (`wait`, `healthChecks`, Helm's wait). */
+  checksWorkload?(obj: FluxObject, workload: WorkloadRef): boolean;
   /** The generation the controller has seen (the Flux Operator records it only in its Ready condition). */
   observedGeneration(obj: FluxObject): number | undefined;
   /** Suspended: its controller leaves it alone until it is resumed. */
@@ -202,8 +219,13 @@ export const KUSTOMIZATION: FluxKind = {
     `flux tree ks ${r.name} -n ${r.namespace}`,
     `flux debug ks ${r.name} -n ${r.namespace} --show-status`,
   ],
+  details: runHistoryDetails,
+  runHistory,
   // The workloads of a remote cluster cannot be read here.
   workloads: (obj) => (hasKubeConfig(obj) ? undefined : kustomizationWorkloads(obj, inventoryEntries(obj))),
+  appliedWorkloads: (obj) =>
+    hasKubeConfig(obj) ? undefined : kustomizationApplied(obj, inventoryEntries(obj)),
+  checksWorkload: kustomizationChecks,
   ...toolkitQuestions('Kustomization', 'kustomization'),
 };
 
@@ -255,6 +277,9 @@ export const HELM_RELEASE: FluxKind = {
   details: helmReleaseDetails,
   appliesToAnotherCluster: hasKubeConfig,
   workloads: (obj) => (hasKubeConfig(obj) ? undefined : helmReleaseWorkloads(obj, HELM)),
+  appliedWorkloads: (obj) =>
+    hasKubeConfig(obj) ? undefined : helmReleaseApplied(obj, inventoryEntries(obj), HELM),
+  checksWorkload: helmReleaseChecks,
   ...toolkitQuestions('HelmRelease', 'helmrelease'),
 };
 

@@ -6,7 +6,9 @@ import { isInsecureHttp, parseBoolean } from './flags.js';
 import { quoteInput } from './resources.js';
 import { type Config, ConfigError, type ReceiverType, type TriggerConfig } from './types.js';
 
-export const RECEIVER_TYPES: readonly ReceiverType[] = ['generic', 'generic-hmac', 'github'];
+export const RECEIVER_TYPES: readonly ReceiverType[] = ['generic', 'generic-hmac', 'github', 'generic-oidc'];
+/** A generic-oidc Receiver's audience when its provider names none (notification-controller's api/v1). */
+export const DEFAULT_OIDC_AUDIENCE = 'notification-controller';
 const TRIGGERS = ['patch', 'receiver'] as const;
 
 /** notification-controller's webhook path: `/hook/` and the sha256 of token + name + namespace. */
@@ -22,7 +24,8 @@ export type TriggerInput =
   | 'receiver-url'
   | 'receiver-secret'
   | 'receiver-type'
-  | 'allow-insecure-receiver';
+  | 'allow-insecure-receiver'
+  | 'oidc-audience';
 
 function parseReceiverUrl(value: string, allowInsecure: boolean): string {
   const example =
@@ -69,14 +72,50 @@ function parseReceiverUrl(value: string, allowInsecure: boolean): string {
   return value;
 }
 
+/** What a Receiver of this type needs in receiver-secret: its token (signed types), nothing (generic-oidc). */
+function checkSecret(type: ReceiverType, secret: string): void {
+  if (type === 'generic-oidc' && secret !== '') {
+    throw new ConfigError(
+      'receiver-secret',
+      "Input 'receiver-secret' must be empty with receiver-type: generic-oidc: that Receiver has no secretRef, and the request carries the job's own OIDC token instead (the job needs permissions: id-token: write). Remove receiver-secret.",
+    );
+  }
+  if (type !== 'generic' && type !== 'generic-oidc' && secret === '') {
+    throw new ConfigError(
+      'receiver-secret',
+      `Input 'receiver-secret' is required with receiver-type: ${type}: it signs the request; give the token of the Receiver's secretRef, from a secret (e.g. \${{ secrets.FLUX_RECEIVER_TOKEN }}).`,
+    );
+  }
+}
+
+/** The audience of the job's OIDC token: generic-oidc's only; one word, as the Receiver's `audience` is. */
+function parseAudience(type: ReceiverType, text: string): string {
+  const audience = text.trim();
+  if (type !== 'generic-oidc') {
+    if (audience === DEFAULT_OIDC_AUDIENCE || audience === '') return DEFAULT_OIDC_AUDIENCE;
+    throw new ConfigError(
+      'oidc-audience',
+      `Input 'oidc-audience' is for receiver-type: generic-oidc only (it is the audience of the job's OIDC token); receiver-type is ${type}. Remove oidc-audience, or set receiver-type: generic-oidc.`,
+    );
+  }
+  if (audience === '' || /[\s\p{Cc}]/u.test(audience) || audience.length > 255) {
+    throw new ConfigError(
+      'oidc-audience',
+      `Input 'oidc-audience' must be the audience the Receiver's oidcProviders entry expects (its spec.oidcProviders[].audience; ${DEFAULT_OIDC_AUDIENCE} when it names none), one word; got ${quoteInput(text)}.`,
+    );
+  }
+  return audience;
+}
+
 /** The trigger inputs; `read` gives an input's value or its default. */
 export function parseTrigger(read: (name: TriggerInput) => string): TriggerConfig {
-  const [triggerText, typeText, urlText, secret, insecureText] = [
+  const [triggerText, typeText, urlText, secret, insecureText, audienceText] = [
     read('trigger'),
     read('receiver-type'),
     read('receiver-url'),
     read('receiver-secret'),
     read('allow-insecure-receiver'),
+    read('oidc-audience'),
   ];
   const trigger = TRIGGERS.find((t) => t === triggerText.toLowerCase());
   if (!trigger) {
@@ -94,13 +133,8 @@ export function parseTrigger(read: (name: TriggerInput) => string): TriggerConfi
     );
   }
   const url = parseReceiverUrl(urlText, parseBoolean('allow-insecure-receiver', insecureText));
-  if (type !== 'generic' && secret === '') {
-    throw new ConfigError(
-      'receiver-secret',
-      `Input 'receiver-secret' is required with receiver-type: ${type}: it signs the request; give the token of the Receiver's secretRef, from a secret (e.g. \${{ secrets.FLUX_RECEIVER_TOKEN }}).`,
-    );
-  }
-  return { kind: 'receiver', url, secret, type };
+  checkSecret(type, secret);
+  return { kind: 'receiver', url, secret, type, audience: parseAudience(type, audienceText) };
 }
 
 /** What the trigger asks of the other inputs: a Receiver only requests a reconcile, and is judged by revision. */

@@ -3,31 +3,43 @@
 // to do at each point is decided by the pure functions of steps.ts; this file patches, watches and keeps time.
 import { Backoff } from '../base/backoff.js';
 import { timerDelay } from '../base/deadline.js';
+import { formatDuration } from '../base/duration.js';
 import { errorMessage } from '../base/error-message.js';
-import { describeRef, refKey } from '../flux/refs.js';
+import { findCondition } from '../flux/conditions.js';
+import { describeRef, type ObjectRef, refKey } from '../flux/refs.js';
+import { revisionMatches } from '../flux/revision.js';
 import type { FluxObject, GitOrigin } from '../flux/types.js';
+import type { WorkloadRef } from '../flux/workload-scope.js';
 import { type CommitRelation, describeRelation } from '../git/relate.js';
-import type { Command } from '../inputs/commands.js';
+import { type Command, commandSpec } from '../inputs/commands.js';
+import type { VerifyUrl, WorkloadsMode } from '../inputs/types.js';
 import type { ClusterApi } from '../kube/api.js';
+import { AfterReady, type AfterReadyHooks } from './after-ready.js';
 import { evaluate } from './evaluate.js';
 import { childRefs, notFollowedElsewhere, readChildren, type UnreadableChild } from './follow.js';
+import { currentArtifact } from './learn.js';
 import { type Child, type Plan, type PlannedObject, planChildren, treeTooLargeMessage } from './plan.js';
 import { newRequestToken, type RequestKind, reconcilePatch } from './request.js';
 import {
   dependencyFailedEnding,
   type Ending,
   expectedRevisions,
+  failedEnding,
+  type Learned,
+  learnedSourceRevision,
   newest,
   nextAfter,
   resultOf,
   type Step,
   startOf,
+  supersededEnding,
   timeoutEnding,
   unblocked,
   waitedOnAfter,
 } from './steps.js';
 import type { ObjectResult, RunResult, Verdict } from './types.js';
 import { WatchScopes } from './watch-scopes.js';
+import type { WorkloadVerdict } from './workload-verdict.js';
 
 export interface RunOptions {
   command: Command;
@@ -53,13 +65,22 @@ export interface RunOptions {
   hooks?: RunHooks;
   /** Aborts when the job is cancelled: what is not done yet ends `cancelled`, and the run returns. */
   signal?: AbortSignal;
+  /** Judge the workloads each Ready object applied (only for a command that judges workloads); default never. */
+  workloads?: WorkloadsMode;
+  /** Once all is Ready and rolled out, hold it this long (0: no soak). */
+  stableForMs?: number;
+  /** Asked once all is Ready and rolled out, and during the soak. */
+  verifyUrls?: readonly VerifyUrl[];
 }
 
 /** What the run tells the live log; the run itself prints nothing. */
-export interface RunHooks {
+export interface RunHooks extends AfterReadyHooks {
   requested?(planned: PlannedObject, request: RequestKind): void;
+  /** An object, or a workload one applied, ended. */
   finished?(result: ObjectResult): void;
   heartbeat?(waiting: Array<{ planned: PlannedObject; verdict?: Verdict; elapsedMs: number }>): void;
+  /** Workloads still rolling out, as often as the heartbeat. */
+  rollingOut?(waiting: Array<{ ref: WorkloadRef; verdict?: WorkloadVerdict; elapsedMs: number }>): void;
   /** A failure seen while `fail-fast` grants a grace period: a retry may still mend it. */
   failing?(planned: PlannedObject, verdict: Verdict, graceMs: number): void;
   /** Children found in a Ready object's inventory and added to the run. */
@@ -89,7 +110,10 @@ class RunLoop {
   private readonly steps: Map<string, Step>;
   private readonly watching = new AbortController();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** The Flux kinds' watches: cluster-wide where the credentials allow, else per namespace. */
   private readonly scopes: WatchScopes;
+  /** The workloads' watches (Deployments, Pods...), one per kind and namespace, ended with the run. */
+  private readonly workloadWatches = new Map<string, Promise<void>>();
   /** Inventories being read: the run is not done while children may still join it. */
   private discovering = 0;
   /** Expected revisions → newer revisions known to contain them. */
@@ -98,6 +122,9 @@ class RunLoop {
   private readonly relationsAsked = new Set<string>();
   private allDone: () => void = () => {};
   private cancelled = false;
+  /** The checks after Ready: workloads, then the URLs and the soak. */
+  private readonly after: AfterReady;
+  private verifying = false;
 
   constructor(
     private readonly api: ClusterApi,
@@ -113,6 +140,25 @@ class RunLoop {
       onObject: (obj, kind) => this.onObject(obj, kind.kind),
       onFailed: (kind, namespace, message) => this.watchFailed(kind.kind, namespace, message),
       debug: (message) => this.hooks.debug?.(message),
+    });
+    const checks = commandSpec(options.command).judgesWorkloads;
+    this.after = new AfterReady({
+      api,
+      registry: this.workloadWatches,
+      signal: this.watching.signal,
+      workloads: checks ? (options.workloads ?? 'never') : 'never',
+      stableForMs: checks ? (options.stableForMs ?? 0) : 0,
+      urls: checks ? (options.verifyUrls ?? []) : [],
+      failFastGraceMs: options.failFastGraceMs,
+      deadline: this.deadline,
+      timeoutMs: options.timeoutMs,
+      readyObjects: () =>
+        [...this.steps.values()]
+          .filter((s) => s.result?.outcome === 'ready')
+          .map((s) => ({ ref: s.planned.ref, obj: s.latest })),
+      later: (work, delayMs) => this.later(work, delayMs),
+      settled: () => this.checkDone(),
+      hooks: this.hooks,
     });
   }
 
@@ -134,14 +180,22 @@ class RunLoop {
     for (const timer of this.timers) clearTimeout(timer);
     this.watching.abort();
     await this.scopes.closed();
-    // In run order: the plan's objects, then each child after the object that applied it was done.
-    const results = [...this.steps.values()].map((s) => s.result!);
+    await Promise.allSettled(this.workloadWatches.values());
+    // In run order: the plan's objects, then each child after the object that applied it was done; each
+    // object's workloads right after it.
+    const results = [...this.steps.values()].flatMap((s): ObjectResult[] => [
+      s.result!,
+      ...this.after.resultsOf(s.planned.ref),
+    ]);
+    const { probes, ending } = this.after;
     return {
       command: this.options.command,
-      ready: results.every((r) => r.ok),
+      ready: results.every((r) => r.ok) && this.after.ok,
       results,
       durationMs: Date.now() - this.startedAt,
       expectedRevision: this.options.revision || undefined,
+      ...(probes.length ? { probes } : {}),
+      ...(ending ? { soak: ending.record } : {}),
     };
   }
 
@@ -162,6 +216,7 @@ class RunLoop {
     step.result = resultOf(step, ending, this.options.revision, Date.now());
     this.hooks.finished?.(step.result);
     this.releaseScope(step.planned);
+    if (ending.outcome === 'ready') this.after.begin(step.result);
     if (following && ending.ok) this.discover(step);
     this.startUnblocked();
     this.checkDone();
@@ -181,8 +236,12 @@ class RunLoop {
     return { outcome: 'failed', ok: false, reason: 'TreeTooLarge', message };
   }
 
-  /** No object of its scope is requested or judged anymore: a per-namespace stream may close. */
+  /**
+   * No object of its scope is requested or judged anymore: a per-namespace stream may close — unless a
+   * soak will watch the Ready objects for a change.
+   */
   private releaseScope(planned: PlannedObject): void {
+    if (this.after.soaks) return;
     const busy = [...this.steps.values()].some(
       (s) =>
         (s.phase === 'active' || s.phase === 'requesting') &&
@@ -192,8 +251,23 @@ class RunLoop {
     if (!busy) this.scopes.release(planned.kind, planned.ref.namespace);
   }
 
+  /** Every object done and every workload rolled out: then the URLs and the soak, once, and the run ends. */
   private checkDone(): void {
-    if (this.discovering === 0 && [...this.steps.values()].every((s) => s.phase === 'done')) this.allDone();
+    const objectsDone = this.discovering === 0 && [...this.steps.values()].every((s) => s.phase === 'done');
+    if (!objectsDone || !this.after.rolledOut || this.verifying) return;
+    this.verifying = true;
+    const allOk = [...this.steps.values()].every(
+      (s) => s.result?.ok && this.after.resultsOf(s.planned.ref).every((w) => w.ok),
+    );
+    if (this.cancelled || !allOk) {
+      this.allDone();
+      return;
+    }
+    void this.after
+      .verify()
+      .then(() => this.after.applyBreak((key) => this.steps.get(key)?.result))
+      .catch((error: unknown) => this.hooks.debug?.(`checks after Ready: ${errorMessage(error)}`))
+      .finally(() => this.allDone());
   }
 
   /** Reads the Flux objects in a Ready object's inventory and adds the new ones to the run. */
@@ -272,6 +346,8 @@ class RunLoop {
       failFast: this.options.failFastGraceMs !== Number.POSITIVE_INFINITY,
       containing: this.containing,
       mustHandleRequest: planned.kind.forceAndReset && (this.options.force || this.options.reset),
+      readyAtRequest: step.readyAtRequest,
+      sourceRevision: learnedSourceRevision(step),
     });
     step.verdict = verdict;
     step.waitedOn = waitedOnAfter(step, verdict);
@@ -300,16 +376,53 @@ class RunLoop {
         }
         this.askSourceAgain(step);
         return;
+      case 'learn':
+        this.learn(step, next.key, next.ref);
+        return;
       case 'keep-watching':
         return;
     }
   }
 
+  /** Reads another object's current artifact for a wait that needs it, then judges the step again. */
+  private learn(step: Step, key: string, ref: ObjectRef): void {
+    step.learning = true;
+    void currentArtifact(this.api, ref, this.steps.get(refKey(ref))?.latest)
+      .then((artifact) => {
+        step.learned = { key, ref, ...artifact };
+        if (key.startsWith('superseded')) this.superseded(step, step.learned);
+      })
+      .catch((error: unknown) => {
+        step.learned = { key, ref };
+        this.hooks.debug?.(`reading ${describeRef(ref)}: ${errorMessage(error)}`);
+      })
+      .finally(() => {
+        step.learning = false;
+        this.judge(step);
+      });
+  }
+
+  /**
+   * A canceled health check (Flux 2.7+), judged like a newer commit: the revision that superseded it must
+   * contain the expected one, or the expected one is never applied.
+   */
+  private superseded(step: Step, learned: Learned): void {
+    const by = learned.revision
+      ? `superseded by ${learned.revision}`
+      : `superseded by a change to ${describeRef(learned.ref)}`;
+    step.waitedOn = by;
+    this.hooks.note?.(`${describeRef(step.planned.ref)}: health check canceled, ${by}`);
+    const expected = this.options.revision;
+    const candidates = learned.candidates ?? [];
+    if (!expected || !step.planned.expectsRevision || !learned.origin) return;
+    if (revisionMatches(candidates, expected)) return;
+    this.relateFetched(step, expected, learned.origin, by);
+  }
+
   /** No retry mended the failure within the grace period: the first failure's words are the verdict. */
   private graceEnded(step: Step): void {
     if (step.phase !== 'active' || !step.lastFailure) return;
-    const { reason, message } = step.lastFailure;
-    this.finish(step, { outcome: 'failed', ok: false, reason, message });
+    this.finish(step, failedEnding(step.lastFailure));
   }
 
   // A source that handled our request but fetched another commit than `revision` may have been asked a
@@ -335,8 +448,12 @@ class RunLoop {
    * A source at another commit than the expected one: if that commit contains the expected one, the
    * source (and what applies from it) has reached it; if history was rewritten, it never will.
    */
-  private relateFetched(step: Step, expected: string): void {
-    const origin = step.planned.kind.gitOrigin?.(step.latest);
+  private relateFetched(
+    step: Step,
+    expected: string,
+    origin = step.planned.kind.gitOrigin?.(step.latest),
+    supersededBy?: string,
+  ): void {
     const relate = this.options.relate;
     if (!origin || !relate || expected !== this.options.revision) return;
     const asked = `${origin.url} ${expected} ${origin.revision}`;
@@ -355,7 +472,12 @@ class RunLoop {
           for (const other of this.steps.values()) this.judge(other);
           return;
         case 'diverged':
-          this.finish(step, { outcome: 'failed', ok: false, reason: 'HistoryRewritten', message: words });
+          this.finish(
+            step,
+            supersededBy
+              ? supersededEnding(step, supersededBy, words)
+              : { outcome: 'failed', ok: false, reason: 'HistoryRewritten', message: words },
+          );
           return;
         case 'behind':
           this.hooks.debug?.(`${title}: ${words}`);
@@ -383,6 +505,7 @@ class RunLoop {
     const patch = reconcilePatch(step.planned.kind, token, { ...this.options, command });
     await this.patchObject(step, patch, request);
     step.token = token;
+    step.readyAtRequest = findCondition(step.latest, 'Ready');
   }
 
   private async activate(step: Step): Promise<void> {
@@ -444,6 +567,7 @@ class RunLoop {
     if (!step) return;
     step.latest = newest(step.latest, obj);
     this.judge(step);
+    this.after.check();
   }
 
   /** Each kind of these objects is watched in every namespace when the credentials allow it. */
@@ -482,6 +606,7 @@ class RunLoop {
       if (waitedOn) step.waitedOn = waitedOn;
       this.finish(step, ending);
     }
+    this.after.timeOut(`the ${formatDuration(this.options.timeoutMs)} timeout ran out`);
   }
 
   /** The job was cancelled: nothing more is started, and what is not done ends `cancelled`. */
@@ -490,6 +615,7 @@ class RunLoop {
     for (const step of this.steps.values()) {
       if (step.phase !== 'done') this.finish(step, CANCELLED);
     }
+    this.after.cancel();
   }
 
   private heartbeat(): void {
@@ -501,6 +627,8 @@ class RunLoop {
         elapsedMs: Date.now() - (s.startedAt ?? this.startedAt),
       }));
     if (waiting.length > 0) this.hooks.heartbeat?.(waiting);
+    const rolling = this.after.rollingOut();
+    if (rolling.length > 0) this.hooks.rollingOut?.(rolling);
   }
 }
 

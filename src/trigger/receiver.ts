@@ -6,6 +6,8 @@
 // - generic: nothing else is checked; generic-hmac: `X-Signature: <hash>=<hex HMAC of the body>` keyed with
 //   the token (sha1, sha256 or sha512); github: go-github's ValidatePayload (Content-Type application/json,
 //   `X-Hub-Signature-256: sha256=<hex HMAC>`), and `X-GitHub-Event` must be among spec.events when listed;
+//   generic-oidc (no secretRef: the path is salted with an empty token): `Authorization: Bearer <OIDC token>`,
+//   verified against spec.oidcProviders (internal/server/receiver_oidc.go; oidc-refusal.ts explains refusals);
 // - a failed check answers 400 (not 401), with an empty body; 500 when a resource could not be annotated;
 //   200 once every resource is annotated.
 import { createHmac, randomUUID } from 'node:crypto';
@@ -54,10 +56,15 @@ const SIGNED_HEADER: Record<ReceiverType, string | undefined> = {
   generic: undefined,
   'generic-hmac': 'X-Signature',
   github: 'X-Hub-Signature-256',
+  'generic-oidc': undefined,
 };
 
-/** The request the Receiver's type expects, signed with its token. */
-export function receiverRequest(trigger: ReceiverTrigger, push: PushFacts): ReceiverRequest {
+/** The request the Receiver's type expects: signed with its token, or carrying the job's OIDC token. */
+export function receiverRequest(
+  trigger: ReceiverTrigger,
+  push: PushFacts,
+  oidcToken?: string,
+): ReceiverRequest {
   const body = JSON.stringify(pushPayload(push));
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
@@ -68,6 +75,10 @@ export function receiverRequest(trigger: ReceiverTrigger, push: PushFacts): Rece
   if (trigger.type === 'github') {
     headers['X-GitHub-Event'] = 'push';
     headers['X-GitHub-Delivery'] = randomUUID();
+  }
+  if (trigger.type === 'generic-oidc') {
+    if (!oidcToken) throw new Error('a generic-oidc Receiver takes the job’s OIDC token, and none was given');
+    headers.Authorization = `Bearer ${oidcToken}`;
   }
   return { url: trigger.url, headers, body };
 }
@@ -85,6 +96,8 @@ export function explainAnswer(status: number, type: ReceiverType): string {
     case 200:
       return 'the Receiver accepted the request and asked for a reconcile of its resources';
     case 400:
+      if (type === 'generic-oidc')
+        return "the Receiver refused the job's OIDC token (HTTP 400): its issuer, audience or a validation did not match the Receiver's spec.oidcProviders, or the Receiver is not generic-oidc; notification-controller's log says which";
       return type === 'generic'
         ? 'the Receiver refused the unsigned request (HTTP 400): its spec.type is likely one that checks a signature; set receiver-type to it and receiver-secret to the token in its secretRef'
         : `the Receiver refused the request (HTTP 400): the signature did not match, or the request was not the kind it expects. Check that receiver-secret is the token in the Receiver's secretRef and receiver-type is its spec.type (${type} now)${type === 'github' ? ", and that its spec.events, if set, include 'push'" : ''}; notification-controller's log says which`;

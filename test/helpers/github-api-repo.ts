@@ -1,6 +1,8 @@
 // The state of one repository in the fake GitHub, and what each endpoint does to it, as api.github.com
 // does: deployments and their statuses (auto_inactive, required_contexts), commit statuses, issue comments
-// listed page by page. Part of github-api.ts; only erasable TypeScript, like the other helpers.
+// listed page by page, and the compare endpoint answered from a git history (github-api-compare.ts). Owner
+// and repository name are read in any case, as GitHub reads them. Part of github-api.ts; only erasable
+// TypeScript, like the other helpers.
 
 import type { FakeComment, Permission, StoredDeployment } from './github-api.js';
 import {
@@ -14,9 +16,10 @@ import {
   SHA,
   validationFailed,
 } from './github-api-answers.js';
+import { COMPARE_DOCS, compareCommits } from './github-api-compare.js';
 
 type Body = Record<string, unknown>;
-type Handler = (m: RegExpExecArray, query: Record<string, string>, body: Body) => Answer;
+type Handler = (m: RegExpExecArray, query: Record<string, string>, body: Body) => Answer | Promise<Answer>;
 
 const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const DEPLOYMENT_STATES = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
@@ -53,10 +56,15 @@ export class FakeRepository {
   private readonly identity: FakeComment['user'];
   /** `http://127.0.0.1:<port><basePath>`, known once the server listens. */
   apiUrl = '';
+  /** `http://127.0.0.1:<port>`: the web and git server, known once the server listens. */
+  webUrl = '';
+  private readonly history: string | undefined;
 
-  constructor(owner: string, repo: string, identity: FakeComment['user'] = BOT) {
+  /** `history`: the git directory whose commits the compare endpoint knows (none: it knows no commit). */
+  constructor(owner: string, repo: string, history?: string, identity: FakeComment['user'] = BOT) {
     this.owner = owner;
     this.repo = repo;
+    this.history = history;
     this.identity = identity;
   }
 
@@ -73,8 +81,10 @@ export class FakeRepository {
   }
 
   /** The handler for a method and path (without the base path), or GitHub's 404. */
-  route(method: string, path: string, query: Record<string, string>, body: Body): Answer {
+  route(method: string, path: string, query: Record<string, string>, body: Body): Answer | Promise<Answer> {
     const repoPath = `/repos/${this.owner}/${this.repo}`;
+    if (path.toLowerCase().startsWith(`${repoPath.toLowerCase()}/`))
+      path = repoPath + path.slice(repoPath.length);
     // Link headers point at /repositories/<id>/…, which GitHub serves as well.
     const issueComments = new RegExp(
       `^(?:${repoPath}|/repositories/${REPOSITORY_ID})/issues/(\\d+)/comments$`,
@@ -93,6 +103,11 @@ export class FakeRepository {
         'PATCH',
         new RegExp(`^${repoPath}/issues/comments/(\\d+)$`),
         (m, _q, b) => this.updateComment(Number(m[1]), b),
+      ],
+      [
+        'GET',
+        new RegExp(`^${repoPath}/compare/([^/]+)$`),
+        (m, q) => this.compare(decodeURIComponent(m[1]!), q),
       ],
       ['GET', /^\/user$/, () => this.authenticatedUser()],
       ['POST', /^\/graphql$/, (_m, _q, b) => this.graphql(b)],
@@ -236,6 +251,13 @@ export class FakeRepository {
     };
     this.commitStatuses.push(status);
     return [201, status];
+  }
+
+  compare(range: string, query: Record<string, string>): Promise<Answer> {
+    this.need('contents', COMPARE_DOCS);
+    if (this.history === undefined) throw notFound(COMPARE_DOCS);
+    const site = { api: this.apiUrl, web: this.webUrl, fullName: `${this.owner}/${this.repo}` };
+    return compareCommits(this.history, site, range, query);
   }
 
   listComments(issue: number, query: Record<string, string>): Answer {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type CompareServer, startCompareServer } from '../../helpers/github-compare-server.js';
+import { type FakeGitHub, startFakeGitHub } from '../../helpers/github-api.js';
 import { conditionOf } from '../lab/client.js';
 import { useLab } from '../lab/use-lab.js';
 import { sleep } from '../lab/wait.js';
@@ -143,18 +143,17 @@ describe('a newer commit that contains the expected one', () => {
 
   it('ends green through GitHub’s compare API answered from the repository’s own history', async () => {
     const bare = join(lab.info.git.projectRoot, `${fleet.repo.name}.git`);
-    let server: CompareServer | undefined;
+    let server: FakeGitHub | undefined;
     try {
-      server = await startCompareServer({
-        repositories: { 'org/fleet': bare },
+      server = await startFakeGitHub({
+        owner: 'org',
+        repo: 'fleet',
+        history: bare,
         token: 'ghs_e2eToken',
-        gitUpstream: lab.info.git.serverUrl,
-        gitPaths: { 'org/fleet': `${fleet.repo.name}.git` },
+        gitServer: { url: lab.info.git.serverUrl, path: `${fleet.repo.name}.git` },
       });
       // A second source on the "GitHub" address, as a fleet on github.com would have.
-      await lab.apply([
-        gitRepository('github', `${server.serverUrl}/org/fleet.git`, { namespace: fleet.ns }),
-      ]);
+      await lab.apply([gitRepository('github', `${server.origin}/org/fleet.git`, { namespace: fleet.ns })]);
       // Its first fetch is done before the two pushes: the action's request is what fetches the newer one.
       await lab.waitForReady('GitRepository', fleet.ns, 'github', { timeoutMs: 60_000 });
       const first = await commitChildren(
@@ -176,7 +175,7 @@ describe('a newer commit that contains the expected one', () => {
         },
         {
           ...fleet,
-          env: { GITHUB_SERVER_URL: server.serverUrl, GITHUB_API_URL: server.apiUrl, GITHUB_WORKSPACE: '' },
+          env: { GITHUB_SERVER_URL: server.origin, GITHUB_API_URL: server.apiUrl, GITHUB_WORKSPACE: '' },
         },
       );
       expect(step.exitCode, step.log).toBe(0);

@@ -7,12 +7,12 @@ import { relateWith } from '../../../src/commands/reconcile.js';
 import { type AncestryContext, commitHex, describeRelation, relateCommits } from '../../../src/git/relate.js';
 import { type GitServer, startGitServer } from '../../e2e/lab/git-server.js';
 import { GitHistory, git } from '../../helpers/git-history.js';
-import { type CompareServer, startCompareServer } from '../../helpers/github-compare-server.js';
+import { type FakeGitHub, startFakeGitHub } from '../../helpers/github-api.js';
 
 const TOKEN = 'ghs_relateToken321';
 let history: GitHistory;
 let gitServer: GitServer;
-let api: CompareServer;
+let api: FakeGitHub;
 let sourceUrl: string;
 let c1: string;
 let c2: string;
@@ -26,13 +26,14 @@ beforeAll(async () => {
   c3 = await history.commit('c3');
   // One address serves the repository over git and the API, as a GitHub server does.
   gitServer = await startGitServer(history.projectRoot);
-  api = await startCompareServer({
-    repositories: { 'org/fleet': history.bareDir },
+  api = await startFakeGitHub({
+    owner: 'org',
+    repo: 'fleet',
+    history: history.bareDir,
     token: TOKEN,
-    gitUpstream: gitServer.url,
-    gitPaths: { 'org/fleet': 'fleet.git' },
+    gitServer: { url: gitServer.url, path: 'fleet.git' },
   });
-  sourceUrl = `${api.serverUrl}/Org/Fleet`;
+  sourceUrl = `${api.origin}/Org/Fleet`;
 });
 
 afterAll(async () => {
@@ -51,11 +52,11 @@ afterEach(() => {
   api.requests.length = 0;
 });
 
-const github = (): AncestryContext => ({ apiUrl: api.apiUrl, serverUrl: api.serverUrl, token: TOKEN });
+const github = (): AncestryContext => ({ apiUrl: api.apiUrl, serverUrl: api.origin, token: TOKEN });
 
 /** A clone of the source repository, as actions/checkout makes it; the source names it with another case and without .git. */
 const workspaceClone = (options: { depth?: number; at?: string } = {}) =>
-  history.clone(`${api.serverUrl}/org/fleet.git`, options);
+  history.clone(`${api.origin}/org/fleet.git`, options);
 
 describe('relateCommits', () => {
   it('answers from the workspace first, without asking GitHub', async () => {
@@ -250,7 +251,7 @@ describe('the run’s lookup', () => {
     const workspace = await workspaceClone();
     await git(workspace, ['remote', 'set-url', 'origin', origin]);
     vi.stubEnv('GITHUB_WORKSPACE', workspace);
-    vi.stubEnv('GITHUB_SERVER_URL', api.serverUrl);
+    vi.stubEnv('GITHUB_SERVER_URL', api.origin);
     vi.stubEnv('GITHUB_API_URL', api.apiUrl);
     try {
       const runEnded = new AbortController();

@@ -413,3 +413,81 @@ describe('the kind table decides what a verdict can be', () => {
     expect(verdict.state === 'failed' && verdict.attempted).toBe(obj.status!.lastAttemptedRevision);
   });
 });
+
+describe('a failure the run already holds is not waited out twice', () => {
+  const kind = kindOf('Kustomization');
+  // kustomize-controller ended the health check it was running when the request was made: Ready=False
+  // HealthCheckFailed at the revision it tried, our token not handled (it only takes it in its next run).
+  const failed = fixture('kustomization-health-check-failed');
+  const attempted = failed.status!.lastAttemptedRevision!;
+  const ready = (obj: FluxObject) => obj.status!.conditions!.find((c) => c.type === 'Ready')!;
+  // What the answer to our request showed: that check still running (Ready=Unknown Progressing).
+  const readyAtRequest = ready(fixture('kustomization-health-check-running'));
+  const judge = (extra: Partial<Parameters<typeof evaluate>[0]> = {}) =>
+    evaluate({ obj: failed, kind, token: 'not-handled', expectedRevisions: [], failFast: true, ...extra });
+
+  it('with no revision, asks for the source current artifact first', () => {
+    const verdict = judge({ readyAtRequest });
+    expect(verdict.state).toBe('waiting');
+    expect(verdict.state === 'waiting' && verdict.waiting).toEqual({
+      for: 'request',
+      failedAttempt: attempted,
+    });
+  });
+
+  it('takes the failure when it is of the source current artifact, saying it came from the running attempt', () => {
+    const verdict = judge({ readyAtRequest, sourceRevision: attempted });
+    expect(verdict).toMatchObject({
+      state: 'failed',
+      reason: 'HealthCheckFailed',
+      earlierAttempt: 'running',
+    });
+    expect(verdict.message).toContain("Deployment/fixtures-health-311ac6/web status: 'Failed'");
+  });
+
+  it('waits for the request when the source has moved on, or cannot be read', () => {
+    const newer = 'main@sha1:0123456789abcdef0123456789abcdef01234567';
+    for (const sourceRevision of [newer, null]) {
+      const verdict = judge({ readyAtRequest, sourceRevision });
+      expect(verdict.state === 'waiting' && verdict.waiting).toEqual({ for: 'request' });
+    }
+  });
+
+  it('with no revision, leaves a failure already recorded at the request to the request (it may be mended now)', () => {
+    const verdict = judge({ readyAtRequest: ready(failed), sourceRevision: attempted });
+    expect(verdict.state === 'waiting' && verdict.waiting).toEqual({ for: 'request' });
+  });
+
+  it('at the expected revision, takes it whether running or recorded then', () => {
+    const expectedRevisions = [attempted.split(':').pop()!.slice(0, 7)];
+    expect(judge({ readyAtRequest, expectedRevisions })).toMatchObject({
+      state: 'failed',
+      earlierAttempt: 'running',
+    });
+    expect(judge({ readyAtRequest: ready(failed), expectedRevisions })).toMatchObject({
+      state: 'failed',
+      earlierAttempt: 'recorded',
+    });
+  });
+
+  it('not when the spec changed since that attempt (a new generation)', () => {
+    const obj = { ...failed, metadata: { ...failed.metadata, generation: 2 } };
+    const verdict = evaluate({
+      obj,
+      kind,
+      token: 'not-handled',
+      expectedRevisions: [],
+      failFast: true,
+      readyAtRequest,
+      sourceRevision: attempted,
+    });
+    expect(verdict.state === 'waiting' && verdict.waiting).toEqual({ for: 'request' });
+  });
+
+  it('not with fail-fast off, nor when the request itself is the point (force, reset)', () => {
+    expect(judge({ readyAtRequest, sourceRevision: attempted, failFast: false }).state).toBe('waiting');
+    expect(judge({ readyAtRequest, sourceRevision: attempted, mustHandleRequest: true }).state).toBe(
+      'waiting',
+    );
+  });
+});

@@ -64,14 +64,23 @@ describe('runPlan', () => {
 
   it('requests a dependent only after its dependency is Ready', async () => {
     const c = cluster();
-    const order: string[] = [];
+    // The controller answers well after the patch, as a real one does: a loop that started every
+    // object at once would have patched b and c before a is Ready.
+    const readyAt = new Map<string, number>();
     c.controllers.set('Kustomization', (obj, cl) => {
-      order.push(obj.metadata.name);
-      handleAndSucceed(() => 'main@sha1:new')(obj, cl);
+      setTimeout(() => {
+        const ready = handleAndSucceed(() => 'main@sha1:new')(obj, cl);
+        readyAt.set(obj.metadata.name, Number(ready.metadata.resourceVersion));
+      }, 20);
     });
-    const result = await run(c, ['c', 'b', 'a'], options());
+    const result = await run(c, ['c', 'b', 'a'], options({ timeoutMs: 30_000 }));
     expect(result.ready).toBe(true);
-    expect(order).toEqual(['a', 'b', 'c']);
+    // Ordered by the cluster's own clock (resource versions), not by wall-clock time.
+    const patchedAt = (name: string) =>
+      c.patches.filter((p) => p.key === `Kustomization/flux-system/${name}`).map((p) => p.resourceVersion);
+    expect(patchedAt('a')).toHaveLength(1);
+    expect(Math.min(...patchedAt('b'))).toBeGreaterThan(readyAt.get('a')!);
+    expect(Math.min(...patchedAt('c'))).toBeGreaterThan(readyAt.get('b')!);
   });
 
   it('fails fast with the controller message and skips the dependents', async () => {
@@ -98,9 +107,9 @@ describe('runPlan', () => {
     expect(result.results[0]!.message).toMatch(
       /Timed out after 300ms waiting for kustomize-controller to handle the reconcile request/,
     );
-    expect(result.results[0]!.message).toContain(
-      'kustomize-controller was still busy with an earlier reconcile of it',
-    );
+    expect(result.results[0]!.message).toContain('The request was never handled by kustomize-controller.');
+    // What it still waited for, for the report to explain (report/stuck.ts).
+    expect(result.results[0]!.waitingFor).toEqual({ for: 'request' });
   });
 
   it('reports a suspended object with the fix, and resumes it with command resume', async () => {

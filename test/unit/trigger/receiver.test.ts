@@ -38,6 +38,7 @@ const trigger = (
   url,
   secret: SECRET,
   type,
+  audience: 'notification-controller',
 });
 
 /** go-github's ValidateSignature: `<hash>=<hex>`, the HMAC of the exact body bytes, compared in constant time. */
@@ -155,7 +156,9 @@ describe('posting', () => {
     const { url, seen } = await server(200);
     // As main.ts counts the step: from the process's start, which performance.timeOrigin gives with a fraction.
     const deadline = Deadline.after(10_000, performance.timeOrigin + 0.25);
-    const answer = await triggerReceiver(trigger('generic', url), push, deadline.remainingMs());
+    const config = { reconcile: { revision: push.commit } } as Config;
+    const limits = { deadline, cancelled: new AbortController().signal };
+    const answer = await triggerReceiver(config, trigger('generic', url), limits);
     expect(answer).toMatchObject({ status: 200, ok: true });
     expect(seen).toHaveLength(1);
   });
@@ -194,15 +197,16 @@ describe('posting', () => {
 });
 
 describe('inputs', () => {
+  const defaults: Record<TriggerInput, string> = {
+    trigger: 'patch',
+    'receiver-type': 'generic',
+    'receiver-url': '',
+    'receiver-secret': '',
+    'allow-insecure-receiver': 'false',
+    'oidc-audience': 'notification-controller',
+  };
   const inputs = (values: Partial<Record<TriggerInput, string>>) => (name: TriggerInput) =>
-    values[name] ??
-    {
-      trigger: 'patch',
-      'receiver-type': 'generic',
-      'receiver-url': '',
-      'receiver-secret': '',
-      'allow-insecure-receiver': 'false',
-    }[name];
+    values[name] ?? defaults[name];
   const errorOf = (values: Partial<Record<TriggerInput, string>>): ConfigError => {
     try {
       parseTrigger(inputs(values));
@@ -228,6 +232,7 @@ describe('inputs', () => {
       type: 'github',
       url: `https://hooks.example.com/flux/hook/${DIGEST}`,
       secret: SECRET,
+      audience: 'notification-controller',
     });
   });
 
@@ -291,8 +296,40 @@ describe('inputs', () => {
     ]);
     expect(
       errorOf({ trigger: 'receiver', 'receiver-url': url, 'receiver-type': 'gitlab' }).message,
-    ).toContain('generic, generic-hmac, github');
+    ).toContain('generic, generic-hmac, github, generic-oidc');
     expect(errorOf({ trigger: 'webhook' }).inputs).toEqual(['trigger']);
+  });
+
+  it('generic-oidc: no secret (the input named, its value never shown), an audience of one word', () => {
+    const url = `https://hooks.example.com/hook/${DIGEST}`;
+    const oidc = { trigger: 'receiver', 'receiver-url': url, 'receiver-type': 'generic-oidc' };
+    expect(parseTrigger(inputs(oidc))).toEqual({
+      kind: 'receiver',
+      type: 'generic-oidc',
+      url,
+      secret: '',
+      audience: 'notification-controller',
+    });
+    expect(parseTrigger(inputs({ ...oidc, 'oidc-audience': ' fleet-prod ' }))).toMatchObject({
+      audience: 'fleet-prod',
+    });
+    const secret = errorOf({ ...oidc, 'receiver-secret': SECRET });
+    expect(secret.inputs).toEqual(['receiver-secret']);
+    expect(secret.message).toMatch(/must be empty with receiver-type: generic-oidc.*id-token: write/);
+    expect(secret.message).not.toContain(SECRET);
+    for (const audience of ['', 'two words', 'a\nb']) {
+      const error = errorOf({ ...oidc, 'oidc-audience': audience });
+      expect(error.inputs).toEqual(['oidc-audience']);
+      expect(error.message).toContain("must be the audience the Receiver's oidcProviders entry expects");
+    }
+    const otherType = errorOf({
+      trigger: 'receiver',
+      'receiver-url': url,
+      'receiver-type': 'generic',
+      'oidc-audience': 'fleet-prod',
+    });
+    expect(otherType.inputs).toEqual(['oidc-audience']);
+    expect(otherType.message).toContain('for receiver-type: generic-oidc only');
   });
 
   it('asks for a revision when it waits, and refuses commands other than reconcile', () => {

@@ -2,11 +2,10 @@
 // comments) and edited in place; cluster text in it mentions nobody and holds no secret.
 import { afterEach, describe, expect, it } from 'vitest';
 import { maskSecret } from '../../../../src/base/secrets.js';
-import { startGitHubReport } from '../../../../src/report/github/reporter.js';
 import { FIRST_COMMIT, PUSHED_COMMIT } from '../../../fixtures/report/captured.js';
 import { SCENARIOS } from '../../../fixtures/report/scenarios.js';
 import { type FakeGitHub, startFakeGitHub } from '../../../helpers/github-api.js';
-import { envFor, PR, settings, sink, startOf, useFakeGitHub } from './setup.js';
+import { envFor, PR, settings, sink, startOf, startReport, useFakeGitHub } from './setup.js';
 
 const fake = useFakeGitHub();
 
@@ -20,17 +19,14 @@ describe('the pull request comment', () => {
     );
     const s = SCENARIOS.success!();
     const only = settings(gh.token, { deployment: '', commitStatus: false });
-    await startGitHubReport(only, startOf(PUSHED_COMMIT), envFor(gh, fake.dir), sink()).finish(s.ctx, s.run);
+    await startReport(only, startOf(PUSHED_COMMIT), envFor(gh, fake.dir), sink()).finish(s.ctx, s.run);
     const first = gh.comments(PR).at(-1)!;
     expect(first.body).toMatch(/^<!-- flux-reconcile flux%2F127.0.0.1%3A6443 -->\n<h2>✅/);
     gh.seedComments(PR, ['a later comment']);
 
     const failed = SCENARIOS['kustomization-build-failed']!();
     const out = sink();
-    await startGitHubReport(only, startOf(FIRST_COMMIT), envFor(gh, fake.dir), out).finish(
-      failed.ctx,
-      failed.run,
-    );
+    await startReport(only, startOf(FIRST_COMMIT), envFor(gh, fake.dir), out).finish(failed.ctx, failed.run);
     const comments = gh.comments(PR);
     expect(comments).toHaveLength(132);
     expect(comments.filter((c) => c.body.startsWith('<!-- flux-reconcile'))).toHaveLength(1);
@@ -54,15 +50,9 @@ describe('the pull request comment', () => {
     const s = SCENARIOS.success!();
     const only = (statusContext: string) =>
       settings(gh.token, { deployment: '', commitStatus: false, statusContext });
-    await startGitHubReport(only('production'), startOf(''), envFor(gh, fake.dir), sink()).finish(
-      s.ctx,
-      s.run,
-    );
-    await startGitHubReport(only('staging'), startOf(''), envFor(gh, fake.dir), sink()).finish(s.ctx, s.run);
-    await startGitHubReport(only('production'), startOf(''), envFor(gh, fake.dir), sink()).finish(
-      s.ctx,
-      s.run,
-    );
+    await startReport(only('production'), startOf(''), envFor(gh, fake.dir), sink()).finish(s.ctx, s.run);
+    await startReport(only('staging'), startOf(''), envFor(gh, fake.dir), sink()).finish(s.ctx, s.run);
+    await startReport(only('production'), startOf(''), envFor(gh, fake.dir), sink()).finish(s.ctx, s.run);
     expect(gh.comments(PR).map((c) => c.body.split('\n')[0])).toEqual([
       '<!-- flux-reconcile flux%2Fproduction -->',
       '<!-- flux-reconcile flux%2Fstaging -->',
@@ -76,7 +66,7 @@ describe('the pull request comment', () => {
     const secret = 'kubeconfig-token-value-0123456789';
     maskSecret(secret);
     failed.message = `ping @platform-team and @octocat: token ${secret} leaked`;
-    await startGitHubReport(
+    await startReport(
       settings(gh.token, { deployment: '', commitStatus: false }),
       startOf(''),
       envFor(gh, fake.dir),
@@ -93,10 +83,7 @@ describe('the pull request comment', () => {
     const s = SCENARIOS.success!();
     const out = sink();
     const env = envFor(gh, fake.dir, { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: undefined });
-    await startGitHubReport(settings(gh.token, { deployment: '' }), startOf(''), env, out).finish(
-      s.ctx,
-      s.run,
-    );
+    await startReport(settings(gh.token, { deployment: '' }), startOf(''), env, out).finish(s.ctx, s.run);
     expect(gh.sequence()).toEqual(['POST commit status pending', 'POST commit status success']);
     expect(out.said.warnings).toEqual([]);
     expect(out.said.info.join('\n')).toContain('no pull request comment');
@@ -114,16 +101,10 @@ describe('whose comment is edited', () => {
 
   async function reportTwice(gh: FakeGitHub) {
     const first = SCENARIOS.success!();
-    await startGitHubReport(only(gh.token), startOf(''), envFor(gh, fake.dir), sink()).finish(
-      first.ctx,
-      first.run,
-    );
+    await startReport(only(gh.token), startOf(''), envFor(gh, fake.dir), sink()).finish(first.ctx, first.run);
     const failed = SCENARIOS['kustomization-build-failed']!();
     const out = sink();
-    await startGitHubReport(only(gh.token), startOf(''), envFor(gh, fake.dir), out).finish(
-      failed.ctx,
-      failed.run,
-    );
+    await startReport(only(gh.token), startOf(''), envFor(gh, fake.dir), out).finish(failed.ctx, failed.run);
     return out;
   }
 
@@ -158,10 +139,10 @@ describe('whose comment is edited', () => {
   it('when GitHub does not say who the token is, writes a new comment and says why in a debug line', async () => {
     const gh = fake.gh;
     const s = SCENARIOS.success!();
-    await startGitHubReport(only(gh.token), startOf(''), envFor(gh, fake.dir), sink()).finish(s.ctx, s.run);
+    await startReport(only(gh.token), startOf(''), envFor(gh, fake.dir), sink()).finish(s.ctx, s.run);
     gh.fail('POST', /graphql/, 403);
     const out = sink();
-    await startGitHubReport(only(gh.token), startOf(''), envFor(gh, fake.dir), out).finish(s.ctx, s.run);
+    await startReport(only(gh.token), startOf(''), envFor(gh, fake.dir), out).finish(s.ctx, s.run);
     expect(gh.comments(PR)).toHaveLength(2);
     expect(gh.calls('PATCH')).toEqual([]);
     expect(out.said.debug.join('\n')).toMatch(
