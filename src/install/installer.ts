@@ -34,11 +34,15 @@ export interface InstalledFlux {
   cached: boolean;
 }
 
-/** A cache entry is used only when its binary still has the SHA-256 recorded when the action installed it. */
+/**
+ * A cache entry is used only when its binary still has the SHA-256 recorded when the action installed it
+ * (read again only when the file may have changed since it was last checked: cache-record.ts).
+ */
 async function trustCached(dir: string, platform: Platform): Promise<boolean> {
   const check = await checkBinaryHash(dir, platform.binary);
   if (check.ok) {
-    core.debug(`tool cache: ${platform.binary} in ${dir} has the recorded SHA-256 ${check.sha256}`);
+    const how = check.hashed ? 'has' : 'is unchanged since it was checked against';
+    core.debug(`tool cache: ${platform.binary} in ${dir} ${how} the recorded SHA-256 ${check.sha256}`);
     return true;
   }
   const said = `The tool cache entry ${dir} is not used: ${check.problem}. Downloading flux again.`;
