@@ -154,8 +154,8 @@ describe('runPlan', () => {
       setTimeout(() => handleAndSucceed(() => 'x')(obj, cl), 200),
     );
     await run(c, ['a', 'b', 'c'], options());
-    // get ×3, one watch (+ its list), patch ×3
-    expect(c.requestCount()).toBe(8);
+    // one list for the three named (plan), one watch (+ its list), patch ×3
+    expect(c.requestCount()).toBe(6);
   });
 
   it('fails the objects of a watch that cannot be opened, with its error, instead of waiting out the deadline', async () => {
