@@ -136,6 +136,16 @@ function failed(input: VerdictInput, speaking: Condition): Verdict {
 }
 
 /**
+ * Ready at every expected revision (at least one of which applies to it), with its latest spec observed:
+ * the state a request would ask for is already there. False when no expected revision applies.
+ */
+export function readyAtExpectedRevision(input: VerdictInput): boolean {
+  const { obj, kind } = input;
+  if (kind.isStatic(obj) || kind.isSuspended(obj) || obj.metadata.deletionTimestamp) return false;
+  return outcomeAtExpectedRevision(input, findCondition(obj, 'Ready'))?.state === 'ready';
+}
+
+/**
  * Ready, or failed, at every expected revision (at least one of which applies to this object), whatever
  * request the controller last handled; undefined when the object's state says nothing about them.
  */

@@ -8,7 +8,7 @@ import type { FluxObject, GitOrigin } from '../flux/types.js';
 import { type CommitRelation, describeRelation } from '../git/relate.js';
 import type { Command } from '../inputs/commands.js';
 import type { ClusterApi } from '../kube/api.js';
-import { evaluate } from './evaluate.js';
+import { evaluate, readyAtExpectedRevision, type VerdictInput } from './evaluate.js';
 import { childRefs, readChildren, type UnreadableChild } from './follow.js';
 import { type Child, type Plan, type PlannedObject, planChildren } from './plan.js';
 import { newRequestToken, type RequestKind, reconcilePatch } from './request.js';
@@ -222,10 +222,10 @@ class RunLoop {
     return { step, message: child.message };
   }
 
-  private judge(step: Step): void {
-    if (step.phase !== 'active') return;
+  /** What the verdict on a step is judged from: its latest state, our request, the expected revisions. */
+  private verdictInput(step: Step): VerdictInput {
     const { planned } = step;
-    const verdict = evaluate({
+    return {
       obj: step.latest,
       kind: planned.kind,
       token: step.token,
@@ -233,7 +233,18 @@ class RunLoop {
       failFast: this.options.failFastGraceMs !== Number.POSITIVE_INFINITY,
       containing: this.containing,
       mustHandleRequest: planned.kind.forceAndReset && (this.options.force || this.options.reset),
-    });
+    };
+  }
+
+  /** Ready at the expected revision before anything is asked, unless the request itself is the point. */
+  private readyAlready(step: Step): boolean {
+    const input = this.verdictInput(step);
+    return !input.mustHandleRequest && readyAtExpectedRevision(input);
+  }
+
+  private judge(step: Step): void {
+    if (step.phase !== 'active') return;
+    const verdict = evaluate(this.verdictInput(step));
     step.verdict = verdict;
     step.waitedOn = waitedOnAfter(step, verdict);
     const now = Date.now();
@@ -358,7 +369,9 @@ class RunLoop {
     }
     step.phase = 'requesting';
     step.startedAt = Date.now();
-    const start = startOf(step, this.options.command);
+    const start = startOf(step, this.options.command, this.readyAlready(step));
+    if (start.do === 'judge' && planned.role === 'child')
+      this.hooks.debug?.(`${describeRef(planned.ref)}: nothing requested, its state is the verdict`);
     try {
       if (start.do === 'suspend') {
         await this.patchObject(step, planned.kind.suspendPatch(true), 'suspend');
