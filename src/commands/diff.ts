@@ -59,7 +59,7 @@ async function diffWith(
   const settings = config.reconcile;
   const deadline = stepDeadline.at;
   const tree = settings.follow
-    ? await withChildren(api, plan.objects)
+    ? await withChildren(api, plan.objects, settings.maxObjects)
     : { objects: plan.objects, unreadable: [] };
   const features = await diffFeatures(flux.path, deadline);
   const children = tree.objects.length - plan.objects.length + tree.unreadable.length;

@@ -16,6 +16,7 @@ import { reportedObjects, startGitHubReport } from '../report/github/index.js';
 import {
   collectHealth,
   collectRelated,
+  collectStuck,
   collectWorkloads,
   liveLogHooks,
   type ReportContext,
@@ -23,7 +24,8 @@ import {
 } from '../report/index.js';
 import { type Installing, type Limits, openSession } from './session.js';
 
-// The report's share of time for reading unready workloads after the run; what is not read by then is left out.
+// The report's share of time for reading unready workloads, and why what timed out got nowhere, after the
+// run; what is not read by then is left out.
 const WORKLOAD_READS_MS = 10_000;
 
 /** The report's share of the step: its reads of events, related objects and health get this much. */
@@ -84,6 +86,7 @@ function runOptions(config: Config, deadline: Deadline, cancelled: AbortSignal):
     force: settings.force,
     reset: settings.reset,
     follow: settings.follow && commandSpec(settings.command).follows,
+    maxObjects: settings.maxObjects,
     relate: relateWith(config.install.token),
     hooks: liveLogHooks(),
   };
@@ -108,10 +111,18 @@ async function reportExtras(
     return undefined;
   };
   const workloadSignal = AbortSignal.any([AbortSignal.timeout(WORKLOAD_READS_MS), limits.deadline.signal]);
-  const [related, health, workloads] = limits.cancelled.aborted
-    ? [undefined, undefined, undefined]
+  // Why what timed out got nowhere builds on what collectRelated read (sources, dependencies, events).
+  const relatedAndStuck = async () => {
+    const related = await collectRelated(api, result).catch(skipped('related objects'));
+    const stuck = await collectStuck(api, result, { related, signal: workloadSignal }).catch(
+      skipped('why objects timed out'),
+    );
+    return { related, stuck };
+  };
+  const [{ related, stuck }, health, workloads] = limits.cancelled.aborted
+    ? [{ related: undefined, stuck: undefined }, undefined, undefined]
     : await Promise.all([
-        collectRelated(api, result).catch(skipped('related objects')),
+        relatedAndStuck(),
         collectHealth(api, namespace).catch(skipped('namespace health')),
         collectWorkloads(api, result, { signal: workloadSignal }).catch(skipped('workloads')),
       ]);
@@ -122,14 +133,18 @@ async function reportExtras(
     namespace,
     related,
     workloads,
+    stuck,
   };
   return { context, health };
 }
 
-/** Asks the workspace's clone, then GitHub, how a fetched commit relates to the expected one. */
-function relateWith(token: string): NonNullable<RunOptions['relate']> {
+/**
+ * Asks the workspace's clone, then GitHub, how a fetched commit relates to the expected one; the lookup
+ * (its git processes, its requests) stops when `signal` aborts, at the end of the run.
+ */
+export function relateWith(token: string): NonNullable<RunOptions['relate']> {
   const { workspace, apiUrl, serverUrl, repository } = workflowRun();
   const context = { workspace, apiUrl, serverUrl, token, repository };
-  return (origin, expected) =>
-    relateCommits({ sourceUrl: origin.url, expected, fetched: origin.revision, context });
+  return (origin, expected, signal) =>
+    relateCommits({ sourceUrl: origin.url, expected, fetched: origin.revision, context, signal });
 }

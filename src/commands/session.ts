@@ -65,6 +65,7 @@ async function checkAndPlan(config: Config, api: KubeClusterApi): Promise<Plan> 
     namespace: settings.namespace,
     labelSelector: settings.selector,
     withSource: settings.withSource && spec.takesSources,
+    maxObjects: settings.maxObjects,
   };
   // Check access where the run will act: each selected kind in its namespace (sources found later are read
   // with the same credentials; a denial there surfaces as that object's error).

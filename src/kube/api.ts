@@ -58,6 +58,11 @@ export interface ClusterApi {
     signal: AbortSignal,
     onError?: (error: Error) => void,
   ): Promise<void>;
+  /**
+   * Whether these credentials may list and watch the kind in every namespace (a SelfSubjectAccessReview
+   * without a namespace): then one stream serves every namespace. False when the review cannot tell.
+   */
+  canWatchEverywhere(kind: FluxKind): Promise<boolean>;
   /** Recent events about one object (of any kind: a Pod's too), newest last. */
   events(ref: ObjectRef): Promise<KubeEvent[]>;
   /** A namespaced object of a core, apps or batch resource, or undefined when it does not exist (404). */

@@ -42,10 +42,18 @@ export interface PlanRequest {
   namespace: string;
   labelSelector: string;
   withSource: boolean;
+  /** The most objects a run may hold (`max-objects`); default: no bound. */
+  maxObjects?: number;
 }
 
 export class PlanError extends Error {
   override name = 'PlanError';
+}
+
+/** What to say when a run would hold more than `max-objects` objects; `detail` says where they come from. */
+export function treeTooLargeMessage(count: number, max: number, detail?: string): string {
+  const where = detail ? ` (${detail})` : '';
+  return `tree too large: ${count} objects${where}; narrow \`resources\` or raise \`max-objects\` (now ${max}).`;
 }
 
 export async function buildPlan(api: ClusterApi, request: PlanRequest): Promise<Plan> {
@@ -53,6 +61,8 @@ export async function buildPlan(api: ClusterApi, request: PlanRequest): Promise<
   const objects = new Map<string, PlannedObject>();
   for (const { kind, obj } of requested) addObject(objects, kind, obj, 'requested');
   if (request.withSource) await addSources(api, objects);
+  if (request.maxObjects !== undefined && objects.size > request.maxObjects)
+    throw new PlanError(treeTooLargeMessage(objects.size, request.maxObjects));
   linkDependencies(objects);
   return order(objects);
 }

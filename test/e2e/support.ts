@@ -118,7 +118,9 @@ export {
   helmRelease,
   helmRepository,
   kustomization,
+  receiver,
   unschedulableDeployment,
+  webhookSecret,
 } from './lab/flux-manifests.js';
 
 export interface Fleet {
