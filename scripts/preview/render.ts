@@ -2,11 +2,11 @@
 // annotations and log lines the same run would produce. Bundled and run by scripts/preview.mjs.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { escapeHtml } from '../../src/base/text.js';
 import { annotationsFor } from '../../src/report/annotations.js';
 import { verdictLine } from '../../src/report/log.js';
 import { buildOutputs } from '../../src/report/outputs.js';
 import { renderSummary } from '../../src/report/summary.js';
-import { escapeHtml } from '../../src/base/text.js';
 import { viewOf } from '../../src/report/view.js';
 import { SCENARIOS, type Scenario } from '../../test/fixtures/report/scenarios.js';
 import { PAGE_CSS } from './style.js';

@@ -1,11 +1,12 @@
-// One GET against the GitHub REST API, with the runner's proxy settings (HTTPS_PROXY, NO_PROXY) through
-// @actions/http-client, and an end when the caller's signal aborts. The ancestry lookup needs nothing
-// more; should the project adopt @actions/github's octokit, this file is the one to change.
-import { HttpClient } from '@actions/http-client';
+// One GET against the GitHub REST API through the action's one GitHub client library (@actions/github's
+// Octokit: the runner's proxy settings included), answered as status, headers and body whatever the
+// status: the commit ancestry reads GitHub's refusals itself and keeps its own retry rule, so this client
+// has no retry or throttling plugin. An end comes when the caller's signal aborts.
+import type { GitHub } from '@actions/github/lib/utils';
 
 export interface GitHubResponse {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
+  headers: Record<string, string | string[] | number | undefined>;
   body: string;
 }
 
@@ -15,53 +16,50 @@ export type GitHubGet = (
   signal?: AbortSignal,
 ) => Promise<GitHubResponse>;
 
-const USER_AGENT = 'flux-reconcile';
-// An idle socket this long means the answer is not coming; the caller asks again later.
-const SOCKET_TIMEOUT_MS = 30_000;
-const MAX_BODY = 16 << 20;
-
 export class GitHubRequestAborted extends Error {
   constructor() {
     super('the request was stopped');
   }
 }
 
+type PlainClient = InstanceType<typeof GitHub>;
+
+let client: Promise<PlainClient> | undefined;
+
+/** No `auth`: the caller sends its own authorization header, or none for a public repository. */
+function plainClient(): Promise<PlainClient> {
+  // Loaded only when asked: the library reads the event payload as it loads.
+  client ??= import('@actions/github/lib/utils').then(
+    ({ GitHub }) =>
+      new GitHub({ userAgent: 'flux-reconcile', log: { debug() {}, info() {}, warn() {}, error() {} } }),
+  );
+  return client;
+}
+
+const bodyText = (data: unknown) => (typeof data === 'string' ? data : JSON.stringify(data ?? ''));
+
 export const githubGet: GitHubGet = async (url, headers, signal) => {
   if (signal?.aborted) throw new GitHubRequestAborted();
-  // keepAlive gives the client its own agent, which dispose() destroys: that is what ends a request early.
-  const client = new HttpClient(USER_AGENT, [], {
-    allowRetries: false,
-    keepAlive: true,
-    socketTimeout: SOCKET_TIMEOUT_MS,
-  });
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => {
-      client.dispose();
-      reject(new GitHubRequestAborted());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  const octokit = await plainClient();
   try {
-    const response = await Promise.race([client.get(url, headers), aborted]);
-    const body = await Promise.race([readBody(response.message), aborted]);
-    return { status: response.message.statusCode ?? 0, headers: response.message.headers, body };
-  } finally {
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
-    aborted.catch(() => undefined);
-    client.dispose();
+    const response = await octokit.request({ method: 'GET', url, headers, request: { signal } });
+    return { status: response.status, headers: response.headers, body: bodyText(response.data) };
+  } catch (error) {
+    if (signal?.aborted) throw new GitHubRequestAborted();
+    const refused = error as {
+      status?: unknown;
+      response?: { headers?: GitHubResponse['headers']; data?: unknown };
+    };
+    // Octokit throws for every status from 400 on; the answer is in the error.
+    if (typeof refused.status === 'number' && refused.status >= 400 && refused.response) {
+      return {
+        status: refused.status,
+        headers: refused.response.headers ?? {},
+        body: bodyText(refused.response.data),
+      };
+    }
+    // No answer at all: Octokit's message already names the cause (`connect ECONNREFUSED ...`); its own
+    // cause is only undici's `fetch failed`.
+    throw new Error(error instanceof Error ? error.message : String(error));
   }
 };
-
-async function readBody(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-    size += buffer.length;
-    // A compare answer lists at most 300 changed files with their patches; more than this is not one.
-    if (size > MAX_BODY) throw new Error(`the answer is larger than ${MAX_BODY >> 20} MiB`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}

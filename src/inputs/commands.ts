@@ -32,6 +32,11 @@ export interface CommandSpec {
   takesRevision: boolean;
   /** It patches `requestedAt`, so `force` and `reset` can ride along. */
   requestsReconcile: boolean;
+  /**
+   * Once an object is Ready, the checks after Ready apply: its workloads are judged (`workloads`), everything
+   * is held for `stable-for` and `verify-url` is asked. Suspending and diffing roll nothing out.
+   */
+  judgesWorkloads: boolean;
   /** `trigger: receiver` can stand for its request (a webhook asks for a reconcile, nothing else). */
   triggerable: boolean;
   /** The pending line while it runs: "Reconciling apps", "Waiting for apps to be Ready". */
@@ -43,21 +48,24 @@ const READ_AND_PATCH: readonly Verb[] = ['get', 'list', 'watch', 'patch'];
 
 const reconciling = (what: string) => `Reconciling ${what}`;
 
+const RECONCILE: CommandSpec = {
+  name: 'reconcile',
+  family: 'run',
+  act: 'request',
+  verbs: READ_AND_PATCH,
+  takesSources: true,
+  follows: true,
+  goal: 'ready',
+  reportsToGitHub: true,
+  takesRevision: true,
+  requestsReconcile: true,
+  judgesWorkloads: true,
+  triggerable: true,
+  doing: reconciling,
+};
+
 export const COMMANDS: Readonly<Record<Command, CommandSpec>> = {
-  reconcile: {
-    name: 'reconcile',
-    family: 'run',
-    act: 'request',
-    verbs: READ_AND_PATCH,
-    takesSources: true,
-    follows: true,
-    goal: 'ready',
-    reportsToGitHub: true,
-    takesRevision: true,
-    requestsReconcile: true,
-    triggerable: true,
-    doing: reconciling,
-  },
+  reconcile: RECONCILE,
   wait: {
     name: 'wait',
     family: 'run',
@@ -69,6 +77,7 @@ export const COMMANDS: Readonly<Record<Command, CommandSpec>> = {
     reportsToGitHub: true,
     takesRevision: true,
     requestsReconcile: false,
+    judgesWorkloads: true,
     triggerable: false,
     doing: (what) => `Waiting for ${what} to be Ready`,
   },
@@ -83,23 +92,12 @@ export const COMMANDS: Readonly<Record<Command, CommandSpec>> = {
     reportsToGitHub: false,
     takesRevision: false,
     requestsReconcile: false,
+    judgesWorkloads: false,
     triggerable: false,
     doing: (what) => `Suspending ${what}`,
   },
-  resume: {
-    name: 'resume',
-    family: 'run',
-    act: 'resume',
-    verbs: READ_AND_PATCH,
-    takesSources: true,
-    follows: true,
-    goal: 'ready',
-    reportsToGitHub: true,
-    takesRevision: true,
-    requestsReconcile: true,
-    triggerable: false,
-    doing: reconciling,
-  },
+  // A reconcile that first clears the suspension (a Receiver's webhook cannot do that).
+  resume: { ...RECONCILE, name: 'resume', act: 'resume', triggerable: false },
   diff: {
     name: 'diff',
     family: 'diff',
@@ -112,6 +110,7 @@ export const COMMANDS: Readonly<Record<Command, CommandSpec>> = {
     reportsToGitHub: false,
     takesRevision: false,
     requestsReconcile: false,
+    judgesWorkloads: false,
     triggerable: false,
     doing: (what) => `Comparing ${what} with the cluster`,
   },

@@ -10,6 +10,7 @@ export { liveLogHooks } from './live-log.js';
 export { failingLine, followedLine, heartbeatLine, noteLine, requestedLine, verdictLine } from './log.js';
 export { buildOutputs, writeOutputs } from './outputs.js';
 export { type ReportOptions, report, reportStopped } from './report.js';
+export { collectStuck, type StuckReports } from './stuck.js';
 export { renderSummary } from './summary.js';
 export { type ObjectView, viewOf } from './view.js';
 export { collectWorkloads, type WorkloadReports } from './workloads.js';

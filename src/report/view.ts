@@ -6,8 +6,9 @@ import { oneLine } from '../base/text.js';
 import { describeRef } from '../flux/refs.js';
 import { revisionApplies, revisionMatches, shortRevision } from '../flux/revision.js';
 import type { Condition } from '../flux/types.js';
-import type { ObjectResult } from '../reconcile/types.js';
+import type { EarlierAttempt, ObjectResult, RolloutFacts } from '../reconcile/types.js';
 import { type OutcomeLook, outcomeLook } from './format.js';
+import type { StuckReport } from './stuck.js';
 import type { WorkloadReport } from './workloads.js';
 
 export interface RevisionView {
@@ -39,8 +40,14 @@ export interface ObjectView {
   timed: boolean;
   /** Something a person should look at: it did not end as the command wanted. */
   needsAttention: boolean;
-  /** The workloads its health check or Helm wait waited on, when the report read them. */
+  /** The workloads its health check or Helm wait waited on (or, for a workload, itself), when the report read them. */
   workloads?: WorkloadReport;
+  /** Why it timed out, when the report found out: its sentences lead `message`; the details show the rest. */
+  stuck?: StuckReport;
+  /** What the run left out about it (its children on another cluster); also the message's last line. */
+  note?: string;
+  /** For a workload judged after its parent was Ready: its counts, images and the pod that says why. */
+  rollout?: RolloutFacts;
 }
 
 export function viewOf(result: ObjectResult): ObjectView {
@@ -50,17 +57,44 @@ export function viewOf(result: ObjectResult): ObjectView {
     parentTitle: result.parent ? describeRef(result.parent) : undefined,
     look: outcomeLook(result.outcome),
     reason: result.reason,
-    message: controllerMessage(result),
+    message: [
+      controllerMessage(result),
+      result.earlierAttempt ? EARLIER_ATTEMPT_WORDS[result.earlierAttempt] : '',
+      result.note,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    ...(result.note ? { note: result.note } : {}),
     revision: revisionView(result),
     timed: result.durationMs > 0,
     needsAttention: !result.ok,
+    ...(result.rollout ? { rollout: result.rollout } : {}),
   };
+}
+
+/** `1/1 ready · nginx:1.27`: what a workload row says when nothing went wrong. */
+export function rolloutPhrase(rollout: RolloutFacts): string {
+  const images = rollout.images.length ? ` · ${rollout.images.join(', ')}` : '';
+  return `${rollout.ready}/${rollout.desired} ${rollout.workloadKind === 'Job' ? 'succeeded' : 'ready'}${images}`;
 }
 
 /** The view with what the report read about the workloads the object waited on. */
 export function withWorkloads(view: ObjectView, workloads: WorkloadReport | undefined): ObjectView {
   return workloads ? { ...view, workloads } : view;
 }
+
+/** The view with why it timed out: said first, before the controller's words and the run's. */
+export function withStuck(view: ObjectView, stuck: StuckReport | undefined): ObjectView {
+  if (!stuck) return view;
+  return { ...view, stuck, message: [...stuck.why, view.message].filter(Boolean).join('\n') };
+}
+
+const EARLIER_ATTEMPT_WORDS: Record<EarlierAttempt, string> = {
+  running:
+    'This failure came from the attempt already running when the request was made, at the same revision and generation: the request was not waited out for a second one.',
+  recorded:
+    'This failure was already recorded when the request was made, at the expected revision and the same generation: the request was not waited out for a second one.',
+};
 
 /** `Failed at 8593fc0e (still running dae1d41b)`, `at main@sha1:0123abcd`, or nothing. */
 export function revisionPhrase(revision: RevisionView): string {
@@ -85,7 +119,7 @@ function revisionView(result: ObjectResult): RevisionView {
   const candidates = revisionCandidates(result);
   const applies = !expected || !candidates.length || revisionApplies(candidates, expected);
   const missedExpected = !!expected && applies && !revisionMatches(candidates, expected);
-  const attempted = result.last ? result.fluxKind.attemptedRevision?.(result.last) : undefined;
+  const attempted = result.last ? result.fluxKind?.attemptedRevision?.(result.last) : undefined;
   const attemptedExpected = !!attempted && !!expected && revisionMatches([attempted], expected);
   return {
     before: result.revisionBefore,
@@ -99,7 +133,7 @@ function revisionView(result: ObjectResult): RevisionView {
 }
 
 function revisionCandidates(result: ObjectResult): string[] {
-  const fromObject = result.last ? result.fluxKind.revisionCandidates(result.last) : [];
+  const fromObject = result.last ? (result.fluxKind?.revisionCandidates(result.last) ?? []) : [];
   return fromObject.length ? fromObject : result.revisionAfter ? [result.revisionAfter] : [];
 }
 

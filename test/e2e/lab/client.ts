@@ -10,6 +10,7 @@ import { HelmRepo } from './helm-repo.js';
 import type { LabInfo, LabUser } from './info.js';
 import { type KubeObject, LabKube } from './kube.js';
 import { type Manifests, toObjects } from './manifests.js';
+import { type OidcTokenSource, oidcRunnerEnv, requestOidcToken } from './oidc.js';
 import { LAB_PODS } from './pods.js';
 import { type RunResult, run } from './run.js';
 import { waitUntil } from './wait.js';
@@ -250,13 +251,26 @@ export class LabClient {
     return this.control.stopController(name);
   }
 
-  startController(name: ControllerName): Promise<void> {
-    return this.control.startController(name);
+  startController(name: ControllerName, options?: { featureGates?: string }): Promise<void> {
+    return this.control.startController(name, options);
   }
 
   /** Requests the release mirror has served, per path. */
   mirrorRequests(): Promise<Record<string, number>> {
     return this.control.mirrorRequests();
+  }
+
+  /**
+   * A step's environment in a job with `permissions: id-token: write`: the runner's token endpoint (the lab's
+   * stand-in, minting tokens from `source`) and the lab CA that its HTTPS certificate needs.
+   */
+  oidcRunnerEnv(source: OidcTokenSource = 'trusted'): Record<string, string> {
+    return oidcRunnerEnv(this.info.oidc, source);
+  }
+
+  /** An OIDC token from `source` for `audience`, as a workflow gets it (GitHub's default audience when none). */
+  oidcToken(source: OidcTokenSource = 'trusted', audience?: string): Promise<string> {
+    return requestOidcToken(this.info.oidc, source, audience);
   }
 
   private gitLocation() {

@@ -20,7 +20,13 @@ export function diffFixture(name: string, root = '/home/runner/work/fleet/fleet'
 }
 
 export function programRunOf(fixture: DiffFixture): ProgramRun {
-  return { exitCode: fixture.exitCode, stdout: fixture.stdout, stderr: fixture.stderr, timedOut: false, aborted: false };
+  return {
+    exitCode: fixture.exitCode,
+    stdout: fixture.stdout,
+    stderr: fixture.stderr,
+    timedOut: false,
+    aborted: false,
+  };
 }
 
 export const FIXTURE_NAMES = [

@@ -37,7 +37,13 @@ describe('outcomeOf: the exit status of the real CLI', () => {
 
   it('exit 1 without the changes warning is an error (flag and argument errors exit 1 too)', () => {
     const result = outcomeOf(
-      { exitCode: 1, stdout: '', stderr: '✗ unknown flag: --in-memory-build\n', timedOut: false, aborted: false },
+      {
+        exitCode: 1,
+        stdout: '',
+        stderr: '✗ unknown flag: --in-memory-build\n',
+        timedOut: false,
+        aborted: false,
+      },
       './app',
       ROOT,
       60_000,
@@ -66,7 +72,12 @@ describe('outcomeOf: the exit status of the real CLI', () => {
   });
 
   it('a silent failure says how the CLI ended', () => {
-    const result = outcomeOf({ exitCode: 137, stdout: '', stderr: '', timedOut: false, aborted: false }, './', ROOT, 1);
+    const result = outcomeOf(
+      { exitCode: 137, stdout: '', stderr: '', timedOut: false, aborted: false },
+      './',
+      ROOT,
+      1,
+    );
     expect(result.state === 'failed' && result.message).toBe(
       'flux exited with status 137 and printed nothing',
     );

@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tc from '@actions/tool-cache';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Deadline } from '../../../src/base/deadline.js';
 import type { InstallConfig } from '../../../src/inputs/types.js';
 import {
   type InstallOptions,
@@ -13,6 +14,7 @@ import {
   useFluxOnPath,
 } from '../../../src/install/installer.js';
 import { platformFor } from '../../../src/install/platform.js';
+import { reportInstalled } from '../../../src/report/report.js';
 import { fakeFluxScript, type ReleaseServer, startReleaseServer } from '../../helpers/release-server.js';
 import { fakeRunner, type RunnerEnv } from '../../helpers/runner-env.js';
 
@@ -148,6 +150,15 @@ describe('installFlux from the release host', () => {
     expect(server.count(ASSET)).toBe(3);
   });
 
+  it('stops a download that gets no answer when the deadline passes, naming the timeout', async () => {
+    server.inject(ASSET, { stall: true }, Number.POSITIVE_INFINITY);
+    // Left to itself, the download would wait for its 60 s socket timeout (past the test's 30 s).
+    await expect(installFlux(config('2.9.5'), options({ deadline: Deadline.after(500) }))).rejects.toThrow(
+      new RegExp(`GET \\S+/${ASSET.replaceAll('.', '\\.')}: stopped when the 500ms timeout ran out`),
+    );
+    expect(tc.find('flux2', '2.9.5', 'amd64')).toBe('');
+  });
+
   it('retries a body cut off before its Content-Length and succeeds', async () => {
     server.inject(ASSET, { truncate: true });
     const flux = await installFlux(config('2.9.5'), options());
@@ -276,9 +287,10 @@ describe('install: false', () => {
   });
 });
 
-describe('installStep', () => {
+describe('installStep, then the report of it', () => {
   it('sets flux-version (without v) and flux-path after installing', async () => {
     const flux = await installStep(config('v2.9.5'), options());
+    reportInstalled(flux);
     const outputs = await runner.outputs();
     expect(outputs).toMatch(/^flux-version<<(\S+)\n2\.9\.5\n\1$/m);
     expect(outputs).toContain(`\n${flux.path}\n`);
@@ -290,7 +302,7 @@ describe('installStep', () => {
     await mkdir(bin);
     await writeFile(join(bin, 'flux'), fakeFluxScript('2.8.1'), { mode: 0o755 });
     process.env.PATH = bin;
-    await installStep(config('latest', { install: false }), options());
+    reportInstalled(await installStep(config('latest', { install: false }), options()));
     expect(await runner.outputs()).toMatch(/^flux-version<<(\S+)\n2\.8\.1\n\1$/m);
     expect(server.count()).toBe(0);
   });

@@ -9,6 +9,7 @@ import { capturePods } from './pods.js';
 import { captureFluxInstance, captureOperator, captureReceiver, captureWorkloads } from './programs.js';
 import { captureGitFailures, captureHelm, captureKustomizations } from './scenarios.js';
 import { fixtureStore } from './store.js';
+import { captureStuck } from './stuck.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -30,6 +31,7 @@ export async function main(repoRoot: string, only: string[]): Promise<void> {
     pods: capturePods,
     diff: captureDiffs,
     'health-checks': captureHealthChecks,
+    stuck: captureStuck,
   };
   try {
     for (const [name, capture] of Object.entries(groups)) {

@@ -2,6 +2,7 @@
 // static input provider (the Flux Operator), and a Deployment whose Pod cannot be scheduled (Kubernetes'
 // controller-manager and scheduler; its nodeSelector matches no node).
 import { conditionOf, type LabClient } from '../client.js';
+import { gitRepository, receiver, webhookSecret } from '../flux-manifests.js';
 import type { KubeObject } from '../kube.js';
 import { LAB_PODS } from '../pods.js';
 import { waitUntil } from '../wait.js';
@@ -23,28 +24,9 @@ export async function captureReceiver(lab: LabClient, store: FixtureStore, say: 
   say(`receiver in ${ns}`);
   await lab.apply(
     [
-      {
-        apiVersion: 'source.toolkit.fluxcd.io/v1',
-        kind: 'GitRepository',
-        metadata: { name: 'app' },
-        spec: { url: repo.url, interval: '10m', ref: { branch: 'main' } },
-      },
-      {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: 'webhook-token' },
-        stringData: { token: 'fixture-token' },
-      },
-      {
-        apiVersion: 'notification.toolkit.fluxcd.io/v1',
-        kind: 'Receiver',
-        metadata: { name: 'app' },
-        spec: {
-          type: 'generic-hmac',
-          secretRef: { name: 'webhook-token' },
-          resources: [{ kind: 'GitRepository', name: 'app' }],
-        },
-      },
+      gitRepository('app', repo.url, { interval: '10m' }),
+      webhookSecret('fixture-token'),
+      receiver('app', 'generic-hmac', { resources: ['app'] }),
     ],
     { namespace: ns },
   );
