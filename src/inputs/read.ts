@@ -8,11 +8,13 @@
 //   `selector` with nothing to narrow are warnings, not errors: the run still does what was asked.
 // - `revision` refuses a branch name or moving tag (`main`, `latest`): such a gate would prove nothing.
 import * as core from '@actions/core';
+import { MAX_TIMER_MS } from '../base/deadline.js';
 import { parseGoDuration } from '../base/duration.js';
 import { hideUserInfo, isLoopbackUrl } from '../base/url-credentials.js';
 import { DIFFABLE_KINDS, FORCEABLE_KINDS, findKind, KINDS_IN_ALL } from '../flux/kinds.js';
 import { expectedRevisionProblem } from '../flux/revision.js';
 import { COMMAND_NAMES, type Command, commandSpec, findCommand } from './commands.js';
+import { FALSE_WORDS, isInsecureHttp, parseBoolean as parseFlag, TRUE_WORDS } from './flags.js';
 import {
   GITHUB_INPUT_DEFAULTS,
   parseEnvironmentName,
@@ -40,6 +42,7 @@ export const INPUT_DEFAULTS = {
   selector: '',
   'with-source': 'false',
   follow: 'true',
+  'max-objects': '2000',
   revision: '',
   timeout: '5m',
   'fail-fast': 'true',
@@ -55,6 +58,8 @@ export const INPUT_DEFAULTS = {
   'receiver-url': '',
   'receiver-secret': '',
   'receiver-type': 'generic',
+  'allow-insecure-receiver': 'false',
+  'oidc-audience': 'notification-controller',
   kubeconfig: '',
   context: '',
   'export-kubeconfig': 'true',
@@ -69,13 +74,9 @@ export const INPUT_DEFAULTS = {
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
 
-/** The longest delay Node.js timers accept (about 24.8 days); longer ones would fire at once. */
-export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** The longest timeout: the longest delay Node.js timers accept (about 24.8 days). */
+export const MAX_TIMEOUT_MS = MAX_TIMER_MS;
 const MAX_REVISION_LENGTH = 255;
-
-// As @actions/core's getBooleanInput: the YAML 1.2 core schema's booleans.
-const TRUE_WORDS = ['true', 'True', 'TRUE'];
-const FALSE_WORDS = ['false', 'False', 'FALSE'];
 
 const SEMVER =
   /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
@@ -85,9 +86,7 @@ function fail(input: InputName, message: string): never {
 }
 
 export function parseBoolean(input: InputName, value: string): boolean {
-  if (TRUE_WORDS.includes(value)) return true;
-  if (FALSE_WORDS.includes(value)) return false;
-  fail(input, `Input '${input}' must be true or false; got ${quoteInput(value)}.`);
+  return parseFlag(input, value);
 }
 
 function parseCommand(value: string): Command {
@@ -141,6 +140,15 @@ export function parseFailFast(value: string): number {
   return Math.ceil(ms);
 }
 
+export function parseMaxObjects(value: string): number {
+  const count = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+  if (count >= 1) return count;
+  fail(
+    'max-objects',
+    `Input 'max-objects' must be a whole number of Flux objects, at least 1, such as 2000; got ${quoteInput(value)}.`,
+  );
+}
+
 export function parseNamespace(value: string): string {
   if (isDnsLabel(value)) return value;
   fail(
@@ -177,7 +185,7 @@ export function parseDownloadUrl(value: string, allowInsecure = false): string {
     );
   }
   // The checksums file comes from the same place as the archive: over plain http it protects nothing.
-  if (url.protocol === 'http:' && !isLoopbackUrl(url) && !allowInsecure) {
+  if (isInsecureHttp(url, allowInsecure)) {
     fail(
       'download-url',
       `Input 'download-url' is plain http (${shown}): anyone on the network path could replace the archive ` +
@@ -436,6 +444,10 @@ export function readConfig(getInput: GetInput = defaultGetInput, warn: Warn = co
       selector: inputs.take(() => parseSelector(read('selector')), ''),
       withSource: flag('with-source'),
       follow: flag('follow'),
+      maxObjects: inputs.take(
+        () => parseMaxObjects(read('max-objects')),
+        Number(INPUT_DEFAULTS['max-objects']),
+      ),
       timeoutMs,
       revision: inputs.take(() => parseRevisionInput(read('revision')), ''),
       force: flag('force'),

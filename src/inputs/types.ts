@@ -36,6 +36,8 @@ export interface ReconcileConfig {
   withSource: boolean;
   /** Add what a Ready Kustomization applied (its inventory's Flux objects) to the run, recursively. */
   follow: boolean;
+  /** The most objects a run holds, children included (`max-objects`): a larger tree fails. */
+  maxObjects: number;
   timeoutMs: number;
   revision: string; // empty = none expected
   force: boolean;
@@ -55,7 +57,7 @@ export interface DiffConfig {
   failOnChange: boolean;
 }
 /** A Flux Receiver's spec.type, as far as this action signs requests for it. */
-export type ReceiverType = 'generic' | 'generic-hmac' | 'github';
+export type ReceiverType = 'generic' | 'generic-hmac' | 'github' | 'generic-oidc';
 
 /** How a reconcile is asked for: an annotation through the API (patch), or a POST to a Receiver's webhook. */
 export type TriggerConfig =
@@ -64,9 +66,11 @@ export type TriggerConfig =
       kind: 'receiver';
       /** The full webhook URL; its last segment is a secret (the digest of the Receiver's token). */
       url: string;
-      /** The Receiver's token (HMAC key for generic-hmac and github); empty for generic. */
+      /** The Receiver's token (HMAC key for generic-hmac and github); empty for generic and generic-oidc. */
       secret: string;
       type: ReceiverType;
+      /** generic-oidc: the audience of the job's OIDC token (the Receiver's provider's `audience`). */
+      audience: string;
     };
 
 /** What to report back to GitHub besides outputs and summary: each part is off unless asked for. */

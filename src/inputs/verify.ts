@@ -2,7 +2,8 @@
 // here with a message naming the input; `stable-for` is checked against `timeout`, which must leave time to
 // reconcile and roll out before the soak.
 import { formatDuration, parseGoDuration } from '../base/duration.js';
-import { hideUserInfo, isLoopbackUrl } from '../base/url-credentials.js';
+import { hideUserInfo } from '../base/url-credentials.js';
+import { isInsecureHttp } from './flags.js';
 import { quoteInput } from './resources.js';
 import { ConfigError, type VerifyUrl, type WorkloadsMode } from './types.js';
 
@@ -83,7 +84,7 @@ function checkedUrl(text: string, line: number, allowInsecure: boolean): URL {
       `${shown} holds a user name or password, which would show in the log and the summary; verify an address that needs no credentials (a health endpoint).`,
     );
   }
-  if (url.protocol === 'http:' && !isLoopbackUrl(url) && !allowInsecure) {
+  if (isInsecureHttp(url, allowInsecure)) {
     throw lineProblem(
       line,
       `${shown} is plain http: anyone on the network path could answer for the app. Use https, or set allow-insecure-verify-url: true.`,

@@ -1,35 +1,20 @@
 // Puts a verified flux CLI on PATH: resolve → tool cache, else download → verify → extract → check → cache.
 // The binary is run and its version checked before it enters the cache, so a bad archive is never cached.
+// A cache hit loads none of the download code (HTTP client, archive extraction): download-release.ts is
+// imported only on a miss.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import * as tc from '@actions/tool-cache';
 import type { Deadline } from '../base/deadline.js';
 import { formatDuration } from '../base/duration.js';
-import { findOnPath, readFluxVersion } from './binary.js';
-import { checkBinaryHash, recordBinaryHash } from './cache-record.js';
-import { verifyChecksum } from './checksum.js';
+import { checkVersion, findOnPath, readFluxVersion } from './binary.js';
+import { checkBinaryHash } from './cache-record.js';
 import type { InstallConfig } from './config.js';
-import {
-  DEFAULT_RETRY,
-  downloadFile,
-  downloadText,
-  HttpStatusError,
-  type RequestOptions,
-  type RetryPolicy,
-  redactUrl,
-} from './download.js';
-import { assetName, checksumsName, detectPlatform, type Platform } from './platform.js';
-import { formatBytes, since } from './units.js';
+import type { RetryPolicy } from './download.js';
+import { detectPlatform, type Platform } from './platform.js';
+import { findCachedFlux } from './tool-cache.js';
+import { since } from './units.js';
 import { type GitHubEndpoints, githubEndpoints, parseVersionInput, resolveVersion } from './version.js';
-
-/** The tool-cache name; entries live at `$RUNNER_TOOL_CACHE/flux2/<version>/<arch>`. */
-export const TOOL_NAME = 'flux2';
-
-// flux's checksums file is about 1 KiB (one line per asset); a larger answer is not a checksums file.
-const MAX_CHECKSUMS_BYTES = 64 * 1024;
 
 /** What tests (and unusual runners) may change; everything defaults to this runner. */
 export interface InstallOptions {
@@ -49,87 +34,15 @@ export interface InstalledFlux {
   cached: boolean;
 }
 
-async function checkVersion(path: string, expected: string, origin: string): Promise<void> {
-  const reported = await readFluxVersion(path);
-  if (reported !== expected) {
-    throw new Error(`${path} reports flux ${reported}, but ${expected} was requested: ${origin}`);
-  }
-}
-
-async function fetchOrExplain<T>(url: string, version: string, fetch: () => Promise<T>): Promise<T> {
-  try {
-    return await fetch();
-  } catch (error) {
-    if (error instanceof HttpStatusError && error.status === 404) {
-      throw new Error(
-        `flux v${version} does not exist at ${redactUrl(url)}: check the \`version\` input (or your \`download-url\` mirror)`,
-      );
-    }
-    throw error;
-  }
-}
-
-/** Downloads, verifies and extracts the release asset into the tool cache; returns the cache directory. */
-async function downloadToCache(
-  version: string,
-  platform: Platform,
-  downloadUrl: string,
-  request: RequestOptions,
-): Promise<string> {
-  const asset = assetName(version, platform);
-  const sums = checksumsName(version);
-  const base = `${downloadUrl.replace(/\/+$/, '')}/v${version}`;
-  const workDir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'flux-download-'));
-  try {
-    let start = performance.now();
-    const sumsUrl = `${base}/${sums}`;
-    const checksums = await fetchOrExplain(sumsUrl, version, () =>
-      downloadText(sumsUrl, MAX_CHECKSUMS_BYTES, request),
-    );
-    const archive = join(workDir, asset);
-    const archiveUrl = `${base}/${asset}`;
-    const bytes = await fetchOrExplain(archiveUrl, version, () => downloadFile(archiveUrl, archive, request));
-    core.info(
-      `Downloaded ${redactUrl(archiveUrl)} (${formatBytes(bytes)}) and ${sums} in ${formatDuration(since(start))}`,
-    );
-
-    start = performance.now();
-    const sha256 = await verifyChecksum(archive, asset, checksums, sums);
-    core.info(`Verified the SHA-256 of ${asset}: ${sha256} (${formatDuration(since(start))})`);
-
-    start = performance.now();
-    const target = join(workDir, 'extracted');
-    const extracted =
-      platform.extension === 'zip'
-        ? await tc.extractZip(archive, target)
-        : await tc.extractTar(archive, target);
-    const binary = join(extracted, platform.binary);
-    if (!existsSync(binary))
-      throw new Error(`${asset} from ${redactUrl(archiveUrl)} holds no ${platform.binary}`);
-    core.info(`Extracted ${platform.binary} from ${asset} (${formatDuration(since(start))})`);
-
-    await checkVersion(
-      binary,
-      version,
-      `${redactUrl(archiveUrl)} does not hold the release it is named after`,
-    );
-    const binarySha256 = await recordBinaryHash(extracted, platform.binary);
-    core.debug(`${platform.binary} from the verified archive has SHA-256 ${binarySha256}`);
-
-    start = performance.now();
-    const cacheDir = await tc.cacheDir(extracted, TOOL_NAME, version, platform.arch);
-    core.info(`Cached flux ${version} in ${cacheDir} (${formatDuration(since(start))})`);
-    return cacheDir;
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
-  }
-}
-
-/** A cache entry is used only when its binary still has the SHA-256 recorded when the action installed it. */
+/**
+ * A cache entry is used only when its binary still has the SHA-256 recorded when the action installed it
+ * (read again only when the file may have changed since it was last checked: cache-record.ts).
+ */
 async function trustCached(dir: string, platform: Platform): Promise<boolean> {
   const check = await checkBinaryHash(dir, platform.binary);
   if (check.ok) {
-    core.debug(`tool cache: ${platform.binary} in ${dir} has the recorded SHA-256 ${check.sha256}`);
+    const how = check.hashed ? 'has' : 'is unchanged since it was checked against';
+    core.debug(`tool cache: ${platform.binary} in ${dir} ${how} the recorded SHA-256 ${check.sha256}`);
     return true;
   }
   const said = `The tool cache entry ${dir} is not used: ${check.problem}. Downloading flux again.`;
@@ -146,7 +59,7 @@ async function trustCached(dir: string, platform: Platform): Promise<boolean> {
 export async function installFlux(cfg: InstallConfig, options: InstallOptions = {}): Promise<InstalledFlux> {
   const started = performance.now();
   const platform = options.platform ?? detectPlatform();
-  const retry = options.retry ?? DEFAULT_RETRY;
+  const retry = options.retry;
   if (!process.env.RUNNER_TOOL_CACHE) {
     throw new Error(
       'RUNNER_TOOL_CACHE is not set: flux is installed into the runner tool cache, which the runner names',
@@ -155,11 +68,11 @@ export async function installFlux(cfg: InstallConfig, options: InstallOptions = 
   const version = await resolveVersion(parseVersionInput(cfg.version), {
     token: cfg.token,
     github: options.github ?? githubEndpoints(),
-    retry,
+    ...(retry ? { retry } : {}),
     ...(options.deadline ? { deadline: options.deadline } : {}),
   });
 
-  let dir = tc.find(TOOL_NAME, version, platform.arch);
+  let dir = findCachedFlux(version, platform.arch);
   const cached = dir !== '' && existsSync(join(dir, platform.binary)) && (await trustCached(dir, platform));
   if (cached) {
     core.info(`Found flux ${version} for ${platform.os}/${platform.arch} in the tool cache: ${dir}`);
@@ -170,8 +83,9 @@ export async function installFlux(cfg: InstallConfig, options: InstallOptions = 
     );
   } else {
     core.debug(`flux ${version} ${platform.arch} is not in the tool cache ${process.env.RUNNER_TOOL_CACHE}`);
+    const { downloadToCache } = await import('./download-release.js');
     dir = await downloadToCache(version, platform, cfg.downloadUrl, {
-      retry,
+      ...(retry ? { retry } : {}),
       ...(options.deadline ? { deadline: options.deadline } : {}),
     });
   }

@@ -71,6 +71,11 @@ export interface ClusterApi {
     signal: AbortSignal,
     onError?: (error: Error) => void,
   ): Promise<void>;
+  /**
+   * Whether these credentials may list and watch the kind in every namespace (a SelfSubjectAccessReview
+   * without a namespace): then one stream serves every namespace. False when the review cannot tell.
+   */
+  canWatchEverywhere(kind: FluxKind): Promise<boolean>;
   /** As `watch`, for a resource outside Flux (Deployments, ReplicaSets, Pods): one list+watch of the namespace. */
   watchResource(
     type: ResourceType,

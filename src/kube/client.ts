@@ -19,7 +19,7 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import type { BackoffOptions } from '../base/backoff.js';
-import { Deadline } from '../base/deadline.js';
+import { Deadline, timerDelay } from '../base/deadline.js';
 import { formatDuration } from '../base/duration.js';
 import { retry } from '../base/retry.js';
 import { apiVersionOf, type FluxKind } from '../flux/kinds.js';
@@ -150,7 +150,9 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
   }
 
   private attemptSignal(timeoutMs: number): AbortSignal {
-    return this.options.deadline ? this.options.deadline.within(timeoutMs) : AbortSignal.timeout(timeoutMs);
+    return this.options.deadline
+      ? this.options.deadline.within(timeoutMs)
+      : AbortSignal.timeout(timerDelay(timeoutMs));
   }
 
   requestCount(): number {
@@ -437,6 +439,11 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
       if (status === 403) return undefined;
       throw withContext(label, error, this.server);
     }
+  }
+
+  async canWatchEverywhere(kind: FluxKind): Promise<boolean> {
+    const answers = await Promise.all([this.canI('list', kind, ''), this.canI('watch', kind, '')]);
+    return answers.every((allowed) => allowed === true);
   }
 
   async canI(verb: string, kind: FluxKind, namespace: string): Promise<boolean | undefined> {

@@ -2,6 +2,7 @@
 // each Ready object applied (rollout.ts), then, once everything is Ready and rolled out, the `verify-url`s
 // asked until they answer as expected (leaving the soak its time), then the soak (`stable-for`). A stage not
 // asked for is skipped; the next one runs only when the last went well.
+import { timerDelay } from '../base/deadline.js';
 import { formatDuration, formatTime } from '../base/duration.js';
 import { errorMessage } from '../base/error-message.js';
 import { describeRef, type ObjectRef, refKey } from '../flux/refs.js';
@@ -82,6 +83,11 @@ export class AfterReady {
     this.rollout?.begin(result);
   }
 
+  /** A soak will watch the Ready objects after the run: their watches must stay open. */
+  get soaks(): boolean {
+    return this.options.stableForMs > 0;
+  }
+
   /** Every workload found so far has ended: the Flux objects' part of the run decides the rest. */
   get rolledOut(): boolean {
     return this.rollout?.settled ?? true;
@@ -116,7 +122,7 @@ export class AfterReady {
     const until = deadline - stableForMs;
     const signal = AbortSignal.any([
       this.stopping.signal,
-      AbortSignal.timeout(Math.max(0, Math.ceil(until - Date.now()))),
+      AbortSignal.timeout(timerDelay(until - Date.now())),
     ]);
     const answered = await Promise.all(
       urls.map((url) =>

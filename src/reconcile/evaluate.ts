@@ -1,11 +1,11 @@
 // The verdict on one object at one moment: a pure function of what the controller wrote.
 // Unlike kstatus (what `flux reconcile` uses), an ordinary failure is a failure: Ready=False once the
 // controller has handled our request is the outcome of that attempt, not "in progress until the timeout".
-import { findCondition } from '../flux/conditions.js';
+import { attemptUnderWay, dependencyNamedIn, findCondition } from '../flux/conditions.js';
 import type { FluxKind } from '../flux/kinds.js';
 import { revisionApplies, revisionMatches } from '../flux/revision.js';
 import type { Condition, FluxObject } from '../flux/types.js';
-import type { Verdict, Waiting } from './types.js';
+import type { EarlierAttempt, Verdict, Waiting } from './types.js';
 
 export interface VerdictInput {
   obj: FluxObject;
@@ -25,19 +25,31 @@ export interface VerdictInput {
    * itself is the point (a forced or reset HelmRelease).
    */
   mustHandleRequest?: boolean;
+  /**
+   * The Ready condition in the answer to our request: a failure recorded then is older than the request, so
+   * it is not the attempt that was running when the request was made.
+   */
+  readyAtRequest?: Condition;
+  /**
+   * The source's current artifact revision, once the run has read it (null: it could not tell). With no
+   * expected revision, a failure before our request is handled is the answer when it is of this revision.
+   */
+  sourceRevision?: string | null;
 }
 
-/** Ready=False reasons that say "not yet", not "failed". */
+/** Ready=False reasons that say "not yet", not "failed". (HealthCheckCanceled is judged on its own.) */
 const NOT_YET_REASONS = new Set([
   'DependencyNotReady',
-  'HealthCheckCanceled',
   'Progressing',
   'ProgressingWithRetry',
   // helm-controller: the HelmChart is being (re)built.
   'SourceNotReady',
 ]);
 
-const DEPENDENCY_IN_MESSAGE = /dependency '([^']+)'/;
+/** kustomize-controller (Flux 2.7+, CancelHealthCheckOnNewRevision) stopped a health check for newer input. */
+const HEALTH_CHECK_CANCELED = 'HealthCheckCanceled';
+// `New reconciliation triggered by GitRepository/flux-system/fleet` (kustomize-controller 1.7+).
+const TRIGGER_IN_MESSAGE = /triggered by ([^\s/]+\/[^\s/]+\/[^\s/]+)/;
 
 export function evaluate(input: VerdictInput): Verdict {
   const { obj, kind, token } = input;
@@ -63,12 +75,26 @@ export function evaluate(input: VerdictInput): Verdict {
       revision,
     };
   }
+  if (ready?.status === 'False' && ready.reason === HEALTH_CHECK_CANCELED) {
+    // Whether or not it handled our request, the controller moves on to what canceled the check.
+    const trigger = TRIGGER_IN_MESSAGE.exec(ready.message ?? '')?.[1];
+    return waiting({
+      for: 'superseded',
+      canceled: kind.attemptedRevision?.(obj),
+      trigger,
+      since: ready.lastTransitionTime,
+    });
+  }
   if (token !== undefined && obj.status?.lastHandledReconcileAt !== token) {
     // The controller may get to the expected revision before it picks up our request (a source change
-    // triggers its dependents at once). An outcome at that revision is the answer: no need to wait for
-    // our request to come out of a busy controller's queue.
-    const settled = input.mustHandleRequest ? undefined : outcomeAtExpectedRevision(input, ready);
-    return settled ?? waiting({ for: 'request' });
+    // triggers its dependents at once), or end the attempt it was running when we asked. An outcome at
+    // that revision is the answer: no need to wait for our request to come out of a busy controller's queue.
+    if (input.mustHandleRequest) return waiting({ for: 'request' });
+    return (
+      readyAtExpectedRevision(input, ready) ??
+      failureBeforeRequest(input, ready) ??
+      waiting({ for: 'request' })
+    );
   }
 
   const stalled = findCondition(obj, 'Stalled');
@@ -83,10 +109,10 @@ export function evaluate(input: VerdictInput): Verdict {
     };
   }
   if (ready.reason === 'DependencyNotReady') {
-    return waiting({ for: 'dependency', dependency: DEPENDENCY_IN_MESSAGE.exec(ready.message ?? '')?.[1] });
+    return waiting({ for: 'dependency', dependency: dependencyNamedIn(ready.message) });
   }
   if (ready.status === 'True') return readyOrBehind(input, lastWords);
-  if (ready.status === 'Unknown' || attemptUnderWay(obj, ready) || NOT_YET_REASONS.has(ready.reason ?? '')) {
+  if (ready.status === 'Unknown' || attemptUnderWay(obj) || NOT_YET_REASONS.has(ready.reason ?? '')) {
     return waiting({ for: 'progress' });
   }
 
@@ -124,7 +150,7 @@ function readyOrBehind(
   };
 }
 
-function failed(input: VerdictInput, speaking: Condition): Verdict {
+function failed(input: VerdictInput, speaking: Condition, earlierAttempt?: EarlierAttempt): Verdict {
   const { obj, kind } = input;
   return {
     state: 'failed',
@@ -132,35 +158,94 @@ function failed(input: VerdictInput, speaking: Condition): Verdict {
     message: speaking.message ?? '',
     revision: kind.revision(obj),
     attempted: kind.attemptedRevision?.(obj),
+    ...(earlierAttempt ? { earlierAttempt } : {}),
   };
 }
 
 /**
- * Ready, or failed, at every expected revision (at least one of which applies to this object), whatever
- * request the controller last handled; undefined when the object's state says nothing about them.
+ * Ready at every expected revision (at least one of which applies to it), with its latest spec observed:
+ * the state a request would ask for is already there. False when no expected revision applies.
  */
-function outcomeAtExpectedRevision(input: VerdictInput, ready: Condition | undefined): Verdict | undefined {
+export function readyBeforeRequest(input: VerdictInput): boolean {
+  const { obj, kind } = input;
+  if (kind.isStatic(obj) || kind.isSuspended(obj) || obj.metadata.deletionTimestamp) return false;
+  return readyAtExpectedRevision(input, findCondition(obj, 'Ready')) !== undefined;
+}
+
+/**
+ * Ready at every expected revision (at least one of which applies to this object), whatever request the
+ * controller last handled; undefined when the object's state says nothing about them.
+ */
+function readyAtExpectedRevision(input: VerdictInput, ready: Condition | undefined): Verdict | undefined {
   const { obj, kind, expectedRevisions } = input;
-  if (!ready || findCondition(obj, 'Stalled')?.status === 'True') return undefined;
-  if (ready.status === 'True') {
-    // A spec the controller has not observed yet (a new generation) may change what it applies: not settled.
-    // (Only for Ready: kustomize-controller bumps observedGeneration only on success.)
-    if (
-      !generationObserved(obj, kind) ||
-      !reachesEvery(kind.revisionCandidates(obj), expectedRevisions, input.containing)
-    )
-      return undefined;
+  if (ready?.status !== 'True' || findCondition(obj, 'Stalled')?.status === 'True') return undefined;
+  // A spec the controller has not observed yet (a new generation) may change what it applies: not settled.
+  // (Only for Ready: kustomize-controller bumps observedGeneration only on success.)
+  if (
+    !generationObserved(obj, kind) ||
+    !reachesEvery(kind.revisionCandidates(obj), expectedRevisions, input.containing)
+  )
+    return undefined;
+  return {
+    state: 'ready',
+    reason: ready.reason ?? 'Unknown',
+    message: ready.message ?? '',
+    revision: kind.revision(obj),
+  };
+}
+
+/**
+ * A failure before our request is handled that is the answer already: an attempt at the expected revision
+ * (or, with none, at the source's current artifact) and at the current generation failed. Our request would
+ * only repeat it once the controller is free (a health check waits out its whole timeout again). Undefined
+ * when the state says nothing about what our request asks; a `request` wait when the source must be read.
+ */
+function failureBeforeRequest(input: VerdictInput, ready: Condition | undefined): Verdict | undefined {
+  const { obj, kind, expectedRevisions } = input;
+  const attempted = kind.attemptedRevision?.(obj);
+  if (ready?.status !== 'False' || !attempted || !input.failFast) return undefined;
+  if (findCondition(obj, 'Stalled')?.status === 'True') return undefined;
+  if (NOT_YET_REASONS.has(ready.reason ?? '') || attemptUnderWay(obj)) return undefined;
+  if (!failedAtCurrentGeneration(obj, ready)) return undefined;
+  const earlier: EarlierAttempt = sameCondition(ready, input.readyAtRequest) ? 'recorded' : 'running';
+  if (expectedRevisions.some((want) => revisionApplies([attempted], want))) {
+    return reachesEvery([attempted], expectedRevisions) ? failed(input, ready, earlier) : undefined;
+  }
+  // Nothing expected of it: the request asks for the source's current artifact. A failure recorded before
+  // the request may be what the person mended outside git (a Secret created since): only a new one counts.
+  if (earlier === 'recorded' || input.sourceRevision === null) return undefined;
+  if (input.sourceRevision === undefined) {
     return {
-      state: 'ready',
+      state: 'waiting',
+      waiting: { for: 'request', failedAttempt: attempted },
       reason: ready.reason ?? 'Unknown',
       message: ready.message ?? '',
       revision: kind.revision(obj),
     };
   }
-  const attempted = kind.attemptedRevision?.(obj);
-  if (ready.status !== 'False' || !attempted || !input.failFast) return undefined;
-  if (NOT_YET_REASONS.has(ready.reason ?? '') || attemptUnderWay(obj, ready)) return undefined;
-  return reachesEvery([attempted], expectedRevisions) ? failed(input, ready) : undefined;
+  const current = attempted === input.sourceRevision || revisionMatches([attempted], input.sourceRevision);
+  return current ? failed(input, ready, earlier) : undefined;
+}
+
+/** The failure was written for the object's current spec (the condition records the generation it saw). */
+function failedAtCurrentGeneration(obj: FluxObject, ready: Condition): boolean {
+  const generation = obj.metadata.generation;
+  return (
+    generation === undefined ||
+    ready.observedGeneration === undefined ||
+    ready.observedGeneration === generation
+  );
+}
+
+/** The same condition as before: nothing was written to it since. */
+function sameCondition(a: Condition, b: Condition | undefined): boolean {
+  return (
+    b !== undefined &&
+    a.status === b.status &&
+    a.reason === b.reason &&
+    a.message === b.message &&
+    a.lastTransitionTime === b.lastTransitionTime
+  );
 }
 
 /** The controller has seen the object's latest spec. */
@@ -176,19 +261,6 @@ function reachesEvery(
 ): boolean {
   const applies = expected.some((want) => revisionApplies(candidates, want));
   return applies && unmetRevision(candidates, expected, containing) === undefined;
-}
-
-/**
- * A new attempt started after the failure was written: Reconciling=True (not the retry mark) and newer than
- * Ready. helm-controller leaves `Reconciling=True Progressing "Running 'upgrade' action"` behind a failed
- * upgrade, older than (or as old as) the failure, so an older Reconciling says nothing about progress.
- */
-function attemptUnderWay(obj: FluxObject, ready: Condition): boolean {
-  const reconciling = findCondition(obj, 'Reconciling');
-  if (reconciling?.status !== 'True' || reconciling.reason === 'ProgressingWithRetry') return false;
-  const started = Date.parse(reconciling.lastTransitionTime ?? '');
-  const failedAt = Date.parse(ready.lastTransitionTime ?? '');
-  return Number.isFinite(started) && Number.isFinite(failedAt) && started > failedAt;
 }
 
 function unmetRevision(

@@ -2,9 +2,12 @@
 // judges it on every change the watches bring, and ends each one with a result, under one deadline. What
 // to do at each point is decided by the pure functions of steps.ts; this file patches, watches and keeps time.
 import { Backoff } from '../base/backoff.js';
+import { timerDelay } from '../base/deadline.js';
 import { formatDuration } from '../base/duration.js';
 import { errorMessage } from '../base/error-message.js';
-import { describeRef, refKey } from '../flux/refs.js';
+import { findCondition } from '../flux/conditions.js';
+import { describeRef, type ObjectRef, refKey } from '../flux/refs.js';
+import { revisionMatches } from '../flux/revision.js';
 import type { FluxObject, GitOrigin } from '../flux/types.js';
 import type { WorkloadRef } from '../flux/workload-scope.js';
 import { type CommitRelation, describeRelation } from '../git/relate.js';
@@ -12,24 +15,30 @@ import { type Command, commandSpec } from '../inputs/commands.js';
 import type { VerifyUrl, WorkloadsMode } from '../inputs/types.js';
 import type { ClusterApi } from '../kube/api.js';
 import { AfterReady, type AfterReadyHooks } from './after-ready.js';
-import { evaluate } from './evaluate.js';
-import { childRefs, readChildren, type UnreadableChild } from './follow.js';
-import { type Child, type Plan, type PlannedObject, planChildren } from './plan.js';
+import { evaluate, readyBeforeRequest, type VerdictInput } from './evaluate.js';
+import { childRefs, notFollowedElsewhere, readChildren, type UnreadableChild } from './follow.js';
+import { currentArtifact } from './learn.js';
+import { type Child, type Plan, type PlannedObject, planChildren, treeTooLargeMessage } from './plan.js';
 import { newRequestToken, type RequestKind, reconcilePatch } from './request.js';
 import {
   dependencyFailedEnding,
   type Ending,
   expectedRevisions,
+  failedEnding,
+  type Learned,
+  learnedSourceRevision,
   newest,
   nextAfter,
   resultOf,
   type Step,
   startOf,
+  supersededEnding,
   timeoutEnding,
   unblocked,
   waitedOnAfter,
 } from './steps.js';
 import type { ObjectResult, RunResult, Verdict } from './types.js';
+import { WatchScopes } from './watch-scopes.js';
 import type { WorkloadVerdict } from './workload-verdict.js';
 
 export interface RunOptions {
@@ -45,8 +54,13 @@ export interface RunOptions {
   reset: boolean;
   /** Add the Flux objects a Ready object applied (its inventory) to the run, recursively. */
   follow: boolean;
-  /** How a commit a source fetched relates to the expected one (git checkout, GitHub API); absent: never asked. */
-  relate?: (origin: GitOrigin, expected: string) => Promise<CommitRelation>;
+  /** The most objects the run may hold, children included (`max-objects`); default: no bound. */
+  maxObjects?: number;
+  /**
+   * How a commit a source fetched relates to the expected one (git checkout, GitHub API); absent: never
+   * asked. `signal` aborts when the run ends: a lookup (a slow git fetch) never outlives the run.
+   */
+  relate?: (origin: GitOrigin, expected: string, signal: AbortSignal) => Promise<CommitRelation>;
   heartbeatMs?: number;
   hooks?: RunHooks;
   /** Aborts when the job is cancelled: what is not done yet ends `cancelled`, and the run returns. */
@@ -96,9 +110,10 @@ class RunLoop {
   private readonly steps: Map<string, Step>;
   private readonly watching = new AbortController();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  /** Watches that could not be opened, by `Kind/namespace`: their objects fail with the error. */
-  private readonly failedScopes = new Map<string, string>();
-  private readonly watches = new Map<string, Promise<void>>();
+  /** The Flux kinds' watches: cluster-wide where the credentials allow, else per namespace. */
+  private readonly scopes: WatchScopes;
+  /** The workloads' watches (Deployments, Pods...), one per kind and namespace, ended with the run. */
+  private readonly workloadWatches = new Map<string, Promise<void>>();
   /** Inventories being read: the run is not done while children may still join it. */
   private discovering = 0;
   /** Expected revisions → newer revisions known to contain them. */
@@ -121,10 +136,15 @@ class RunLoop {
     this.steps = new Map(
       plan.objects.map((planned) => [planned.key, { planned, phase: 'blocked', latest: planned.initial }]),
     );
+    this.scopes = new WatchScopes(api, this.watching.signal, {
+      onObject: (obj, kind) => this.onObject(obj, kind.kind),
+      onFailed: (kind, namespace, message) => this.watchFailed(kind.kind, namespace, message),
+      debug: (message) => this.hooks.debug?.(message),
+    });
     const checks = commandSpec(options.command).judgesWorkloads;
     this.after = new AfterReady({
       api,
-      registry: this.watches,
+      registry: this.workloadWatches,
       signal: this.watching.signal,
       workloads: checks ? (options.workloads ?? 'never') : 'never',
       stableForMs: checks ? (options.stableForMs ?? 0) : 0,
@@ -148,7 +168,7 @@ class RunLoop {
     });
     const cancel = () => this.cancelAll();
     this.options.signal?.addEventListener('abort', cancel, { once: true });
-    this.watchScopes(this.plan.objects);
+    this.prepareWatches(this.plan.objects);
     this.later(() => this.timeOutAll(), Math.max(0, this.deadline - Date.now()));
     const heartbeat = setInterval(() => this.heartbeat(), this.options.heartbeatMs ?? 15_000);
     if (this.steps.size === 0) this.allDone();
@@ -159,7 +179,8 @@ class RunLoop {
     clearInterval(heartbeat);
     for (const timer of this.timers) clearTimeout(timer);
     this.watching.abort();
-    await Promise.allSettled(this.watches.values());
+    await this.scopes.closed();
+    await Promise.allSettled(this.workloadWatches.values());
     // In run order: the plan's objects, then each child after the object that applied it was done; each
     // object's workloads right after it.
     const results = [...this.steps.values()].flatMap((s): ObjectResult[] => [
@@ -182,19 +203,52 @@ class RunLoop {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       work();
-    }, delayMs);
+    }, timerDelay(delayMs));
     this.timers.add(timer);
   }
 
-  private finish(step: Step, ending: Ending): void {
+  private finish(step: Step, given: Ending): void {
     if (step.phase === 'done') return;
+    const following = given.outcome === 'ready' && this.options.follow;
+    const ending = (following && this.treeTooLarge(step)) || given;
     step.phase = 'done';
+    if (following) step.note = remoteChildrenNote(step);
     step.result = resultOf(step, ending, this.options.revision, Date.now());
     this.hooks.finished?.(step.result);
+    this.releaseScope(step.planned);
     if (ending.outcome === 'ready') this.after.begin(step.result);
-    if (ending.outcome === 'ready' && this.options.follow) this.discover(step);
+    if (following && ending.ok) this.discover(step);
     this.startUnblocked();
     this.checkDone();
+  }
+
+  /** A Ready parent whose children would take the run past `max-objects` fails, and none of them joins. */
+  private treeTooLarge(step: Step): Ending | undefined {
+    const max = this.options.maxObjects;
+    if (max === undefined) return undefined;
+    const children = childRefs(step.planned.kind, step.latest, (key) => this.steps.has(key)).length;
+    if (this.steps.size + children <= max) return undefined;
+    const message = treeTooLargeMessage(
+      this.steps.size + children,
+      max,
+      `${this.steps.size} in the run, ${children} more in its inventory`,
+    );
+    return { outcome: 'failed', ok: false, reason: 'TreeTooLarge', message };
+  }
+
+  /**
+   * No object of its scope is requested or judged anymore: a per-namespace stream may close — unless a
+   * soak will watch the Ready objects for a change.
+   */
+  private releaseScope(planned: PlannedObject): void {
+    if (this.after.soaks) return;
+    const busy = [...this.steps.values()].some(
+      (s) =>
+        (s.phase === 'active' || s.phase === 'requesting') &&
+        s.planned.kind === planned.kind &&
+        s.planned.ref.namespace === planned.ref.namespace,
+    );
+    if (!busy) this.scopes.release(planned.kind, planned.ref.namespace);
   }
 
   /** Every object done and every workload rolled out: then the URLs and the soak, once, and the run ends. */
@@ -250,7 +304,7 @@ class RunLoop {
     for (const p of planned) this.steps.set(p.key, { planned: p, phase: 'blocked', latest: p.initial });
     const failures = unreadable.map((u) => this.unreadableStep(parent, u));
     if (planned.length) this.hooks.followed?.(parent.planned, planned);
-    this.watchScopes(planned);
+    this.prepareWatches(planned);
     for (const { step, message } of failures)
       this.finish(step, { outcome: 'failed', ok: false, reason: 'AccessDenied', message });
     if (cycle)
@@ -281,10 +335,10 @@ class RunLoop {
     return { step, message: child.message };
   }
 
-  private judge(step: Step): void {
-    if (step.phase !== 'active') return;
+  /** What the verdict on a step is judged from: its latest state, our request, the expected revisions. */
+  private verdictInput(step: Step): VerdictInput {
     const { planned } = step;
-    const verdict = evaluate({
+    return {
       obj: step.latest,
       kind: planned.kind,
       token: step.token,
@@ -292,7 +346,20 @@ class RunLoop {
       failFast: this.options.failFastGraceMs !== Number.POSITIVE_INFINITY,
       containing: this.containing,
       mustHandleRequest: planned.kind.forceAndReset && (this.options.force || this.options.reset),
-    });
+      readyAtRequest: step.readyAtRequest,
+      sourceRevision: learnedSourceRevision(step),
+    };
+  }
+
+  /** Ready at the expected revision before anything is asked, unless the request itself is the point. */
+  private readyAlready(step: Step): boolean {
+    const input = this.verdictInput(step);
+    return !input.mustHandleRequest && readyBeforeRequest(input);
+  }
+
+  private judge(step: Step): void {
+    if (step.phase !== 'active') return;
+    const verdict = evaluate(this.verdictInput(step));
     step.verdict = verdict;
     step.waitedOn = waitedOnAfter(step, verdict);
     const now = Date.now();
@@ -320,16 +387,53 @@ class RunLoop {
         }
         this.askSourceAgain(step);
         return;
+      case 'learn':
+        this.learn(step, next.key, next.ref);
+        return;
       case 'keep-watching':
         return;
     }
   }
 
+  /** Reads another object's current artifact for a wait that needs it, then judges the step again. */
+  private learn(step: Step, key: string, ref: ObjectRef): void {
+    step.learning = true;
+    void currentArtifact(this.api, ref, this.steps.get(refKey(ref))?.latest)
+      .then((artifact) => {
+        step.learned = { key, ref, ...artifact };
+        if (key.startsWith('superseded')) this.superseded(step, step.learned);
+      })
+      .catch((error: unknown) => {
+        step.learned = { key, ref };
+        this.hooks.debug?.(`reading ${describeRef(ref)}: ${errorMessage(error)}`);
+      })
+      .finally(() => {
+        step.learning = false;
+        this.judge(step);
+      });
+  }
+
+  /**
+   * A canceled health check (Flux 2.7+), judged like a newer commit: the revision that superseded it must
+   * contain the expected one, or the expected one is never applied.
+   */
+  private superseded(step: Step, learned: Learned): void {
+    const by = learned.revision
+      ? `superseded by ${learned.revision}`
+      : `superseded by a change to ${describeRef(learned.ref)}`;
+    step.waitedOn = by;
+    this.hooks.note?.(`${describeRef(step.planned.ref)}: health check canceled, ${by}`);
+    const expected = this.options.revision;
+    const candidates = learned.candidates ?? [];
+    if (!expected || !step.planned.expectsRevision || !learned.origin) return;
+    if (revisionMatches(candidates, expected)) return;
+    this.relateFetched(step, expected, learned.origin, by);
+  }
+
   /** No retry mended the failure within the grace period: the first failure's words are the verdict. */
   private graceEnded(step: Step): void {
     if (step.phase !== 'active' || !step.lastFailure) return;
-    const { reason, message } = step.lastFailure;
-    this.finish(step, { outcome: 'failed', ok: false, reason, message });
+    this.finish(step, failedEnding(step.lastFailure));
   }
 
   // A source that handled our request but fetched another commit than `revision` may have been asked a
@@ -355,14 +459,20 @@ class RunLoop {
    * A source at another commit than the expected one: if that commit contains the expected one, the
    * source (and what applies from it) has reached it; if history was rewritten, it never will.
    */
-  private relateFetched(step: Step, expected: string): void {
-    const origin = step.planned.kind.gitOrigin?.(step.latest);
+  private relateFetched(
+    step: Step,
+    expected: string,
+    origin = step.planned.kind.gitOrigin?.(step.latest),
+    supersededBy?: string,
+  ): void {
     const relate = this.options.relate;
     if (!origin || !relate || expected !== this.options.revision) return;
     const asked = `${origin.url} ${expected} ${origin.revision}`;
     if (this.relationsAsked.has(asked)) return;
     this.relationsAsked.add(asked);
-    void relate(origin, expected).then((relation) => {
+    void relate(origin, expected, this.watching.signal).then((relation) => {
+      // The run is over: what the lookup found (if anything) comes too late to say.
+      if (this.watching.signal.aborted) return;
       const words = describeRelation(relation, expected, origin.revision);
       const title = describeRef(step.planned.ref);
       switch (relation.relation) {
@@ -373,7 +483,12 @@ class RunLoop {
           for (const other of this.steps.values()) this.judge(other);
           return;
         case 'diverged':
-          this.finish(step, { outcome: 'failed', ok: false, reason: 'HistoryRewritten', message: words });
+          this.finish(
+            step,
+            supersededBy
+              ? supersededEnding(step, supersededBy, words)
+              : { outcome: 'failed', ok: false, reason: 'HistoryRewritten', message: words },
+          );
           return;
         case 'behind':
           this.hooks.debug?.(`${title}: ${words}`);
@@ -401,11 +516,12 @@ class RunLoop {
     const patch = reconcilePatch(step.planned.kind, token, { ...this.options, command });
     await this.patchObject(step, patch, request);
     step.token = token;
+    step.readyAtRequest = findCondition(step.latest, 'Ready');
   }
 
   private async activate(step: Step): Promise<void> {
     const { planned } = step;
-    const watchFailure = this.failedScopes.get(scopeKey(planned));
+    const watchFailure = this.scopes.failure(planned.kind, planned.ref.namespace);
     if (watchFailure) {
       this.finish(step, { outcome: 'failed', ok: false, reason: 'WatchFailed', message: watchFailure });
       return;
@@ -417,8 +533,12 @@ class RunLoop {
     }
     step.phase = 'requesting';
     step.startedAt = Date.now();
-    const start = startOf(step, this.options.command);
     try {
+      await this.watchStep(step);
+      if (step.phase !== 'requesting') return;
+      const start = startOf(step, this.options.command, this.readyAlready(step));
+      if (start.do === 'judge' && planned.role === 'child')
+        this.hooks.debug?.(`${describeRef(planned.ref)}: nothing requested, its state is the verdict`);
       if (start.do === 'suspend') {
         await this.patchObject(step, planned.kind.suspendPatch(true), 'suspend');
         const message = 'suspended: Flux no longer reconciles it until it is resumed';
@@ -463,32 +583,30 @@ class RunLoop {
     this.after.check();
   }
 
-  /** One list+watch per kind and namespace, opened once. A watch ends in error only for what retrying cannot mend (a 403). */
-  private watchScopes(objects: readonly PlannedObject[]): void {
-    for (const { kind, ref } of objects) {
-      const scope = `${kind.kind}/${ref.namespace}`;
-      if (this.watches.has(scope)) continue;
-      const watch = this.api
-        .watch(
-          kind,
-          ref.namespace,
-          (obj) => this.onObject(obj, kind.kind),
-          this.watching.signal,
-          (error) => this.hooks.debug?.(`watch ${kind.plural} in ${ref.namespace}: ${error.message}`),
-        )
-        .catch((error: unknown) =>
-          this.watchFailed(scope, `could not watch ${kind.plural} in ${ref.namespace}`, error),
-        );
-      this.watches.set(scope, watch);
-    }
+  /** Each kind of these objects is watched in every namespace when the credentials allow it. */
+  private prepareWatches(objects: readonly PlannedObject[]): void {
+    for (const kind of new Set(objects.map((o) => o.kind))) void this.scopes.prepare(kind);
   }
 
-  private watchFailed(scope: string, what: string, error: unknown): void {
-    const message = `${what}: ${errorMessage(error)}`;
-    // Objects still waiting on their dependencies fail when they start.
-    this.failedScopes.set(scope, message);
+  /**
+   * The step's scope is watched (now or once a stream is free). A step whose stream was closed while it
+   * waited is read again, so that it is not judged on what it was when planned.
+   */
+  private async watchStep(step: Step): Promise<void> {
+    const { kind, ref } = step.planned;
+    await this.scopes.need(kind, ref.namespace);
+    if (this.scopes.isOpen(kind, ref.namespace)) return;
+    const now = await this.api.get(kind, ref.namespace, ref.name);
+    if (now) step.latest = newest(step.latest, now);
+  }
+
+  /** A watch failed for good (a 403): its objects that started fail with its words; the others when they start. */
+  private watchFailed(kind: string, namespace: string | undefined, message: string): void {
     for (const step of this.steps.values()) {
-      if (scopeKey(step.planned) === scope && step.phase !== 'blocked') {
+      const inScope =
+        step.planned.kind.kind === kind &&
+        (namespace === undefined || step.planned.ref.namespace === namespace);
+      if (inScope && step.phase !== 'blocked') {
         this.finish(step, { outcome: 'failed', ok: false, reason: 'WatchFailed', message });
       }
     }
@@ -527,7 +645,11 @@ class RunLoop {
   }
 }
 
-const scopeKey = (p: PlannedObject): string => `${p.kind.kind}/${p.ref.namespace}`;
+/** For an object that applies to another cluster: its children there, which follow leaves alone. */
+function remoteChildrenNote(step: Step): string | undefined {
+  const notFollowed = notFollowedElsewhere(step.planned.kind, step.latest);
+  return notFollowed && `applies to another cluster (spec.kubeConfig): ${notFollowed}`;
+}
 
 /** The object with its dependsOn dropped: children in a cycle still join the run, to fail with the cycle. */
 function withoutDependencies(obj: FluxObject): FluxObject {

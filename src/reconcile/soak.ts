@@ -3,6 +3,7 @@
 // `verify-url`s are asked again every few seconds, and the first change ends it. It counts inside the run's
 // deadline: a soak that cannot fit is not started, and one the deadline cuts short is not held.
 import { sleep } from '../base/backoff.js';
+import { timerDelay } from '../base/deadline.js';
 import { formatDuration } from '../base/duration.js';
 import { errorMessage } from '../base/error-message.js';
 import type { VerifyUrl } from '../inputs/types.js';
@@ -79,7 +80,7 @@ export class Soak {
     }
     this.baseline = soakBaseline(subjects);
     this.options.hooks?.started?.(stableForMs, this.watched);
-    this.timer = setTimeout(() => this.end({}), stableForMs);
+    this.timer = setTimeout(() => this.end({}), timerDelay(stableForMs));
     if (this.options.urls.length) void this.askDuringSoak();
     this.check();
     return ended;

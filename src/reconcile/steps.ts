@@ -3,11 +3,12 @@
 // run.ts does the patching, watching and timekeeping.
 import type { Backoff } from '../base/backoff.js';
 import { formatDuration } from '../base/duration.js';
-import { describeRef } from '../flux/refs.js';
-import type { FluxObject } from '../flux/types.js';
+import { describeRef, type ObjectRef, refKey } from '../flux/refs.js';
+import type { Condition, FluxObject } from '../flux/types.js';
 import { type Command, commandSpec } from '../inputs/commands.js';
+import type { CurrentArtifact } from './learn.js';
 import type { PlannedObject } from './plan.js';
-import type { FluxResult, Outcome, Verdict } from './types.js';
+import type { EarlierAttempt, FluxResult, Outcome, Verdict, Waiting } from './types.js';
 import { describeWaiting, waitWorthReporting } from './waiting.js';
 
 export interface Step {
@@ -31,6 +32,20 @@ export interface Step {
   askingAgain?: boolean;
   /** How the revision it reached relates to the expected one (`at B, which contains A`). */
   revisionNote?: string;
+  /** The Ready condition in the answer to our request: a failure recorded then is not newer than it. */
+  readyAtRequest?: Condition;
+  /** What the run read of another object to judge this one: its source, or what superseded its attempt. */
+  learned?: Learned;
+  /** That read is in flight. */
+  learning?: boolean;
+  /** What the run left out about it (children on another cluster, not followed). */
+  note?: string;
+}
+
+/** Another object's current artifact, read to judge a step (`key` says for which question). */
+export interface Learned extends Partial<CurrentArtifact> {
+  key: string;
+  ref: ObjectRef;
 }
 
 /** How a step ends. */
@@ -39,6 +54,8 @@ export interface Ending {
   ok: boolean;
   reason: string;
   message: string;
+  earlierAttempt?: EarlierAttempt;
+  waitingFor?: Waiting;
 }
 
 export interface Policy {
@@ -52,6 +69,8 @@ export type Next =
   | { do: 'finish'; ending: Ending }
   | { do: 'ask-source-again' }
   | { do: 'wait-for-grace'; graceEndsIn: number }
+  /** Read another object's current artifact (the source, or what superseded the attempt), then judge again. */
+  | { do: 'learn'; key: string; ref: ObjectRef }
   | { do: 'keep-watching' };
 
 export function nextAfter(step: Step, verdict: Verdict, policy: Policy, now: number): Next {
@@ -72,9 +91,11 @@ export function nextAfter(step: Step, verdict: Verdict, policy: Policy, now: num
     case 'failed': {
       const graceEndsIn = (step.failedSince ?? now) + policy.failFastGraceMs - now;
       if (graceEndsIn > 0) return { do: 'wait-for-grace', graceEndsIn };
-      return { do: 'finish', ending: { outcome: 'failed', ok: false, ...words(verdict) } };
+      return { do: 'finish', ending: failedEnding(verdict) };
     }
     case 'waiting': {
+      const learn = toLearn(step, verdict.waiting);
+      if (learn && !step.learning && step.learned?.key !== learn.key) return { do: 'learn', ...learn };
       const handled = step.token !== undefined && step.latest.status?.lastHandledReconcileAt === step.token;
       const isSource = step.planned.kind.category === 'sources';
       if (verdict.waiting.for === 'revision' && handled && isSource && !step.askingAgain) {
@@ -88,10 +109,53 @@ export function nextAfter(step: Step, verdict: Verdict, policy: Policy, now: num
 /** What to remember of a verdict for the report after the fact. */
 export function waitedOnAfter(step: Step, verdict: Verdict): string | undefined {
   if (verdict.state !== 'waiting' || !waitWorthReporting(verdict.waiting)) return step.waitedOn;
+  // Once read, what superseded a canceled check says more than the controller's message: `superseded by B`.
+  if (verdict.waiting.for === 'superseded' && step.learned?.key.startsWith('superseded '))
+    return step.waitedOn;
   return describeWaiting(verdict.waiting, step.planned.kind);
 }
 
 const words = (verdict: Verdict) => ({ reason: verdict.reason, message: verdict.message });
+
+/** A failed verdict as the step's end, saying when it was an earlier attempt's. */
+export function failedEnding(verdict: Verdict): Ending {
+  const earlierAttempt = verdict.state === 'failed' ? verdict.earlierAttempt : undefined;
+  return { outcome: 'failed', ok: false, ...words(verdict), ...(earlierAttempt ? { earlierAttempt } : {}) };
+}
+
+/**
+ * What a wait needs read before it can be judged: the source's current artifact (a failure meanwhile may be
+ * the answer), or what superseded a canceled health check (each cancellation once).
+ */
+function toLearn(step: Step, waiting: Waiting): { key: string; ref: ObjectRef } | undefined {
+  if (waiting.for === 'request' && waiting.failedAttempt) {
+    const ref = step.planned.kind.sourceOf?.(step.latest);
+    return ref ? { key: `source ${refKey(ref)}`, ref } : undefined;
+  }
+  if (waiting.for === 'superseded' && waiting.trigger) {
+    const [kind, namespace, name] = waiting.trigger.split('/');
+    if (!kind || !namespace || !name) return undefined;
+    return { key: `superseded ${waiting.since ?? ''} ${waiting.trigger}`, ref: { kind, namespace, name } };
+  }
+  return undefined;
+}
+
+/** The source's current artifact revision as the verdict takes it: unknown until read, null if unreadable. */
+export function learnedSourceRevision(step: Step): string | null | undefined {
+  if (!step.learned?.key.startsWith('source ')) return undefined;
+  return step.learned.revision ?? null;
+}
+
+/**
+ * A canceled health check superseded by a commit that does not contain the expected one: the expected
+ * commit will never be applied. `by`: `superseded by <revision>`; `relation`: how the two commits relate.
+ */
+export function supersededEnding(step: Step, by: string, relation: string): Ending {
+  const waiting = step.verdict?.state === 'waiting' ? step.verdict.waiting : undefined;
+  const canceled = waiting?.for === 'superseded' && waiting.canceled ? ` of ${waiting.canceled}` : '';
+  const message = `${step.planned.kind.controller} canceled the health check${canceled}: ${by} (${relation})`;
+  return { outcome: 'failed', ok: false, reason: 'Superseded', message };
+}
 
 /** What the run does first with a step whose dependencies are done. */
 export type Start =
@@ -100,7 +164,11 @@ export type Start =
   | { do: 'watch' }
   | { do: 'request'; resuming: boolean };
 
-export function startOf(step: Step, command: Command): Start {
+/**
+ * @param readyAlready the object is Ready at the expected revision already (evaluate.ts's
+ *   readyAtExpectedRevision): a child then needs no request
+ */
+export function startOf(step: Step, command: Command, readyAlready = false): Start {
   const { planned } = step;
   const { act } = commandSpec(command);
   const resuming = act === 'resume' && planned.role === 'requested';
@@ -109,6 +177,10 @@ export function startOf(step: Step, command: Command): Start {
   // A suspended object is judged as it is (suspended), unless this run resumes it.
   if (planned.kind.isSuspended(step.latest) && !resuming) return { do: 'judge' };
   if (act === 'watch') return { do: 'watch' };
+  // A child its controller already applied at the expected revision (a new source revision reaches every
+  // object applying from it at once): a request would only make the controller do it again, and the run
+  // wait for that. The objects the person named are always requested, as asked.
+  if (planned.role === 'child' && readyAlready) return { do: 'judge' };
   return { do: 'request', resuming };
 }
 
@@ -131,7 +203,13 @@ export function dependencyFailedEnding(failed: Step): Ending {
     ok: false,
     reason: 'DependencyFailed',
     message: `not requested: ${ref} did not become Ready (${failed.result?.outcome})`,
+    waitingFor: dependencyWait(failed.planned.ref),
   };
+}
+
+/** Waiting on an object of the run (a dependency, or the source it comes after). */
+function dependencyWait(ref: ObjectRef): Waiting {
+  return { for: 'dependency', dependency: `${ref.namespace}/${ref.name}`, kind: ref.kind };
 }
 
 /**
@@ -158,7 +236,16 @@ export function timeoutEnding(
     const pending = step.planned.after.map((key) => steps.get(key)).filter((s) => s && s.phase !== 'done');
     const names = pending.map((s) => describeRef(s!.planned.ref)).join(', ');
     const message = `not requested within the ${limit} timeout: still waiting for ${names}`;
-    return { outcome: 'timed-out', ok: false, reason: 'DependencyNotReady', message, waitedOn: names };
+    const first = pending[0]?.planned.ref;
+    const waitingFor: Waiting = first ? dependencyWait(first) : { for: 'dependency' };
+    return {
+      outcome: 'timed-out',
+      ok: false,
+      reason: 'DependencyNotReady',
+      message,
+      waitedOn: names,
+      waitingFor,
+    };
   }
   const { verdict, planned } = step;
   const waiting = verdict?.state === 'waiting' ? describeWaiting(verdict.waiting, planned.kind) : 'Ready';
@@ -166,13 +253,12 @@ export function timeoutEnding(
     ? `${verdict.reason}${verdict.message ? `: ${verdict.message}` : ''}`
     : 'no status seen';
   const handled = step.token === undefined || step.latest.status?.lastHandledReconcileAt === step.token;
-  // A controller handles a new request only after its current reconcile ends (a health check waits up to
-  // the object's spec.timeout), so an unhandled request means busy as often as stopped.
-  const hint = handled
-    ? ''
-    : ` The request was never handled: ${planned.kind.controller} was still busy with an earlier reconcile of it (health checks wait up to its spec.timeout), or is not running.`;
+  // Whether the controller was busy or is not running, the report finds out (report/stuck.ts).
+  const hint = handled ? '' : ` The request was never handled by ${planned.kind.controller}.`;
   const message = `Timed out after ${limit} waiting for ${waiting}. Last status: ${last}.${hint}`;
-  return { outcome: 'timed-out', ok: false, reason: verdict?.reason ?? 'Unknown', message };
+  const waitingFor: Waiting =
+    verdict?.state === 'waiting' ? verdict.waiting : handled ? { for: 'progress' } : { for: 'request' };
+  return { outcome: 'timed-out', ok: false, reason: verdict?.reason ?? 'Unknown', message, waitingFor };
 }
 
 export function resultOf(step: Step, ending: Ending, expectedRevision: string, now: number): FluxResult {
@@ -196,6 +282,9 @@ export function resultOf(step: Step, ending: Ending, expectedRevision: string, n
     message: ending.message,
     waitedOn: step.waitedOn,
     revisionNote: step.revisionNote,
+    ...(ending.earlierAttempt ? { earlierAttempt: ending.earlierAttempt } : {}),
+    ...(ending.waitingFor ? { waitingFor: ending.waitingFor } : {}),
+    ...(step.note ? { note: step.note } : {}),
     last: latest,
   };
 }

@@ -10,13 +10,26 @@ import type { Role } from './plan.js';
  * `describeWaiting` (verdict-words.ts).
  */
 export type Waiting =
-  | { for: 'request' } // the controller has not handled our reconcile request yet
-  | { for: 'dependency'; dependency?: string } // Ready=False DependencyNotReady (`namespace/name` when said)
+  // The controller has not handled our reconcile request yet. `failedAttempt`: meanwhile an attempt at that
+  // revision failed; if it is the source's current artifact, that failure is the answer (the run reads it).
+  | { for: 'request'; failedAttempt?: string }
+  // Ready=False DependencyNotReady (`namespace/name` when said), or an object of the run it comes after
+  // (`kind` when it is not of its own kind: its source)
+  | { for: 'dependency'; dependency?: string; kind?: string }
   | { for: 'revision'; revision: string } // Ready, but at another revision than the expected one
   | { for: 'attempt'; revision: string; failedAttempt: string } // `wait`: a failure at an older revision
   | { for: 'generation'; generation?: number } // the controller has not observed the latest spec
   | { for: 'progress' } // reconciling, or no Ready condition yet
-  | { for: 'retry' }; // failed, and fail-fast is off: waiting for a retry to succeed
+  | { for: 'retry' } // failed, and fail-fast is off: waiting for a retry to succeed
+  // Flux 2.7+ canceled the health check of `canceled` (HealthCheckCanceled): `trigger` (`Kind/namespace/name`)
+  // has something newer. Judged like a newer commit once the run has read what the trigger holds now.
+  | { for: 'superseded'; canceled?: string; trigger?: string; since?: string };
+
+/**
+ * A failure taken before the controller handled our request: from the attempt already running when the
+ * request was made, or one already recorded then (at the expected revision).
+ */
+export type EarlierAttempt = 'running' | 'recorded';
 
 interface VerdictWords {
   /** The Ready (or Stalled) condition's reason, or the action's own word when no condition speaks. */
@@ -32,6 +45,8 @@ export type Verdict =
   | ({
       state: 'failed' /** The revision the failed attempt was of, when the kind records it. */;
       attempted?: string;
+      /** Not the attempt our request asked for: an earlier one, at the same revision and generation. */
+      earlierAttempt?: EarlierAttempt;
     } & VerdictWords)
   | ({ state: 'suspended' } & VerdictWords)
   | ({ state: 'static' } & VerdictWords) // no controller reconciles it: nothing to request or wait for
@@ -88,6 +103,12 @@ interface ResultCommon extends ObjectRef {
   revisionNote?: string;
   /** The revision the last (failed) attempt was of, when it differs from revisionAfter. */
   revisionAttempted?: string;
+  /** The failure is of an attempt earlier than the one our request asked for (not waited out twice). */
+  earlierAttempt?: EarlierAttempt;
+  /** What it still waited for when it timed out, or, skipped, the dependency that failed: the report explains it. */
+  waitingFor?: Waiting;
+  /** What the run left out about it, for a person: its inventory on another cluster was not followed. */
+  note?: string;
   /** The object as last seen, for the report's details (conditions, history, failure counters). */
   last?: FluxObject;
   events?: KubeEvent[];
@@ -114,6 +135,9 @@ export interface WorkloadResult extends ResultCommon {
 }
 
 export type ObjectResult = FluxResult | WorkloadResult;
+
+/** A Flux object's result, not a workload's. */
+export const isFluxResult = (result: ObjectResult): result is FluxResult => result.fluxKind !== undefined;
 
 /** Why a result is part of the run: a planned object's role, or a workload judged after its parent was Ready. */
 export type ResultRole = Role | 'workload';

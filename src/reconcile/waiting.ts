@@ -7,8 +7,14 @@ export function describeWaiting(waiting: Waiting, kind: FluxKind): string {
   switch (waiting.for) {
     case 'request':
       return `${kind.controller} to handle the reconcile request`;
+    case 'superseded': {
+      const what = waiting.canceled ? `the health check of ${waiting.canceled}` : 'its health check';
+      const by = waiting.trigger ? ` for newer input from ${waiting.trigger}` : '';
+      return `the next attempt: ${kind.controller} canceled ${what}${by} (superseded)`;
+    }
     case 'dependency':
-      return waiting.dependency ? `dependency ${waiting.dependency}` : 'a dependency';
+      if (!waiting.dependency) return 'a dependency';
+      return `dependency ${waiting.kind && waiting.kind !== kind.kind ? `${waiting.kind} ` : ''}${waiting.dependency}`;
     case 'revision':
       return `revision ${waiting.revision}`;
     case 'attempt':
@@ -24,5 +30,10 @@ export function describeWaiting(waiting: Waiting, kind: FluxKind): string {
 
 /** Waits worth naming in the report after the fact: on another object, or on a revision. */
 export function waitWorthReporting(waiting: Waiting): boolean {
-  return waiting.for === 'dependency' || waiting.for === 'revision' || waiting.for === 'attempt';
+  return (
+    waiting.for === 'dependency' ||
+    waiting.for === 'revision' ||
+    waiting.for === 'attempt' ||
+    waiting.for === 'superseded'
+  );
 }

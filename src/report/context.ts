@@ -1,5 +1,6 @@
 // What the report says about where it ran, besides the results themselves.
 import type { RelatedObjects } from './collect.js';
+import type { StuckReports } from './stuck.js';
 import type { WorkloadReports } from './workloads.js';
 
 export interface ReportContext {
@@ -15,4 +16,6 @@ export interface ReportContext {
   related?: RelatedObjects;
   /** The workloads failed health checks and Helm waits waited on, by the Flux object's refKey. */
   workloads?: WorkloadReports;
+  /** Why the objects that timed out got nowhere, by refKey. */
+  stuck?: StuckReports;
 }

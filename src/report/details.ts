@@ -9,6 +9,7 @@ import type { ObjectResult } from '../reconcile/types.js';
 import { bold, cell, code, table, timeCell } from './html.js';
 import type { Neighbourhood, NeighbourState } from './neighbours.js';
 import { nextCommands } from './next-commands.js';
+import type { StuckReport } from './stuck.js';
 import { conditionsOf, type ObjectView, reasonAndMessage } from './view.js';
 import { renderWorkloads } from './workloads-view.js';
 
@@ -126,9 +127,7 @@ function eventTime(event: KubeEvent): number {
   return Number.isNaN(t) ? 0 : t;
 }
 
-function eventsBlock(own: KubeEvent[], sourceEvents: KubeEvent[], shownAbove: string): string {
-  const events = [...own, ...sourceEvents].sort((a, b) => eventTime(b) - eventTime(a)).slice(0, MAX_EVENTS);
-  if (!events.length) return '';
+function eventsTable(events: KubeEvent[], shownAbove: string): string {
   const rows = events.map((e) => [
     timeCell(e.lastTimestamp),
     cell(`${e.involvedObject.kind}/${e.involvedObject.name}`),
@@ -136,10 +135,26 @@ function eventsBlock(own: KubeEvent[], sourceEvents: KubeEvent[], shownAbove: st
     cell(e.reason),
     `${messageCell(e.message, shownAbove, MAX_EVENT_CHARS, MAX_EVENT_LINES)}${e.count && e.count > 1 ? ` (×${e.count})` : ''}`,
   ]);
-  return section(
-    'Recent events (newest first)',
-    table(['Last\u00a0seen\u00a0(UTC)', 'Object', 'Type', 'Reason', 'Message'], rows),
-  );
+  return table(['Last\u00a0seen\u00a0(UTC)', 'Object', 'Type', 'Reason', 'Message'], rows);
+}
+
+function eventsBlock(own: KubeEvent[], sourceEvents: KubeEvent[], shownAbove: string): string {
+  const events = [...own, ...sourceEvents].sort((a, b) => eventTime(b) - eventTime(a)).slice(0, MAX_EVENTS);
+  if (!events.length) return '';
+  return section('Recent events (newest first)', eventsTable(events, shownAbove));
+}
+
+/** For an object that timed out: the Warning events of what it waits on too, and what could not be read. */
+function stuckBlock(stuck: StuckReport | undefined, shownAbove: string): string {
+  if (!stuck) return '';
+  const parts: string[] = [];
+  if (stuck.warnings.length) {
+    parts.push(
+      section('Last Warning events of it and of what it waits on', eventsTable(stuck.warnings, shownAbove)),
+    );
+  }
+  for (const note of stuck.notes) parts.push(`<p><i>${escapeHtml(shorten(note, 1000).text)}</i></p>`);
+  return parts.join('\n');
 }
 
 function commandsBlock(commands: string[]): string {
@@ -164,6 +179,7 @@ export function renderDetails(view: ObjectView, around: Neighbourhood): string {
     messageBlock(fullMessage),
     revisionBlock(view),
     neighboursBlock(result, dependencies, source),
+    stuckBlock(view.stuck, fullMessage),
     conditionsBlock(result, fullMessage),
     renderWorkloads(view.workloads),
     kindBlocks(result.last ? (result.fluxKind?.details?.(result.last) ?? []) : []),

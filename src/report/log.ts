@@ -52,7 +52,7 @@ export function verdictLine(view: ObjectView): string {
   const after = view.timed ? ` after ${formatDuration(result.durationMs)}` : '';
   const timing = `${look.label}${after}${revisionPhrase(view.revision)}`;
   // Ready says `Applied revision: …` again; only other outcomes need the controller's words.
-  const said = result.outcome === 'ready' ? '' : words(view.reason, view.message);
+  const said = result.outcome === 'ready' ? oneLine(view.note ?? '') : words(view.reason, view.message);
   const waited = view.needsAttention && result.waitedOn ? ` (waited on ${oneLine(result.waitedOn)})` : '';
   const workloads = oneLine(workloadsLine(view.workloads));
   return `${look.mark} ${oneLine(view.title)}: ${timing}${said ? ` — ${said}` : ''}${waited}${workloads ? ` — ${workloads}` : ''}`;

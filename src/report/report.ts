@@ -10,7 +10,7 @@ import type { NamespaceHealth } from './health.js';
 import { verdictLine } from './log.js';
 import { setOutputs, writeOutputs } from './outputs.js';
 import { renderSummary } from './summary.js';
-import { type ObjectView, viewOf, withWorkloads } from './view.js';
+import { type ObjectView, viewOf, withStuck, withWorkloads } from './view.js';
 
 export interface ReportOptions {
   /** The `summary` input: write a job summary. */
@@ -27,7 +27,9 @@ export async function report(
   health: NamespaceHealth | undefined,
   opts: ReportOptions,
 ): Promise<ObjectView[]> {
-  const views = run.results.map((r) => withWorkloads(viewOf(r), ctx.workloads?.get(refKey(r))));
+  const views = run.results.map((r) =>
+    withStuck(withWorkloads(viewOf(r), ctx.workloads?.get(refKey(r))), ctx.stuck?.get(refKey(r))),
+  );
   writeOutputs(run, views);
   emitAnnotations(run, views);
   if (views.length) {

@@ -19,6 +19,10 @@ export const CELL_MESSAGE_CHARS = 200;
 const CELL_MESSAGE_LINES = 3;
 // GitHub refuses a step summary over 1 MiB; stop adding details well before.
 export const SUMMARY_BUDGET_BYTES = 900_000;
+// The table's share of the budget: a tree of thousands of objects would fill it alone. The header, the
+// details and the health footer use the rest.
+const TABLE_SHARE = 0.6;
+const TABLE_HEADERS = ['Result', 'Kind\u00a0and\u00a0namespace/name', 'Revision', 'Duration', 'Message'];
 
 function verdictTitle(run: RunResult): string {
   const objects = run.results.filter((r) => r.role !== 'workload');
@@ -159,7 +163,47 @@ function readingOrder(views: ObjectView[]): ObjectView[] {
     .flatMap(({ section }) => section);
 }
 
-/** `budgetBytes`: where details stop; a pull request comment has far less room than the job summary. */
+const rowBytes = (cells: string[]): number =>
+  Buffer.byteLength(`<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>\n`);
+
+/** `12 more objects not listed here: 11 ready, 1 skipped.` */
+function notListed(views: ObjectView[]): string {
+  const counts = new Map<Outcome, number>();
+  for (const v of views) counts.set(v.result.outcome, (counts.get(v.result.outcome) ?? 0) + 1);
+  const byOutcome = OUTCOME_ORDER.filter((o) => counts.has(o))
+    .map((o) => `${counts.get(o)} ${outcomeLook(o).label.toLowerCase()}`)
+    .join(', ');
+  return `<p><i>${views.length} more ${views.length === 1 ? 'object' : 'objects'} not listed here: ${escapeHtml(byOutcome)}, to stay within GitHub's size limit. The log has a line for each.</i></p>`;
+}
+
+/**
+ * The table, problems first, with as many rows as fit `budgetBytes`; the rest are counted by outcome.
+ * Also the views whose words need the details below (a problem, or a message cut in its cell).
+ */
+function resultsTable(
+  ordered: ObjectView[],
+  budgetBytes: number,
+): { html: string; needDetails: ObjectView[] } {
+  const rows: string[][] = [];
+  const needDetails: ObjectView[] = [];
+  let size = Buffer.byteLength(table(TABLE_HEADERS, []));
+  let listed = 0;
+  for (const view of ordered) {
+    const message = messageCell(view);
+    const row = objectRow(view, message.html);
+    size += rowBytes(row);
+    if (size > budgetBytes) break;
+    rows.push(row);
+    listed++;
+    if (view.needsAttention || message.truncated) needDetails.push(view);
+  }
+  const rest = ordered.slice(listed);
+  needDetails.push(...rest.filter((v) => v.needsAttention));
+  const html = table(TABLE_HEADERS, rows) + (rest.length ? `\n${notListed(rest)}` : '');
+  return { html, needDetails };
+}
+
+/** `budgetBytes`: where the table and the details stop; a pull request comment has far less room than the job summary. */
 export function renderSummary(
   ctx: ReportContext,
   run: RunResult,
@@ -167,19 +211,12 @@ export function renderSummary(
   views = run.results.map(viewOf),
   budgetBytes = SUMMARY_BUDGET_BYTES,
 ): string {
-  const ordered = readingOrder(views);
-  const rows: string[][] = [];
-  const needDetails: ObjectView[] = [];
-  for (const view of ordered) {
-    const message = messageCell(view);
-    rows.push(objectRow(view, message.html));
-    if (view.needsAttention || message.truncated) needDetails.push(view);
-  }
   const parts = [header(ctx, run)];
-  if (rows.length) {
-    parts.push(
-      table(['Result', 'Kind\u00a0and\u00a0namespace/name', 'Revision', 'Duration', 'Message'], rows),
-    );
+  let needDetails: ObjectView[] = [];
+  if (views.length) {
+    const results = resultsTable(readingOrder(views), budgetBytes * TABLE_SHARE);
+    parts.push(results.html);
+    needDetails = results.needDetails;
   }
   const checks = renderChecksAfterReady(run);
   if (checks) parts.push(checks);

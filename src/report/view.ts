@@ -6,8 +6,9 @@ import { oneLine } from '../base/text.js';
 import { describeRef } from '../flux/refs.js';
 import { revisionApplies, revisionMatches, shortRevision } from '../flux/revision.js';
 import type { Condition } from '../flux/types.js';
-import type { ObjectResult, RolloutFacts } from '../reconcile/types.js';
+import type { EarlierAttempt, ObjectResult, RolloutFacts } from '../reconcile/types.js';
 import { type OutcomeLook, outcomeLook } from './format.js';
+import type { StuckReport } from './stuck.js';
 import type { WorkloadReport } from './workloads.js';
 
 export interface RevisionView {
@@ -41,6 +42,10 @@ export interface ObjectView {
   needsAttention: boolean;
   /** The workloads its health check or Helm wait waited on (or, for a workload, itself), when the report read them. */
   workloads?: WorkloadReport;
+  /** Why it timed out, when the report found out: its sentences lead `message`; the details show the rest. */
+  stuck?: StuckReport;
+  /** What the run left out about it (its children on another cluster); also the message's last line. */
+  note?: string;
   /** For a workload judged after its parent was Ready: its counts, images and the pod that says why. */
   rollout?: RolloutFacts;
 }
@@ -52,7 +57,14 @@ export function viewOf(result: ObjectResult): ObjectView {
     parentTitle: result.parent ? describeRef(result.parent) : undefined,
     look: outcomeLook(result.outcome),
     reason: result.reason,
-    message: controllerMessage(result),
+    message: [
+      controllerMessage(result),
+      result.earlierAttempt ? EARLIER_ATTEMPT_WORDS[result.earlierAttempt] : '',
+      result.note,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    ...(result.note ? { note: result.note } : {}),
     revision: revisionView(result),
     timed: result.durationMs > 0,
     needsAttention: !result.ok,
@@ -70,6 +82,19 @@ export function rolloutPhrase(rollout: RolloutFacts): string {
 export function withWorkloads(view: ObjectView, workloads: WorkloadReport | undefined): ObjectView {
   return workloads ? { ...view, workloads } : view;
 }
+
+/** The view with why it timed out: said first, before the controller's words and the run's. */
+export function withStuck(view: ObjectView, stuck: StuckReport | undefined): ObjectView {
+  if (!stuck) return view;
+  return { ...view, stuck, message: [...stuck.why, view.message].filter(Boolean).join('\n') };
+}
+
+const EARLIER_ATTEMPT_WORDS: Record<EarlierAttempt, string> = {
+  running:
+    'This failure came from the attempt already running when the request was made, at the same revision and generation: the request was not waited out for a second one.',
+  recorded:
+    'This failure was already recorded when the request was made, at the expected revision and the same generation: the request was not waited out for a second one.',
+};
 
 /** `Failed at 8593fc0e (still running dae1d41b)`, `at main@sha1:0123abcd`, or nothing. */
 export function revisionPhrase(revision: RevisionView): string {

@@ -2,7 +2,7 @@
 // ready, their conditions, their pods' reasons and their recent Warning events — what a person would gather
 // with `kubectl describe` by hand. Bounded (a few objects, workloads and pods), within a time budget, and
 // best effort: a read that fails or is forbidden becomes a note, never the step's failure.
-import { type ObjectRef, refKey } from '../flux/refs.js';
+import { refKey } from '../flux/refs.js';
 import type { KubeEvent } from '../flux/types.js';
 import {
   WORKLOAD_KIND_NAMES,
@@ -10,7 +10,7 @@ import {
   type WorkloadRef,
   type WorkloadScope,
 } from '../flux/workload-scope.js';
-import type { ClusterApi, KubeObject, ResourceType } from '../kube/api.js';
+import type { ClusterApi, ResourceType } from '../kube/api.js';
 import {
   type PodProblem,
   podPhase,
@@ -20,6 +20,7 @@ import {
 } from '../kube/workload-state.js';
 import type { ObjectResult, RunResult } from '../reconcile/types.js';
 import { errorText } from './collect.js';
+import { Reads } from './reads.js';
 
 export interface PodFinding {
   name: string;
@@ -66,74 +67,8 @@ const MAX_CANDIDATES = 12;
 const MAX_LISTED = 50;
 const MAX_POD_LIST = 100;
 const MAX_PODS = 3;
-const MAX_EVENTS = 5;
 
 const POD: ResourceType = { apiVersion: 'v1', plural: 'pods' };
-
-class OutOfTime extends Error {
-  constructor() {
-    super("left out: the report's time for reading the cluster ran out");
-  }
-}
-
-/** The API, each read made once (objects that failed together often share workloads) and cut off by the signal. */
-class Reads {
-  private readonly done = new Map<string, Promise<unknown>>();
-
-  constructor(
-    private readonly api: ClusterApi,
-    private readonly signal?: AbortSignal,
-  ) {}
-
-  private once<T>(key: string, read: () => Promise<T>): Promise<T> {
-    const known = this.done.get(key);
-    if (known) return known as Promise<T>;
-    const started = this.signal?.aborted
-      ? Promise.reject(new OutOfTime())
-      : untilAborted(read(), this.signal);
-    this.done.set(key, started);
-    return started;
-  }
-
-  /** A workload a list already returned: not read again. */
-  remember(ref: WorkloadRef, obj: KubeObject): void {
-    this.done.set(`get ${refKey(ref)}`, Promise.resolve(obj));
-  }
-
-  workload(ref: WorkloadRef): Promise<KubeObject | undefined> {
-    return this.once(`get ${refKey(ref)}`, () =>
-      this.api.getResource(WORKLOAD_KINDS[ref.kind], ref.namespace, ref.name),
-    );
-  }
-
-  list(type: ResourceType, namespace: string, labelSelector: string, limit: number): Promise<KubeObject[]> {
-    return this.once(`list ${type.plural} ${namespace} ${labelSelector}`, () =>
-      this.api.listResources(type, namespace, { labelSelector, limit }),
-    );
-  }
-
-  /** Warning events only, newest first, repeats of one reason and message counted once. */
-  async warnings(ref: ObjectRef): Promise<KubeEvent[]> {
-    const events = await this.once(`events ${refKey(ref)}`, () => this.api.events(ref));
-    const said = new Map<string, KubeEvent>();
-    for (const e of events.filter((e) => e.type === 'Warning').reverse()) {
-      const key = `${e.reason}\n${e.message}`;
-      const newer = said.get(key);
-      if (newer) newer.count = (newer.count ?? 1) + (e.count ?? 1);
-      else said.set(key, { ...e });
-    }
-    return [...said.values()].slice(0, MAX_EVENTS);
-  }
-}
-
-function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return work;
-  return new Promise<T>((resolve, reject) => {
-    const stop = () => reject(new OutOfTime());
-    signal.addEventListener('abort', stop, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
-  });
-}
 
 const describeWorkload = (ref: WorkloadRef): string => `${ref.kind} ${ref.namespace}/${ref.name}`;
 
@@ -165,7 +100,7 @@ async function podFindings(
 async function explainWorkload(reads: Reads, ref: WorkloadRef): Promise<WorkloadFinding> {
   const finding: WorkloadFinding = { ref, pods: [], morePods: 0, events: [], notes: [] };
   try {
-    const obj = await reads.workload(ref);
+    const obj = await reads.resource(WORKLOAD_KINDS[ref.kind], ref.namespace, ref.name);
     if (!obj) return { ...finding, error: 'not found' };
     finding.state = workloadState(ref.kind, obj);
   } catch (error) {
@@ -196,7 +131,10 @@ async function unreadyAmong(reads: Reads, scope: WorkloadScope, notes: string[])
     notes.push(`${scope.candidates.length - candidates.length} more of its workloads were not checked`);
   }
   const judged = await Promise.allSettled(
-    candidates.map(async (ref) => ({ ref, obj: await reads.workload(ref) })),
+    candidates.map(async (ref) => ({
+      ref,
+      obj: await reads.resource(WORKLOAD_KINDS[ref.kind], ref.namespace, ref.name),
+    })),
   );
   for (const j of judged) {
     if (j.status === 'rejected') notes.push(errorText(j.reason));
@@ -215,7 +153,7 @@ async function unreadyAmong(reads: Reads, scope: WorkloadScope, notes: string[])
       else
         for (const obj of l.value.items) {
           const ref = { kind: l.value.kind, namespace: labelled.namespace, name: obj.metadata.name };
-          reads.remember(ref, obj);
+          reads.remember(WORKLOAD_KINDS[ref.kind], ref.namespace, obj);
           if (!workloadState(ref.kind, obj).ready) found.push(ref);
         }
     }

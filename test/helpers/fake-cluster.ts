@@ -23,7 +23,8 @@ export class FakeCluster implements ClusterApi {
   private watchers = new Set<{ kind: string; namespace: string; handler: WatchHandler }>();
   private version = 100;
   private requests = 0;
-  readonly patches: Array<{ key: string; patch: object }> = [];
+  /** Every patch, with the cluster's resource version after it: orders it among the controllers' updates. */
+  readonly patches: Array<{ key: string; patch: object; resourceVersion: number }> = [];
   /** Plays the controller: called (asynchronously) after each patch of an object of that kind. */
   controllers = new Map<string, Controller>();
 
@@ -44,7 +45,8 @@ export class FakeCluster implements ClusterApi {
     change(obj);
     obj.metadata.resourceVersion = String(++this.version);
     for (const w of this.watchers)
-      if (w.kind === kind && w.namespace === namespace) w.handler(structuredClone(obj));
+      if (w.kind === kind && (w.namespace === namespace || w.namespace === ''))
+        w.handler(structuredClone(obj));
     return obj;
   }
 
@@ -63,8 +65,12 @@ export class FakeCluster implements ClusterApi {
 
   async list(kind: FluxKind, namespace: string, labelSelector?: string): Promise<ListResult> {
     this.requests++;
+    // '' is every namespace, as the API's cluster-wide list.
     const items = [...this.objects.values()].filter(
-      (o) => o.kind === kind.kind && o.metadata.namespace === namespace && matchesLabels(o, labelSelector),
+      (o) =>
+        o.kind === kind.kind &&
+        (namespace === '' || o.metadata.namespace === namespace) &&
+        matchesLabels(o, labelSelector),
     );
     return { items: structuredClone(items), resourceVersion: String(this.version) };
   }
@@ -74,9 +80,9 @@ export class FakeCluster implements ClusterApi {
     const key = this.key(kind.kind, namespace, name);
     const obj = this.objects.get(key);
     if (!obj) throw Object.assign(new Error(`${kind.kind} ${namespace}/${name} not found`), { code: 404 });
-    this.patches.push({ key, patch });
     mergeInto(obj as unknown as Record<string, unknown>, patch as Record<string, unknown>);
     const updated = this.update(kind.kind, namespace, name, () => {});
+    this.patches.push({ key, patch, resourceVersion: Number(updated.metadata.resourceVersion) });
     const controller = this.controllers.get(kind.kind);
     if (controller) setTimeout(() => controller(this.objects.get(key)!, this), 5);
     return structuredClone(updated);
@@ -85,14 +91,30 @@ export class FakeCluster implements ClusterApi {
   /** Makes every watch of this kind fail as a permanent error (a 403, say) would. */
   failWatches = new Map<string, Error>();
 
+  /** Whether the credentials may list and watch every namespace (not when some namespace is forbidden). */
+  clusterWideAccess = true;
+
+  async canWatchEverywhere(_kind: FluxKind): Promise<boolean> {
+    this.requests++;
+    return this.clusterWideAccess && this.forbiddenNamespaces.size === 0;
+  }
+
+  /** Every watch opened (`Kind/namespace`, '' for every namespace), and the most open at once. */
+  readonly watchesOpened: string[] = [];
+  maxOpenWatches = 0;
+
   async watch(kind: FluxKind, namespace: string, onObject: WatchHandler, signal: AbortSignal): Promise<void> {
     this.requests++;
     const failure = this.failWatches.get(kind.kind);
     if (failure) throw failure;
     const watcher = { kind: kind.kind, namespace, handler: onObject };
+    this.watchesOpened.push(`${kind.kind}/${namespace}`);
     this.watchers.add(watcher);
-    for (const item of (await this.list(kind, namespace)).items) onObject(item);
-    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    this.maxOpenWatches = Math.max(this.maxOpenWatches, this.watchers.size);
+    if (!signal.aborted) {
+      for (const item of (await this.list(kind, namespace)).items) onObject(item);
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    }
     this.watchers.delete(watcher);
   }
 
@@ -254,8 +276,8 @@ function mergeInto(target: Record<string, unknown>, patch: Record<string, unknow
 
 /** Controller behaviours for tests: handle the request and end Ready, or end failed. */
 export const handleAndSucceed =
-  (revision: (obj: FluxObject) => string): Controller =>
-  (obj, cluster) =>
+  (revision: (obj: FluxObject) => string) =>
+  (obj: FluxObject, cluster: FakeCluster): FluxObject =>
     cluster.update(obj.kind!, obj.metadata.namespace!, obj.metadata.name, (o) => {
       const token = o.metadata.annotations?.['reconcile.fluxcd.io/requestedAt'];
       o.status = {
@@ -278,8 +300,8 @@ export const handleAndSucceed =
     });
 
 export const handleAndFail =
-  (reason: string, message: string): Controller =>
-  (obj, cluster) =>
+  (reason: string, message: string) =>
+  (obj: FluxObject, cluster: FakeCluster): FluxObject =>
     cluster.update(obj.kind!, obj.metadata.namespace!, obj.metadata.name, (o) => {
       o.status = {
         ...o.status,

@@ -10,7 +10,8 @@ export interface LabControl {
   /** Stops the API server, keeps it down `downMs` (default 0), starts it again and waits until it is ready. */
   restartApiServer(downMs?: number): Promise<void>;
   stopController(name: ControllerName): Promise<void>;
-  startController(name: ControllerName): Promise<void>;
+  /** `featureGates`: the controller's --feature-gates for this run of it (e.g. `CancelHealthCheckOnNewRevision=true`). */
+  startController(name: ControllerName, options?: { featureGates?: string }): Promise<void>;
   /** Requests the release mirror has served, per path. */
   mirrorRequests(): Promise<Record<string, number>>;
 }
@@ -31,7 +32,8 @@ async function dispatch(control: LabControl, method: string, url: URL): Promise<
   if (method === 'GET' && path === '/mirror/requests') return control.mirrorRequests();
   const m = /^\/controllers\/([a-z-]+)\/(start|stop)$/.exec(path);
   if (method === 'POST' && m?.[1] && isController(m[1])) {
-    return m[2] === 'stop' ? control.stopController(m[1]) : control.startController(m[1]);
+    const featureGates = url.searchParams.get('featureGates') ?? undefined;
+    return m[2] === 'stop' ? control.stopController(m[1]) : control.startController(m[1], { featureGates });
   }
   throw Object.assign(new Error(`no such lab control: ${method} ${path}`), { status: 404 });
 }
@@ -93,8 +95,9 @@ export function remoteControl(endpoint: ControlEndpoint): LabControl {
     stopController: async (name) => {
       await call(endpoint, 'POST', `/controllers/${name}/stop`);
     },
-    startController: async (name) => {
-      await call(endpoint, 'POST', `/controllers/${name}/start`);
+    startController: async (name, options = {}) => {
+      const gates = options.featureGates ? `?featureGates=${encodeURIComponent(options.featureGates)}` : '';
+      await call(endpoint, 'POST', `/controllers/${name}/start${gates}`);
     },
     mirrorRequests: async () => (await call(endpoint, 'GET', '/mirror/requests')) as Record<string, number>,
   };

@@ -2,12 +2,13 @@
 // from the release host, and a tool-cache entry only while its binary has the SHA-256 recorded when the action
 // installed it from a verified archive.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tc from '@actions/tool-cache';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InstallConfig } from '../../../src/inputs/types.js';
+import { checkBinaryHash } from '../../../src/install/cache-record.js';
 import { type InstallOptions, installFlux } from '../../../src/install/installer.js';
 import { platformFor } from '../../../src/install/platform.js';
 import { fakeFluxScript, type ReleaseServer, startReleaseServer } from '../../helpers/release-server.js';
@@ -117,5 +118,54 @@ describe('the tool cache entry', () => {
     expect(flux.cached).toBe(false);
     expect(runner.stdout()).toContain('is not used: it has no SHA-256 recorded at install time');
     expect(readFileSync(cachedBinary(), 'utf8')).not.toContain('other tool');
+  });
+
+  describe('read again only when the binary may have changed since its last check', () => {
+    const entry = () => join(runner.toolCache, 'flux2', '2.9.5', 'amd64');
+    // The clock of a later step: the binary's last change is then seconds old.
+    const later = () => Date.now() + 60_000;
+
+    it('notes the identity of a binary that passed, and then trusts it without reading it', async () => {
+      await installFlux(config('2.9.5'), options());
+      const first = await checkBinaryHash(entry(), 'flux', later());
+      expect(first).toMatchObject({ ok: true, hashed: true });
+      const noted = JSON.parse(await readFile(`${cachedBinary()}.verified`, 'utf8'));
+      expect(noted.sha256).toBe(sha256(readFileSync(cachedBinary())));
+      expect(await checkBinaryHash(entry(), 'flux', later())).toMatchObject({ ok: true, hashed: false });
+    });
+
+    it('notes nothing for a binary changed a moment ago (its times could still match a write)', async () => {
+      await installFlux(config('2.9.5'), options());
+      const { ctimeMs } = await stat(cachedBinary());
+      expect(await checkBinaryHash(entry(), 'flux', ctimeMs + 1_000)).toMatchObject({
+        ok: true,
+        hashed: true,
+      });
+      expect(existsSync(`${cachedBinary()}.verified`)).toBe(false);
+    });
+
+    it('reads a binary rewritten with the same size and its old mtime put back, and refuses it', async () => {
+      await installFlux(config('2.9.5'), options());
+      await checkBinaryHash(entry(), 'flux', later());
+      const original = readFileSync(cachedBinary());
+      const { atime, mtime } = await stat(cachedBinary());
+      const forged = Buffer.from(original);
+      forged[forged.length - 2] = forged[forged.length - 2]! ^ 1;
+      await writeFile(cachedBinary(), forged);
+      await utimes(cachedBinary(), atime, mtime);
+      expect(await checkBinaryHash(entry(), 'flux', later())).toMatchObject({
+        ok: false,
+        missing: false,
+        problem: expect.stringMatching(/not the [0-9a-f]{64} recorded at install time/),
+      });
+    });
+
+    it('ignores an identity noted for another hash', async () => {
+      await installFlux(config('2.9.5'), options());
+      await checkBinaryHash(entry(), 'flux', later());
+      const verified = JSON.parse(await readFile(`${cachedBinary()}.verified`, 'utf8'));
+      await writeFile(`${cachedBinary()}.verified`, JSON.stringify({ ...verified, sha256: 'f'.repeat(64) }));
+      expect(await checkBinaryHash(entry(), 'flux', later())).toMatchObject({ ok: true, hashed: true });
+    });
   });
 });

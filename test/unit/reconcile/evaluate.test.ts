@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { kindOf } from '../../../src/flux/kinds.js';
 import { revisionApplies } from '../../../src/flux/revision.js';
 import type { FluxObject } from '../../../src/flux/types.js';
-import { evaluate } from '../../../src/reconcile/evaluate.js';
+import { evaluate, readyBeforeRequest } from '../../../src/reconcile/evaluate.js';
 import type { Verdict, VerdictState, Waiting } from '../../../src/reconcile/types.js';
 import { describeWaiting } from '../../../src/reconcile/waiting.js';
 
@@ -411,5 +411,108 @@ describe('the kind table decides what a verdict can be', () => {
       failFast: true,
     });
     expect(verdict.state === 'failed' && verdict.attempted).toBe(obj.status!.lastAttemptedRevision);
+  });
+});
+
+describe('readyBeforeRequest: nothing left for a request to ask', () => {
+  const kind = kindOf('Kustomization');
+  const ready = fixture('kustomization-ready');
+  const at = (obj: FluxObject, expectedRevisions: string[]) =>
+    readyBeforeRequest({ obj, kind, expectedRevisions, failFast: true });
+
+  it('holds for a Ready object at the expected revision, with its spec observed', () => {
+    expect(at(ready, [ready.status!.lastAppliedRevision!])).toBe(true);
+  });
+
+  it('does not hold without an expected revision, at another one, or behind its spec', () => {
+    expect(at(ready, [])).toBe(false);
+    expect(at(ready, [`main@sha1:${'e'.repeat(40)}`])).toBe(false);
+    const newSpec = { ...ready, metadata: { ...ready.metadata, generation: 99 } };
+    expect(at(newSpec, [ready.status!.lastAppliedRevision!])).toBe(false);
+  });
+
+  it('does not hold for a suspended object or one being deleted', () => {
+    const revision = [ready.status!.lastAppliedRevision!];
+    expect(at({ ...ready, spec: { ...ready.spec, suspend: true } }, revision)).toBe(false);
+    const deleting = { ...ready, metadata: { ...ready.metadata, deletionTimestamp: '2025-01-01T00:00:00Z' } };
+    expect(at(deleting, revision)).toBe(false);
+  });
+});
+
+describe('a failure the run already holds is not waited out twice', () => {
+  const kind = kindOf('Kustomization');
+  // kustomize-controller ended the health check it was running when the request was made: Ready=False
+  // HealthCheckFailed at the revision it tried, our token not handled (it only takes it in its next run).
+  const failed = fixture('kustomization-health-check-failed');
+  const attempted = failed.status!.lastAttemptedRevision!;
+  const ready = (obj: FluxObject) => obj.status!.conditions!.find((c) => c.type === 'Ready')!;
+  // What the answer to our request showed: that check still running (Ready=Unknown Progressing).
+  const readyAtRequest = ready(fixture('kustomization-health-check-running'));
+  const judge = (extra: Partial<Parameters<typeof evaluate>[0]> = {}) =>
+    evaluate({ obj: failed, kind, token: 'not-handled', expectedRevisions: [], failFast: true, ...extra });
+
+  it('with no revision, asks for the source current artifact first', () => {
+    const verdict = judge({ readyAtRequest });
+    expect(verdict.state).toBe('waiting');
+    expect(verdict.state === 'waiting' && verdict.waiting).toEqual({
+      for: 'request',
+      failedAttempt: attempted,
+    });
+  });
+
+  it('takes the failure when it is of the source current artifact, saying it came from the running attempt', () => {
+    const verdict = judge({ readyAtRequest, sourceRevision: attempted });
+    expect(verdict).toMatchObject({
+      state: 'failed',
+      reason: 'HealthCheckFailed',
+      earlierAttempt: 'running',
+    });
+    expect(verdict.message).toContain("Deployment/fixtures-health-311ac6/web status: 'Failed'");
+  });
+
+  it('waits for the request when the source has moved on, or cannot be read', () => {
+    const newer = 'main@sha1:0123456789abcdef0123456789abcdef01234567';
+    for (const sourceRevision of [newer, null]) {
+      const verdict = judge({ readyAtRequest, sourceRevision });
+      expect(verdict.state === 'waiting' && verdict.waiting).toEqual({ for: 'request' });
+    }
+  });
+
+  it('with no revision, leaves a failure already recorded at the request to the request (it may be mended now)', () => {
+    const verdict = judge({ readyAtRequest: ready(failed), sourceRevision: attempted });
+    expect(verdict.state === 'waiting' && verdict.waiting).toEqual({ for: 'request' });
+  });
+
+  it('at the expected revision, takes it whether running or recorded then', () => {
+    const expectedRevisions = [attempted.split(':').pop()!.slice(0, 7)];
+    expect(judge({ readyAtRequest, expectedRevisions })).toMatchObject({
+      state: 'failed',
+      earlierAttempt: 'running',
+    });
+    expect(judge({ readyAtRequest: ready(failed), expectedRevisions })).toMatchObject({
+      state: 'failed',
+      earlierAttempt: 'recorded',
+    });
+  });
+
+  it('not when the spec changed since that attempt (a new generation)', () => {
+    const obj = { ...failed, metadata: { ...failed.metadata, generation: 2 } };
+    const verdict = evaluate({
+      obj,
+      kind,
+      token: 'not-handled',
+      expectedRevisions: [],
+      failFast: true,
+      readyAtRequest,
+      sourceRevision: attempted,
+    });
+    expect(verdict.state === 'waiting' && verdict.waiting).toEqual({ for: 'request' });
+  });
+
+  it('not with fail-fast off, nor when the request itself is the point (force, reset)', () => {
+    expect(judge({ readyAtRequest, sourceRevision: attempted, failFast: false }).state).toBe('waiting');
+    expect(judge({ readyAtRequest, sourceRevision: attempted, mustHandleRequest: true }).state).toBe(
+      'waiting',
+    );
   });
 });

@@ -5,9 +5,11 @@ import { ensureBinaries } from '../binaries.js';
 import { startLab } from '../lab.js';
 import { captureDiffs } from './diff.js';
 import { captureHealthChecks } from './health-checks.js';
+import { capturePods } from './pods.js';
 import { captureFluxInstance, captureOperator, captureReceiver, captureWorkloads } from './programs.js';
 import { captureGitFailures, captureHelm, captureKustomizations } from './scenarios.js';
 import { fixtureStore } from './store.js';
+import { captureStuck } from './stuck.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -26,8 +28,10 @@ export async function main(repoRoot: string, only: string[]): Promise<void> {
     operator: captureOperator,
     fluxinstance: captureFluxInstance,
     workloads: captureWorkloads,
+    pods: capturePods,
     diff: captureDiffs,
     'health-checks': captureHealthChecks,
+    stuck: captureStuck,
   };
   try {
     for (const [name, capture] of Object.entries(groups)) {

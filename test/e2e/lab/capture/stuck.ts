@@ -1,0 +1,133 @@
+// Fixture scenarios of a busy kustomize-controller: the failure of a health check that was running when a
+// reconcile request was made (the controller takes the request only after it), and a health check canceled
+// for a newer revision (Flux 2.7+, kustomize-controller's CancelHealthCheckOnNewRevision feature gate, off
+// by default: the controller is restarted with it for that scenario only).
+import { KubeConfig } from '@kubernetes/client-node';
+import { KUSTOMIZATION } from '../../../../src/flux/kinds.js';
+import type { FluxObject } from '../../../../src/flux/types.js';
+import { createClusterApi } from '../../../../src/kube/client.js';
+import { conditionOf, type LabClient } from '../client.js';
+import { gitRepository, kustomization, unschedulableDeployment } from '../flux-manifests.js';
+import type { KubeObject } from '../kube.js';
+import type { FixtureStore } from './store.js';
+
+const MINUTES = 60_000;
+
+const checking = (o: KubeObject) =>
+  /^Running health checks/.test(conditionOf(o, 'Reconciling')?.message ?? '') &&
+  conditionOf(o, 'Ready')?.status === 'Unknown';
+
+export async function captureStuck(lab: LabClient, store: FixtureStore, say: (s: string) => void) {
+  const ns = await lab.namespace('fixtures-stuck');
+  const repo = await lab.createGitRepo('fixtures-stuck');
+  await repo.commit(
+    {
+      'slow/deployment.yaml': unschedulableDeployment('slow', 600),
+      'canceled/deployment.yaml': unschedulableDeployment('canceled', 600),
+    },
+    'Deployments no node runs, far from their progress deadline',
+  );
+  say(`busy kustomize-controller in ${ns}`);
+  await lab.apply(
+    [
+      gitRepository('fixtures', repo.url, { interval: '10m' }),
+      kustomization('slow', './slow', {
+        source: 'fixtures',
+        targetNamespace: ns,
+        interval: '10m',
+        wait: true,
+      }),
+    ],
+    { namespace: ns },
+  );
+  await captureFailedBeforeRequest(lab, store, ns);
+  await captureCanceled(lab, store, ns, async () => {
+    await repo.commit({ 'canceled/deployment.yaml': unschedulableDeployment('canceled-v2', 600) }, 'v2');
+    await lab.requestReconcile('GitRepository', ns, 'fixtures');
+  });
+}
+
+/** A request made while the first health check runs; that check fails before the request is handled. */
+async function captureFailedBeforeRequest(lab: LabClient, store: FixtureStore, ns: string) {
+  await lab.waitFor('Kustomization', ns, 'slow', checking, {
+    timeoutMs: 2 * MINUTES,
+    what: 'its first health check running',
+  });
+  const token = await lab.requestReconcile('Kustomization', ns, 'slow');
+  await store.current('kustomization-health-check-running-at-request', 'Kustomization', ns, 'slow');
+  const failed = await lab.waitFor(
+    'Kustomization',
+    ns,
+    'slow',
+    (o) =>
+      conditionOf(o, 'Ready')?.reason === 'HealthCheckFailed' && o.status?.lastHandledReconcileAt !== token,
+    { timeoutMs: 2 * MINUTES, what: 'Ready=False HealthCheckFailed, the request not handled yet' },
+  );
+  await store.object('kustomization-health-check-failed-before-request', failed);
+  await store.events('kustomization-health-check-failed-before-request', 'Kustomization', ns, 'slow');
+}
+
+/**
+ * Flux 2.7+ cancels a running health check when the source has a new revision. Ready=HealthCheckCanceled
+ * lasts only until the controller's next attempt starts (it requeues at once): a watch catches it.
+ */
+async function captureCanceled(
+  lab: LabClient,
+  store: FixtureStore,
+  ns: string,
+  newRevision: () => Promise<void>,
+) {
+  await lab.stopController('kustomize-controller');
+  await lab.startController('kustomize-controller', { featureGates: 'CancelHealthCheckOnNewRevision=true' });
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(lab.kubeconfig);
+  const api = createClusterApi(kubeConfig);
+  const stop = new AbortController();
+  try {
+    let seen: (obj: FluxObject) => void = () => {};
+    const canceled = new Promise<FluxObject>((resolve) => {
+      seen = resolve;
+    });
+    const watching = api.watch(
+      KUSTOMIZATION,
+      ns,
+      (obj) => {
+        const ready = obj.status?.conditions?.find((c) => c.type === 'Ready');
+        if (obj.metadata.name === 'canceled' && ready?.reason === 'HealthCheckCanceled') seen(obj);
+      },
+      stop.signal,
+    );
+    await lab.apply(
+      [
+        kustomization('canceled', './canceled', {
+          source: 'fixtures',
+          targetNamespace: ns,
+          interval: '10m',
+          wait: true,
+          spec: { timeout: '5m' },
+        }),
+      ],
+      { namespace: ns },
+    );
+    await lab.waitFor('Kustomization', ns, 'canceled', checking, {
+      timeoutMs: 2 * MINUTES,
+      what: 'its health check running',
+    });
+    await newRevision();
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('no HealthCheckCanceled within 2 minutes')), 2 * MINUTES).unref(),
+    );
+    await store.object(
+      'kustomization-health-check-canceled',
+      (await Promise.race([canceled, timeout])) as KubeObject,
+    );
+    await store.events('kustomization-health-check-canceled', 'Kustomization', ns, 'canceled');
+    stop.abort();
+    await watching;
+  } finally {
+    stop.abort();
+    await api.close();
+    await lab.stopController('kustomize-controller');
+    await lab.startController('kustomize-controller');
+  }
+}
