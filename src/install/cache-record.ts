@@ -3,18 +3,21 @@
 // have that hash. An entry named after the right version but holding another file (written by another
 // tool, or changed since) is not trusted; the installer then downloads the release again.
 //
-// Hashing the 70-odd MB binary on every step costs a few hundred milliseconds, so once a hash check passes,
-// the file's identity is noted beside it too (`flux.verified`): device, inode, size, and the times of its
-// last write (mtime) and last change (ctime). While all of them are the same, the file has not been written
-// since it was hashed, and the hash is not read again. That is as safe as hashing: any write, truncation,
-// rename over it or copy in its place changes the ctime (or the inode), and a process cannot set a ctime
-// back (utimes sets mtime and atime and itself moves ctime to now); only root (the clock, the raw disk) can,
-// and root on the runner could as well rewrite the recorded hash. File times can be coarse (a clock tick,
-// or seconds on some file systems): a write just after the hash could keep the same ctime, so the identity
-// is noted only for a file last changed at least IDENTITY_SETTLE_MS before it was hashed. When anything
-// differs (another machine's cache restored, the file touched), the binary is hashed again.
-import { existsSync } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+// Hashing the 70-odd MB binary and running it (`flux version`) on every step costs a few hundred
+// milliseconds, so once a cached binary has passed both checks, the installer notes beside it
+// (`flux.verified`) its hash, the version it reported and its identity: device, inode, size, and the times
+// of its last write (mtime) and last change (ctime). While the identity is the same, the file has not been
+// written since it was hashed and run: it is neither read nor run again. That is as safe as checking: any
+// write, truncation, rename over it or copy in its place changes the ctime (or the inode), and a process
+// cannot set a ctime back (utimes sets mtime and atime and itself moves ctime to now); only root (the
+// clock, the raw disk) can, and root on the runner could as well rewrite the recorded hash. File times can
+// be coarse (a clock tick, or seconds on some file systems): a write just after the hash could keep the
+// same ctime, so the identity is noted only for a file last changed at least IDENTITY_SETTLE_MS before the
+// check began. When anything differs (another machine's cache restored, the file touched, another version
+// asked for), the binary is hashed and run again. The small files are read synchronously: a cache hit is
+// then over before the command's code has loaded.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File } from './checksum.js';
 
@@ -22,8 +25,11 @@ import { sha256File } from './checksum.js';
 export type CacheCheck =
   | {
       ok: true;
-      sha256: string /** Whether it was read and hashed (else its identity vouched). */;
-      hashed: boolean;
+      sha256: string;
+      /** The version the binary reported when its identity was noted; absent when it was hashed now. */
+      version?: string;
+      /** When it was hashed now and nothing changed it meanwhile: its identity for noteVerified. */
+      hashed?: { identity: FileIdentity; atMs: number };
     }
   | { ok: false; missing: boolean; problem: string };
 
@@ -31,7 +37,7 @@ export type CacheCheck =
 const IDENTITY_SETTLE_MS = 3_000;
 
 /** What the file system says about a file without reading it; nanoseconds and inode numbers in full. */
-interface FileIdentity {
+export interface FileIdentity {
   dev: string;
   ino: string;
   size: string;
@@ -39,9 +45,11 @@ interface FileIdentity {
   ctimeNs: string;
 }
 
-interface Verified {
+/** What is noted beside a binary that passed its hash and version checks. */
+export interface Verified {
   sha256: string;
   identity: FileIdentity;
+  version: string;
 }
 
 function recordPath(dir: string, binary: string): string {
@@ -52,8 +60,8 @@ function verifiedPath(dir: string, binary: string): string {
   return join(dir, `${binary}.verified`);
 }
 
-async function identityOf(path: string): Promise<FileIdentity> {
-  const s = await stat(path, { bigint: true });
+function identityOf(path: string): FileIdentity {
+  const s = statSync(path, { bigint: true });
   const [dev, ino, size, mtimeNs, ctimeNs] = [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].map(String);
   return { dev: dev!, ino: ino!, size: size!, mtimeNs: mtimeNs!, ctimeNs: ctimeNs! };
 }
@@ -75,38 +83,49 @@ export async function recordBinaryHash(dir: string, binary: string): Promise<str
   return sha256;
 }
 
-/** The identity noted when the binary last passed a hash check, if it was noted for this hash. */
-async function readVerified(dir: string, binary: string, sha256: string): Promise<FileIdentity | undefined> {
+/** What was noted when the binary last passed its checks, if it was noted for this hash. */
+function readVerified(dir: string, binary: string, sha256: string): Verified | undefined {
   try {
-    const verified = JSON.parse(await readFile(verifiedPath(dir, binary), 'utf8')) as Partial<Verified>;
-    return verified.sha256 === sha256 && verified.identity ? verified.identity : undefined;
+    const noted = JSON.parse(readFileSync(verifiedPath(dir, binary), 'utf8')) as Partial<Verified>;
+    const complete = noted.identity && typeof noted.version === 'string';
+    return noted.sha256 === sha256 && complete ? (noted as Verified) : undefined;
   } catch {
-    return undefined; // none yet, or unreadable: the binary is hashed
+    return undefined; // none yet, or unreadable: the binary is hashed and run
   }
 }
 
-/** Notes the identity of a binary that just passed its hash check, when its times can vouch for it. */
-async function noteVerified(dir: string, binary: string, verified: Verified, now: number): Promise<void> {
+/**
+ * Notes the identity of a binary that passed its hash check at `checkedAtMs` and then reported `version`,
+ * when its times can vouch for it: last changed IDENTITY_SETTLE_MS before the check began.
+ */
+export async function noteVerified(
+  dir: string,
+  binary: string,
+  verified: Verified,
+  checkedAtMs: number,
+): Promise<void> {
   const changedAtMs = Number(BigInt(verified.identity.ctimeNs) / 1_000_000n);
-  if (now - changedAtMs < IDENTITY_SETTLE_MS) return;
-  // Best effort: a read-only cache only means hashing again next time.
+  if (checkedAtMs - changedAtMs < IDENTITY_SETTLE_MS) return;
+  // Best effort: a read-only cache only means checking again next time.
   await writeFile(verifiedPath(dir, binary), `${JSON.stringify(verified)}\n`, { mode: 0o644 }).catch(
     () => undefined,
   );
 }
 
 /** Whether the cached binary still has the hash recorded when it was installed. */
-export async function checkBinaryHash(dir: string, binary: string, now = Date.now()): Promise<CacheCheck> {
+export async function checkBinaryHash(dir: string, binary: string): Promise<CacheCheck> {
   const file = recordPath(dir, binary);
   if (!existsSync(file))
     return { ok: false, missing: true, problem: 'it has no SHA-256 recorded at install time' };
-  const recorded = /^([0-9a-f]{64})\s/.exec(await readFile(file, 'utf8'))?.[1];
+  const recorded = /^([0-9a-f]{64})\s/.exec(readFileSync(file, 'utf8'))?.[1];
   if (!recorded)
     return { ok: false, missing: false, problem: `its ${binary}.sha256 is not a SHA-256 record` };
   const path = join(dir, binary);
-  const before = await identityOf(path);
-  const noted = await readVerified(dir, binary, recorded);
-  if (noted && sameIdentity(noted, before)) return { ok: true, sha256: recorded, hashed: false };
+  const atMs = Date.now();
+  const before = identityOf(path);
+  const noted = readVerified(dir, binary, recorded);
+  if (noted && sameIdentity(noted.identity, before))
+    return { ok: true, sha256: recorded, version: noted.version };
   const actual = await sha256File(path);
   if (actual !== recorded) {
     return {
@@ -115,8 +134,11 @@ export async function checkBinaryHash(dir: string, binary: string, now = Date.no
       problem: `its ${binary} has SHA-256 ${actual}, not the ${recorded} recorded at install time`,
     };
   }
-  // Noted only when nothing changed the file while it was read.
-  const after = await identityOf(path);
-  if (sameIdentity(before, after)) await noteVerified(dir, binary, { sha256: actual, identity: after }, now);
-  return { ok: true, sha256: actual, hashed: true };
+  // Its identity vouches for it later only if nothing changed the file while it was read.
+  const after = identityOf(path);
+  return {
+    ok: true,
+    sha256: actual,
+    ...(sameIdentity(before, after) ? { hashed: { identity: after, atMs } } : {}),
+  };
 }

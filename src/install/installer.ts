@@ -8,7 +8,7 @@ import * as core from '@actions/core';
 import type { Deadline } from '../base/deadline.js';
 import { formatDuration } from '../base/duration.js';
 import { checkVersion, findOnPath, readFluxVersion } from './binary.js';
-import { checkBinaryHash } from './cache-record.js';
+import { type CacheCheck, checkBinaryHash, noteVerified } from './cache-record.js';
 import type { InstallConfig } from './config.js';
 import type { RetryPolicy } from './download.js';
 import { detectPlatform, type Platform } from './platform.js';
@@ -38,18 +38,43 @@ export interface InstalledFlux {
  * A cache entry is used only when its binary still has the SHA-256 recorded when the action installed it
  * (read again only when the file may have changed since it was last checked: cache-record.ts).
  */
-async function trustCached(dir: string, platform: Platform): Promise<boolean> {
+async function trustCached(
+  dir: string,
+  platform: Platform,
+): Promise<(CacheCheck & { ok: true }) | undefined> {
   const check = await checkBinaryHash(dir, platform.binary);
   if (check.ok) {
-    const how = check.hashed ? 'has' : 'is unchanged since it was checked against';
+    const how = check.version === undefined ? 'has' : 'is unchanged since it was checked against';
     core.debug(`tool cache: ${platform.binary} in ${dir} ${how} the recorded SHA-256 ${check.sha256}`);
-    return true;
+    return check;
   }
   const said = `The tool cache entry ${dir} is not used: ${check.problem}. Downloading flux again.`;
   // A missing record is an entry from before records were kept; a wrong hash is worth a person's look.
   if (check.missing) core.info(said);
   else core.warning(said);
-  return false;
+  return undefined;
+}
+
+/**
+ * The cached binary must be the release asked for: it is run to say its version, unless it is the very
+ * file that said so when its identity was noted. A binary hashed now is noted, for the next step.
+ */
+async function checkCachedVersion(
+  dir: string,
+  platform: Platform,
+  version: string,
+  check: CacheCheck & { ok: true },
+): Promise<void> {
+  const path = join(dir, platform.binary);
+  if (check.version === version) {
+    core.debug(`tool cache: ${path} reported flux ${version} when its identity was noted; not run again`);
+    return;
+  }
+  await checkVersion(path, version, `the tool cache entry ${dir} holds another release; delete it`);
+  if (check.hashed) {
+    const { identity, atMs } = check.hashed;
+    await noteVerified(dir, platform.binary, { sha256: check.sha256, identity, version }, atMs);
+  }
 }
 
 /**
@@ -73,14 +98,12 @@ export async function installFlux(cfg: InstallConfig, options: InstallOptions = 
   });
 
   let dir = findCachedFlux(version, platform.arch);
-  const cached = dir !== '' && existsSync(join(dir, platform.binary)) && (await trustCached(dir, platform));
-  if (cached) {
+  const trusted =
+    dir !== '' && existsSync(join(dir, platform.binary)) ? await trustCached(dir, platform) : undefined;
+  const cached = trusted !== undefined;
+  if (trusted) {
     core.info(`Found flux ${version} for ${platform.os}/${platform.arch} in the tool cache: ${dir}`);
-    await checkVersion(
-      join(dir, platform.binary),
-      version,
-      `the tool cache entry ${dir} holds another release; delete it`,
-    );
+    await checkCachedVersion(dir, platform, version, trusted);
   } else {
     core.debug(`flux ${version} ${platform.arch} is not in the tool cache ${process.env.RUNNER_TOOL_CACHE}`);
     const { downloadToCache } = await import('./download-release.js');

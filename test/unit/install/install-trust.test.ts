@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tc from '@actions/tool-cache';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InstallConfig } from '../../../src/inputs/types.js';
 import { checkBinaryHash } from '../../../src/install/cache-record.js';
 import { type InstallOptions, installFlux } from '../../../src/install/installer.js';
@@ -120,52 +120,76 @@ describe('the tool cache entry', () => {
     expect(readFileSync(cachedBinary(), 'utf8')).not.toContain('other tool');
   });
 
-  describe('read again only when the binary may have changed since its last check', () => {
+  describe('read and run again only when the binary may have changed since its last check', () => {
     const entry = () => join(runner.toolCache, 'flux2', '2.9.5', 'amd64');
-    // The clock of a later step: the binary's last change is then seconds old.
-    const later = () => Date.now() + 60_000;
+    const notRunAgain = /reported flux 2\.9\.5 when its identity was noted; not run again/;
 
-    it('notes the identity of a binary that passed, and then trusts it without reading it', async () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** A later step: the binary's last change is then a minute old. */
+    const aMinuteLater = () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + 60_000);
+    };
+
+    it('notes the identity and version of a binary that passed, then neither reads nor runs it', async () => {
       await installFlux(config('2.9.5'), options());
-      const first = await checkBinaryHash(entry(), 'flux', later());
-      expect(first).toMatchObject({ ok: true, hashed: true });
+      aMinuteLater();
+      expect((await installFlux(config('2.9.5'), options())).cached).toBe(true);
       const noted = JSON.parse(await readFile(`${cachedBinary()}.verified`, 'utf8'));
-      expect(noted.sha256).toBe(sha256(readFileSync(cachedBinary())));
-      expect(await checkBinaryHash(entry(), 'flux', later())).toMatchObject({ ok: true, hashed: false });
+      expect(noted).toMatchObject({ sha256: sha256(readFileSync(cachedBinary())), version: '2.9.5' });
+      expect(runner.stdout()).not.toMatch(notRunAgain);
+      expect(await checkBinaryHash(entry(), 'flux')).toEqual({
+        ok: true,
+        sha256: noted.sha256,
+        version: '2.9.5',
+      });
+      const again = await installFlux(config('2.9.5'), options());
+      expect(again.cached).toBe(true);
+      expect(runner.stdout()).toMatch(notRunAgain);
+      expect(runner.stdout()).toMatch(/is unchanged since it was checked against the recorded SHA-256/);
     });
 
     it('notes nothing for a binary changed a moment ago (its times could still match a write)', async () => {
       await installFlux(config('2.9.5'), options());
-      const { ctimeMs } = await stat(cachedBinary());
-      expect(await checkBinaryHash(entry(), 'flux', ctimeMs + 1_000)).toMatchObject({
-        ok: true,
-        hashed: true,
-      });
+      expect((await installFlux(config('2.9.5'), options())).cached).toBe(true);
       expect(existsSync(`${cachedBinary()}.verified`)).toBe(false);
     });
 
     it('reads a binary rewritten with the same size and its old mtime put back, and refuses it', async () => {
       await installFlux(config('2.9.5'), options());
-      await checkBinaryHash(entry(), 'flux', later());
+      aMinuteLater();
+      await installFlux(config('2.9.5'), options());
+      expect(existsSync(`${cachedBinary()}.verified`)).toBe(true);
       const original = readFileSync(cachedBinary());
       const { atime, mtime } = await stat(cachedBinary());
       const forged = Buffer.from(original);
       forged[forged.length - 2] = forged[forged.length - 2]! ^ 1;
       await writeFile(cachedBinary(), forged);
       await utimes(cachedBinary(), atime, mtime);
-      expect(await checkBinaryHash(entry(), 'flux', later())).toMatchObject({
+      expect(await checkBinaryHash(entry(), 'flux')).toMatchObject({
         ok: false,
         missing: false,
         problem: expect.stringMatching(/not the [0-9a-f]{64} recorded at install time/),
       });
     });
 
-    it('ignores an identity noted for another hash', async () => {
+    it('reads and runs it again when the note is of another hash, or of another version', async () => {
       await installFlux(config('2.9.5'), options());
-      await checkBinaryHash(entry(), 'flux', later());
-      const verified = JSON.parse(await readFile(`${cachedBinary()}.verified`, 'utf8'));
-      await writeFile(`${cachedBinary()}.verified`, JSON.stringify({ ...verified, sha256: 'f'.repeat(64) }));
-      expect(await checkBinaryHash(entry(), 'flux', later())).toMatchObject({ ok: true, hashed: true });
+      aMinuteLater();
+      await installFlux(config('2.9.5'), options());
+      const noted = JSON.parse(await readFile(`${cachedBinary()}.verified`, 'utf8'));
+      await writeFile(`${cachedBinary()}.verified`, JSON.stringify({ ...noted, sha256: 'f'.repeat(64) }));
+      expect(await checkBinaryHash(entry(), 'flux')).toMatchObject({ ok: true, hashed: expect.anything() });
+      await writeFile(`${cachedBinary()}.verified`, JSON.stringify({ ...noted, version: '2.9.4' }));
+      const check = await checkBinaryHash(entry(), 'flux');
+      expect(check).toMatchObject({ ok: true, version: '2.9.4' });
+      const skipped = () => runner.stdout().match(new RegExp(notRunAgain.source, 'g'))?.length ?? 0;
+      const before = skipped();
+      expect((await installFlux(config('2.9.5'), options())).cached).toBe(true);
+      expect(skipped()).toBe(before);
     });
   });
 });
