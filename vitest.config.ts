@@ -7,7 +7,12 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // Bundles the action once for the tests that run it.
+          globalSetup: ['test/unit/global-setup.ts'],
           testTimeout: 30_000,
+          // Hooks build git histories and certificates with real programs: on a busy machine that takes
+          // longer than vitest's default of 10 s.
+          hookTimeout: 60_000,
         },
       },
       {

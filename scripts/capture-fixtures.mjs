@@ -1,7 +1,7 @@
 // Captures real Flux status payloads into test/fixtures/{status,events}/, and flux diff output into
 // test/fixtures/diff/, from a lab it starts and stops.
 // Usage: node scripts/capture-fixtures.mjs [kustomizations] [git] [helm] [receiver] [operator] [fluxinstance]
-// [workloads] [diff] [health-checks] [stuck] (default: all groups)
+// [workloads] [pods] [diff] [health-checks] [stuck] (default: all groups)
 // The lab code is TypeScript; esbuild bundles it to a temporary module first.
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';

@@ -2,6 +2,8 @@
 // watch reconnects, downloads and a source asked again for a commit all wait by it (through retry.ts or
 // directly), so "how long until the next try" has one answer.
 
+import { timerDelay } from './deadline.js';
+
 export interface BackoffOptions {
   initialMs: number;
   maxMs: number;
@@ -42,7 +44,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       signal?.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(done, timerDelay(ms));
     signal?.addEventListener('abort', done, { once: true });
   });
 }

@@ -3,6 +3,7 @@
 // its own process group, so that stopping it also stops what it started (git's transport helpers).
 import { spawn } from 'node:child_process';
 import { childEnv } from './child-env.js';
+import { timerDelay } from './deadline.js';
 
 export interface ProgramRun {
   /** null when the program did not exit by itself (stopped at the deadline, by the signal, or killed). */
@@ -85,10 +86,7 @@ export function runProgram(path: string, args: string[], options: ProgramOptions
       signalGroup(child.pid, 'SIGTERM');
       killTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
     };
-    const deadlineTimer = setTimeout(
-      () => stopBy('deadline'),
-      Math.max(0, Math.ceil(options.deadline - Date.now())),
-    );
+    const deadlineTimer = setTimeout(() => stopBy('deadline'), timerDelay(options.deadline - Date.now()));
     const onAbort = () => stopBy('signal');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const done = () => {

@@ -20,15 +20,23 @@ const ANSI_ESCAPES =
   /\u001B\[[0-9;?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)/g;
 // Every way text can break a line: CR LF, CR alone, and the Unicode line and paragraph separators.
 const LINE_BREAKS = /\r\n?|[\u2028\u2029]/g;
+// A Flux Receiver's webhook path, `/hook/<sha256 of token, name, namespace>`: whoever has it may trigger the
+// Receiver, and its Ready message names it ("Receiver initialized for path: /hook/…").
+const WEBHOOK_PATHS = /\/hook\/[0-9a-fA-F]{32,}/g;
 
 /**
  * The one sanitiser for text the action does not control: line breaks made `\n`, terminal escapes,
- * control characters and direction overrides removed, and the user info of any URL replaced by `***`
- * (the runner masks registered secrets, but only those it was told about).
+ * control characters and direction overrides removed, and the user info of any URL and the digest of any
+ * Receiver's webhook path replaced by `***` (the runner masks registered secrets, but only those it was
+ * told about).
  */
 export function cleanText(text: string): string {
   return hideUrlCredentials(
-    text.replace(LINE_BREAKS, '\n').replace(ANSI_ESCAPES, '').replace(CONTROL_CHARS, ''),
+    text
+      .replace(LINE_BREAKS, '\n')
+      .replace(ANSI_ESCAPES, '')
+      .replace(CONTROL_CHARS, '')
+      .replace(WEBHOOK_PATHS, '/hook/***'),
   );
 }
 

@@ -1,9 +1,11 @@
 // `follow` for a diff: the Kustomizations and HelmReleases a diffed Kustomization applied (its inventory, as
 // the cluster has it now) are diffed too, recursively, each against its own spec.path. The reading is the
 // run loop's (reconcile/follow.ts); only the kinds that have something to diff are kept.
+
+import { describeRef } from '../flux/refs.js';
 import type { ClusterApi } from '../kube/api.js';
 import { childRefs, readChildren, type UnreadableChild } from '../reconcile/follow.js';
-import { type PlannedObject, planChildren } from '../reconcile/plan.js';
+import { PlanError, type PlannedObject, planChildren, treeTooLargeMessage } from '../reconcile/plan.js';
 
 export interface Tree {
   /** The planned objects first, then each generation of children. */
@@ -12,7 +14,12 @@ export interface Tree {
   unreadable: UnreadableChild[];
 }
 
-export async function withChildren(api: ClusterApi, planned: readonly PlannedObject[]): Promise<Tree> {
+/** The planned objects and, recursively, what they applied; more than `maxObjects` in all is a PlanError. */
+export async function withChildren(
+  api: ClusterApi,
+  planned: readonly PlannedObject[],
+  maxObjects = Number.POSITIVE_INFINITY,
+): Promise<Tree> {
   const all = new Map(planned.map((p) => [p.key, p]));
   const unreadable: UnreadableChild[] = [];
   let frontier = [...planned];
@@ -23,6 +30,10 @@ export async function withChildren(api: ClusterApi, planned: readonly PlannedObj
         (child) => child.kind.diff !== undefined,
       );
       if (refs.length === 0) continue;
+      if (all.size + refs.length > maxObjects) {
+        const detail = `${all.size} found so far, ${refs.length} more in the inventory of ${describeRef(parent.ref)}`;
+        throw new PlanError(treeTooLargeMessage(all.size + refs.length, maxObjects, detail));
+      }
       const read = await readChildren(api, refs);
       unreadable.push(...read.unreadable);
       for (const child of planChildren(all, parent, read.children)) {

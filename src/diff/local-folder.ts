@@ -1,7 +1,8 @@
 // Which local folder holds what a Kustomization applies: its spec.path inside the checkout, when its source
 // is this repository (or when the `path-root` input says the checkout is its source). Otherwise the
 // Kustomization is "not in this checkout": a fact to report, not an error.
-import { isAbsolute, relative, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { type FluxKind, findKind } from '../flux/kinds.js';
 import { describeRef, type ObjectRef } from '../flux/refs.js';
 import type { FluxObject } from '../flux/types.js';
@@ -70,16 +71,21 @@ export async function locateFolder(object: Applier, checkout: Checkout, urls: So
   if (why) return notHere(`${why[0]!.toUpperCase()}${why.slice(1)}.`);
   const specPath = typeof ks.spec?.path === 'string' && ks.spec.path !== '' ? ks.spec.path : './';
   const folder = resolve(checkout.root, specPath.replace(/^\/+/, ''));
+  const leadsOut = problem(`spec.path ${JSON.stringify(specPath)} leads out of the checkout.`);
   const inside = relative(checkout.root, folder);
   // As kustomize-controller (SecureJoin), a spec.path never leaves the source's root.
-  if (inside.startsWith('..') || isAbsolute(inside)) {
-    return problem(`spec.path ${JSON.stringify(specPath)} leads out of the checkout.`);
-  }
+  if (isOutside(inside)) return leadsOut;
   const shown = `./${inside}`.replace(/\/$/, '');
   if (!isFolder(folder)) {
     return problem(
       `spec.path ${JSON.stringify(specPath)} is not a folder of the checkout (${checkout.given ? '`path-root`' : 'the workspace'}): was it moved or deleted?`,
     );
   }
-  return { found: true, folder, shown: shown === '.' ? './' : shown };
+  // Nor through a symbolic link (`apps -> /etc`): the folder the CLI would read is where the link points.
+  const real = realpathSync(folder);
+  if (isOutside(relative(checkout.root, real))) return leadsOut;
+  return { found: true, folder: real, shown: shown === '.' ? './' : shown };
 }
+
+const isOutside = (relativePath: string): boolean =>
+  relativePath === '..' || relativePath.startsWith(`..${sep}`) || isAbsolute(relativePath);

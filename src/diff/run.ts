@@ -3,7 +3,7 @@
 import { describeRef } from '../flux/refs.js';
 import type { ClusterApi } from '../kube/api.js';
 import { describeError } from '../kube/errors.js';
-import type { UnreadableChild } from '../reconcile/follow.js';
+import { notFollowedElsewhere, type UnreadableChild } from '../reconcile/follow.js';
 import type { PlannedObject } from '../reconcile/plan.js';
 import { mapBounded } from './bounded.js';
 import type { Checkout } from './checkout.js';
@@ -43,7 +43,10 @@ async function diffKustomization(
   options: DiffOptions,
   deadline: number,
 ): Promise<DiffOutcome> {
-  if (object.initial.spec?.kubeConfig) return { state: 'skipped', message: REMOTE_CLUSTER };
+  if (object.kind.appliesToAnotherCluster?.(object.initial)) {
+    const notFollowed = notFollowedElsewhere(object.kind, object.initial);
+    return { state: 'skipped', message: notFollowed ? `${REMOTE_CLUSTER} ${notFollowed}.` : REMOTE_CLUSTER };
+  }
   const location = await locateFolder(object, options.checkout, urls);
   if (!location.found) {
     return location.notInCheckout

@@ -7,7 +7,17 @@ import { type RunRecord, runHistory, runHistoryDetails } from './history.js';
 import { type InventoryEntry, inventoryEntries } from './inventory.js';
 import type { ObjectRef } from './refs.js';
 import type { DetailSection, FluxObject, GitOrigin } from './types.js';
-import { helmReleaseWorkloads, kustomizationWorkloads, type WorkloadScope } from './workload-scope.js';
+import {
+  type AppliedWorkloads,
+  helmReleaseApplied,
+  helmReleaseChecks,
+  helmReleaseWorkloads,
+  kustomizationApplied,
+  kustomizationChecks,
+  kustomizationWorkloads,
+  type WorkloadRef,
+  type WorkloadScope,
+} from './workload-scope.js';
 
 export type KindCategory = 'appliers' | 'sources' | 'image' | 'notification' | 'operator';
 
@@ -67,10 +77,19 @@ export interface FluxKind {
   runHistory?(obj: FluxObject): RunRecord[];
   /** The objects it applied (its inventory), of any kind: `follow` walks the Flux ones among them. */
   inventory?(obj: FluxObject): InventoryEntry[];
+  /**
+   * It applies to another cluster (spec.kubeConfig): its inventory and its workloads are there, and objects
+   * of this cluster that share their names are not them. Absent: the kind always applies here.
+   */
+  appliesToAnotherCluster?(obj: FluxObject): boolean;
   /** The git repository and commit its artifact comes from, when it names them. */
   gitOrigin?(obj: FluxObject): GitOrigin | undefined;
   /** The workloads its health check or Helm wait is waiting on; undefined when it is not waiting on any. */
   workloads?(obj: FluxObject): WorkloadScope | undefined;
+  /** The workloads it applied (Deployments, StatefulSets, DaemonSets, Jobs), judged once it is Ready; absent: none. */
+  appliedWorkloads?(obj: FluxObject): AppliedWorkloads | undefined;
+  /** Its controller checked this workload's health before it said Ready (`wait`, `healthChecks`, Helm's wait). */
+  checksWorkload?(obj: FluxObject, workload: WorkloadRef): boolean;
   /** The generation the controller has seen (the Flux Operator records it only in its Ready condition). */
   observedGeneration(obj: FluxObject): number | undefined;
   /** Suspended: its controller leaves it alone until it is resumed. */
@@ -111,6 +130,14 @@ const SOURCES_GROUP: HealthGroup = { label: 'Sources', order: 2 };
 const noTroubleshooting = (): string[] => [];
 
 const namespaceOf = (obj: FluxObject): string => obj.metadata.namespace ?? 'default';
+
+/**
+ * kustomize-controller and helm-controller apply to the cluster of spec.kubeConfig (a secretRef or a
+ * configMapRef) when it is set (flux pkg/apis/meta KubeConfigReference). The Flux Operator's kinds have no
+ * such field: a FluxInstance, ResourceSet and ResourceSetInputProvider act on their own cluster.
+ */
+const hasKubeConfig = (obj: FluxObject): boolean =>
+  typeof obj.spec?.kubeConfig === 'object' && obj.spec.kubeConfig !== null;
 
 function present(values: (string | undefined)[]): string[] {
   return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
@@ -187,13 +214,18 @@ export const KUSTOMIZATION: FluxKind = {
   diff: 'flux-diff',
   health: KUSTOMIZATIONS_GROUP,
   inventory: inventoryEntries,
+  appliesToAnotherCluster: hasKubeConfig,
   troubleshooting: (r) => [
     `flux tree ks ${r.name} -n ${r.namespace}`,
     `flux debug ks ${r.name} -n ${r.namespace} --show-status`,
   ],
   details: runHistoryDetails,
   runHistory,
-  workloads: (obj) => kustomizationWorkloads(obj, inventoryEntries(obj)),
+  // The workloads of a remote cluster cannot be read here.
+  workloads: (obj) => (hasKubeConfig(obj) ? undefined : kustomizationWorkloads(obj, inventoryEntries(obj))),
+  appliedWorkloads: (obj) =>
+    hasKubeConfig(obj) ? undefined : kustomizationApplied(obj, inventoryEntries(obj)),
+  checksWorkload: kustomizationChecks,
   ...toolkitQuestions('Kustomization', 'kustomization'),
 };
 
@@ -243,7 +275,11 @@ export const HELM_RELEASE: FluxKind = {
   health: HELM_RELEASES_GROUP,
   troubleshooting: (r) => [`flux debug hr ${r.name} -n ${r.namespace} --show-history`],
   details: helmReleaseDetails,
-  workloads: (obj) => helmReleaseWorkloads(obj, HELM),
+  appliesToAnotherCluster: hasKubeConfig,
+  workloads: (obj) => (hasKubeConfig(obj) ? undefined : helmReleaseWorkloads(obj, HELM)),
+  appliedWorkloads: (obj) =>
+    hasKubeConfig(obj) ? undefined : helmReleaseApplied(obj, inventoryEntries(obj), HELM),
+  checksWorkload: helmReleaseChecks,
   ...toolkitQuestions('HelmRelease', 'helmrelease'),
 };
 

@@ -63,6 +63,8 @@ export interface FluxObject {
     dependsOn?: CrossNamespaceRef[];
     interval?: string;
     timeout?: string;
+    /** Kustomization and HelmRelease: the kubeconfig of another cluster, where it applies what it builds. */
+    kubeConfig?: { secretRef?: { name?: string }; configMapRef?: { name?: string } } | null;
     [key: string]: unknown;
   };
   status?: {

@@ -21,6 +21,8 @@ export interface GitHubQuestion extends CommitQuestion {
   repository?: string;
   /** The transport; the default is the action's GitHub client (github/get.ts). */
   get?: GitHubGet;
+  /** The first wait before asking again (it doubles); the default suits GitHub, tests shorten it. */
+  retryDelayMs?: number;
 }
 
 const TOKEN_FIX = 'pass `token` with `contents: read` on the repository';
@@ -76,6 +78,8 @@ function rateLimitWait(response: GitHubResponse, now = Date.now()): number | und
   }
   return /rate limit/i.test(messageOf(response)) ? 60_000 : undefined;
 }
+
+const retryDelayOf = (asked: Asked): number => asked.question.retryDelayMs ?? RETRY_DELAY_MS;
 
 function who(asked: Asked): string {
   return asked.question.token ? 'the token' : 'a request without a token';
@@ -140,7 +144,7 @@ function interpret(response: GitHubResponse, asked: Asked): Answer {
     };
   }
   if (response.status >= 500)
-    return { retryInMs: RETRY_DELAY_MS, why: `${github(asked)} answered HTTP ${response.status}` };
+    return { retryInMs: retryDelayOf(asked), why: `${github(asked)} answered HTTP ${response.status}` };
   return refused(response, asked);
 }
 
@@ -179,7 +183,7 @@ async function ask(asked: Asked): Promise<CommitRelation> {
     // later than MAX_RATE_LIMIT_WAIT_MS is the caller's to retry another time.
     return await retry(once, {
       attempts: ATTEMPTS,
-      backoff: { initialMs: RETRY_DELAY_MS, maxMs: MAX_RATE_LIMIT_WAIT_MS },
+      backoff: { initialMs: retryDelayOf(asked), maxMs: MAX_RATE_LIMIT_WAIT_MS },
       maxWaitMs: MAX_RATE_LIMIT_WAIT_MS,
       signal: question.signal,
       advise: (error) =>

@@ -42,7 +42,20 @@ interface UrlParts {
   path: string;
 }
 
+/**
+ * `.`, `..` and empty segments name no repository: `git@host:../..` would become owner `..`, repo `..` in a
+ * GitHub API request sent with the token, which the server resolves to another path.
+ */
+function hasOddSegment(path: string): boolean {
+  return path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..');
+}
+
 function splitUrl(url: string): UrlParts | undefined {
+  const parts = splitUrlAsWritten(url);
+  return parts && !hasOddSegment(parts.path) ? parts : undefined;
+}
+
+function splitUrlAsWritten(url: string): UrlParts | undefined {
   const text = url.trim();
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     let parsed: URL;
@@ -99,7 +112,8 @@ export interface GitHubRepository {
  */
 export function githubRepositoryOf(sourceUrl: string, serverUrl: string): GitHubRepository | undefined {
   const source = splitUrl(sourceUrl);
-  const server = splitUrl(serverUrl);
+  // The server's own path is empty (https://github.com): only the host and port count.
+  const server = splitUrlAsWritten(serverUrl);
   if (!source || !server || source.host !== server.host) return undefined;
   if (source.port !== undefined && server.port !== undefined && source.port !== server.port) return undefined;
   const parts = source.path.split('/');

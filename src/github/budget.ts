@@ -6,12 +6,11 @@
 //   (attempt + 1)² seconds and reads how many retries it may make from `request.retries` on each failure;
 // - removes every registered secret (kubeconfig values, the token) from the string fields of the body.
 import type { Octokit } from '@octokit/core';
+import { timerDelay } from '../base/deadline.js';
 import { redact } from '../base/secrets.js';
 
 /** What the API calls may add to the run: enough for the final posts after a timeout (writes are 1 s apart). */
 export const RESERVED_MS = 10_000;
-// The longest delay Node.js timers accept; a longer AbortSignal.timeout would fire at once.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface Deadline {
   /** Epoch milliseconds after which no call is made. */
@@ -20,7 +19,7 @@ export interface Deadline {
 }
 
 export function deadlineIn(ms: number, now = Date.now()): Deadline {
-  const budget = Math.max(0, Math.min(ms, MAX_TIMER_MS));
+  const budget = timerDelay(ms);
   return { at: now + budget, signal: AbortSignal.timeout(budget) };
 }
 

@@ -8,11 +8,13 @@
 //   `selector` with nothing to narrow are warnings, not errors: the run still does what was asked.
 // - `revision` refuses a branch name or moving tag (`main`, `latest`): such a gate would prove nothing.
 import * as core from '@actions/core';
+import { MAX_TIMER_MS } from '../base/deadline.js';
 import { parseGoDuration } from '../base/duration.js';
-import { hideUserInfo } from '../base/url-credentials.js';
+import { hideUserInfo, isLoopbackUrl } from '../base/url-credentials.js';
 import { DIFFABLE_KINDS, FORCEABLE_KINDS, findKind, KINDS_IN_ALL } from '../flux/kinds.js';
 import { expectedRevisionProblem } from '../flux/revision.js';
 import { COMMAND_NAMES, type Command, commandSpec, findCommand } from './commands.js';
+import { FALSE_WORDS, isInsecureHttp, parseBoolean as parseFlag, TRUE_WORDS } from './flags.js';
 import {
   GITHUB_INPUT_DEFAULTS,
   parseEnvironmentName,
@@ -24,6 +26,7 @@ import {
 import { isDnsLabel, isDnsSubdomain, LABEL_RULE, parseResources, quoteInput } from './resources.js';
 import { checkTriggerFits, parseTrigger } from './trigger.js';
 import { type Config, ConfigError, type ResourceSelector } from './types.js';
+import { parseStableFor, parseVerifyUrls, parseWorkloadsMode } from './verify.js';
 
 export type { Config };
 export { ConfigError };
@@ -39,9 +42,14 @@ export const INPUT_DEFAULTS = {
   selector: '',
   'with-source': 'false',
   follow: 'true',
+  'max-objects': '2000',
   revision: '',
   timeout: '5m',
   'fail-fast': 'true',
+  workloads: 'auto',
+  'stable-for': '',
+  'verify-url': '',
+  'allow-insecure-verify-url': 'false',
   force: 'false',
   reset: 'false',
   'path-root': '',
@@ -50,6 +58,8 @@ export const INPUT_DEFAULTS = {
   'receiver-url': '',
   'receiver-secret': '',
   'receiver-type': 'generic',
+  'allow-insecure-receiver': 'false',
+  'oidc-audience': 'notification-controller',
   kubeconfig: '',
   context: '',
   'export-kubeconfig': 'true',
@@ -64,13 +74,9 @@ export const INPUT_DEFAULTS = {
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
 
-/** The longest delay Node.js timers accept (about 24.8 days); longer ones would fire at once. */
-export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** The longest timeout: the longest delay Node.js timers accept (about 24.8 days). */
+export const MAX_TIMEOUT_MS = MAX_TIMER_MS;
 const MAX_REVISION_LENGTH = 255;
-
-// As @actions/core's getBooleanInput: the YAML 1.2 core schema's booleans.
-const TRUE_WORDS = ['true', 'True', 'TRUE'];
-const FALSE_WORDS = ['false', 'False', 'FALSE'];
 
 const SEMVER =
   /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
@@ -80,9 +86,7 @@ function fail(input: InputName, message: string): never {
 }
 
 export function parseBoolean(input: InputName, value: string): boolean {
-  if (TRUE_WORDS.includes(value)) return true;
-  if (FALSE_WORDS.includes(value)) return false;
-  fail(input, `Input '${input}' must be true or false; got ${quoteInput(value)}.`);
+  return parseFlag(input, value);
 }
 
 function parseCommand(value: string): Command {
@@ -136,6 +140,15 @@ export function parseFailFast(value: string): number {
   return Math.ceil(ms);
 }
 
+export function parseMaxObjects(value: string): number {
+  const count = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+  if (count >= 1) return count;
+  fail(
+    'max-objects',
+    `Input 'max-objects' must be a whole number of Flux objects, at least 1, such as 2000; got ${quoteInput(value)}.`,
+  );
+}
+
 export function parseNamespace(value: string): string {
   if (isDnsLabel(value)) return value;
   fail(
@@ -151,12 +164,6 @@ export function parseVersion(value: string): string {
     'version',
     `Input 'version' must be latest or a flux version such as 2.9.6 or v2.9.6; got ${quoteInput(value)}.`,
   );
-}
-
-/** 127.0.0.0/8, ::1 and localhost: a mirror on the runner itself has no network path to tamper with. */
-function isLoopback(url: URL): boolean {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 export function parseDownloadUrl(value: string, allowInsecure = false): string {
@@ -178,7 +185,7 @@ export function parseDownloadUrl(value: string, allowInsecure = false): string {
     );
   }
   // The checksums file comes from the same place as the archive: over plain http it protects nothing.
-  if (url.protocol === 'http:' && !isLoopback(url) && !allowInsecure) {
+  if (isInsecureHttp(url, allowInsecure)) {
     fail(
       'download-url',
       `Input 'download-url' is plain http (${shown}): anyone on the network path could replace the archive ` +
@@ -367,15 +374,31 @@ function warnAboutUselessInputs(config: Config, warn: Warn): void {
   if (r.revision !== '' && !commandSpec(r.command).takesRevision && commandSpec(r.command).family === 'run') {
     warn(`Input 'revision' has no effect with command 'suspend', which waits for no revision; remove it.`);
   }
+  warnAboutChecksAfterReady(r, warn);
   if (r.selector !== '' && !r.all && !r.resources.some((s) => s.name === '*')) {
     warn(`Input 'selector' narrows only kind/* and all entries, and 'resources' has none; it has no effect.`);
+  }
+}
+
+/** `workloads`, `stable-for` and `verify-url` act after Ready: a command that ends elsewhere ignores them. */
+function warnAboutChecksAfterReady(r: Config['reconcile'], warn: Warn): void {
+  if (commandSpec(r.command).judgesWorkloads) return;
+  for (const [input, on] of [
+    ['workloads', r.workloads !== INPUT_DEFAULTS.workloads],
+    ['stable-for', r.stableForMs > 0],
+    ['verify-url', r.verifyUrls.length > 0],
+  ] as const) {
+    if (on)
+      warn(
+        `Input '${input}' acts once objects are Ready, and command '${r.command}' rolls nothing out; it has no effect.`,
+      );
   }
 }
 
 function warnAboutInsecureDownload({ install }: Config, warn: Warn): void {
   if (!install.install || !install.allowInsecureDownload || !install.downloadUrl.startsWith('http:')) return;
   const url = new URL(install.downloadUrl);
-  if (isLoopback(url)) return;
+  if (isLoopbackUrl(url)) return;
   warn(
     `Input 'download-url' is plain http and allow-insecure-download is true: the flux archive and its checksums come unprotected from ${url.host}.`,
   );
@@ -398,6 +421,8 @@ export function readConfig(getInput: GetInput = defaultGetInput, warn: Warn = co
     all: false,
   });
   const allowInsecureDownload = flag('allow-insecure-download');
+  const timeoutMs = inputs.take(() => parseTimeout(read('timeout')), 0);
+  const environmentUrl = inputs.take(() => parseEnvironmentUrl(read('environment-url')), '');
   const config: Config = {
     install: {
       install: flag('install'),
@@ -419,18 +444,28 @@ export function readConfig(getInput: GetInput = defaultGetInput, warn: Warn = co
       selector: inputs.take(() => parseSelector(read('selector')), ''),
       withSource: flag('with-source'),
       follow: flag('follow'),
-      timeoutMs: inputs.take(() => parseTimeout(read('timeout')), 0),
+      maxObjects: inputs.take(
+        () => parseMaxObjects(read('max-objects')),
+        Number(INPUT_DEFAULTS['max-objects']),
+      ),
+      timeoutMs,
       revision: inputs.take(() => parseRevisionInput(read('revision')), ''),
       force: flag('force'),
       reset: flag('reset'),
       failFastGraceMs: inputs.take(() => parseFailFast(read('fail-fast')), 0),
+      workloads: inputs.take(() => parseWorkloadsMode(read('workloads')), 'auto'),
+      stableForMs: inputs.take(() => parseStableFor(read('stable-for'), timeoutMs), 0),
+      verifyUrls: inputs.take(
+        () => parseVerifyUrls(getInput('verify-url'), environmentUrl, flag('allow-insecure-verify-url')),
+        [],
+      ),
     },
     diff: { pathRoot: read('path-root'), failOnChange: flag('fail-on-change') },
     trigger: inputs.take(() => parseTrigger(read), { kind: 'patch' }),
     summary: flag('summary'),
     github: {
       deployment: inputs.take(() => parseEnvironmentName(read('github-deployment')), ''),
-      environmentUrl: inputs.take(() => parseEnvironmentUrl(read('environment-url')), ''),
+      environmentUrl,
       commitStatus: flag('commit-status'),
       statusContext: inputs.take(() => parseStatusContext(read('status-context')), ''),
       prComment: flag('pr-comment'),

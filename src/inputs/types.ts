@@ -12,6 +12,20 @@ export interface ResourceSelector {
   name: string; // a name, or '*' for every object of the kind
 }
 
+/** Which workloads a run judges once their object is Ready: `auto` those no controller checked, all, or none. */
+export type WorkloadsMode = 'auto' | 'always' | 'never';
+
+/** One `verify-url` line: what to ask from the runner, and the answer that counts as up. */
+export interface VerifyUrl {
+  url: string;
+  /** The status the answer must have; undefined: any 2xx. */
+  status?: number;
+  /** Text the body must contain. */
+  body?: string;
+  /** Plain http to a host other than the runner is allowed (`allow-insecure-verify-url`). */
+  allowInsecure: boolean;
+}
+
 export interface ReconcileConfig {
   command: Command;
   /** Empty: install only. `all` expands to every Kustomization and HelmRelease of the namespace. */
@@ -22,12 +36,19 @@ export interface ReconcileConfig {
   withSource: boolean;
   /** Add what a Ready Kustomization applied (its inventory's Flux objects) to the run, recursively. */
   follow: boolean;
+  /** The most objects a run holds, children included (`max-objects`): a larger tree fails. */
+  maxObjects: number;
   timeoutMs: number;
   revision: string; // empty = none expected
   force: boolean;
   reset: boolean;
   /** How long a failure may be mended by the controller's retries: 0 = fail at once, Infinity = never. */
   failFastGraceMs: number;
+  workloads: WorkloadsMode;
+  /** Once all is Ready and rolled out, how long it must stay so (0: no soak). Counts inside timeoutMs. */
+  stableForMs: number;
+  /** Asked after Ready until they answer as expected, and again during the soak. */
+  verifyUrls: VerifyUrl[];
 }
 
 export interface DiffConfig {
@@ -36,7 +57,7 @@ export interface DiffConfig {
   failOnChange: boolean;
 }
 /** A Flux Receiver's spec.type, as far as this action signs requests for it. */
-export type ReceiverType = 'generic' | 'generic-hmac' | 'github';
+export type ReceiverType = 'generic' | 'generic-hmac' | 'github' | 'generic-oidc';
 
 /** How a reconcile is asked for: an annotation through the API (patch), or a POST to a Receiver's webhook. */
 export type TriggerConfig =
@@ -45,9 +66,11 @@ export type TriggerConfig =
       kind: 'receiver';
       /** The full webhook URL; its last segment is a secret (the digest of the Receiver's token). */
       url: string;
-      /** The Receiver's token (HMAC key for generic-hmac and github); empty for generic. */
+      /** The Receiver's token (HMAC key for generic-hmac and github); empty for generic and generic-oidc. */
       secret: string;
       type: ReceiverType;
+      /** generic-oidc: the audience of the job's OIDC token (the Receiver's provider's `audience`). */
+      audience: string;
     };
 
 /** What to report back to GitHub besides outputs and summary: each part is off unless asked for. */

@@ -25,7 +25,7 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 1000, maxD
 
 export interface RequestOptions {
   retry?: RetryPolicy;
-  /** The step's deadline: no retry starts that would end after it. */
+  /** The step's deadline: no retry starts that would end after it, and the transfer under way stops at it. */
   deadline?: Deadline;
   headers?: Record<string, string>;
   /** Idle socket timeout: a stalled transfer fails (and is retried) instead of hanging the job. */
@@ -135,11 +135,43 @@ function credentialsAsHeader(url: string, headers: Record<string, string> = {}) 
   return { url: parsed.toString(), headers: { ...headers, authorization } };
 }
 
-async function get(url: string, options: RequestOptions): Promise<HttpClientResponse> {
+/**
+ * One attempt over a client of its own, stopped when the deadline's signal aborts: disposing of the client
+ * destroys its connections, so a host that stops answering ends at the step's timeout, not the socket's.
+ */
+async function attempt<T>(
+  url: string,
+  options: RequestOptions,
+  work: (client: HttpClient) => Promise<T>,
+  method: 'GET' | 'HEAD' = 'GET',
+): Promise<T> {
   const client = new HttpClient(USER_AGENT, [], {
     allowRetries: false, // retries are ours, with backoff and truncation checks
+    // The HEAD reads the redirect itself.
+    allowRedirects: method === 'GET',
     socketTimeout: options.socketTimeoutMs ?? 60_000,
   });
+  const { deadline } = options;
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      client.dispose();
+      const ranOut = deadline && Date.now() >= deadline.at ? ` when ${deadline.describe()} ran out` : '';
+      reject(new Error(`${method} ${redactUrl(url)}: stopped${ranOut}`));
+    };
+    if (deadline?.signal.aborted) onAbort();
+    else deadline?.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  stopped.catch(() => undefined);
+  try {
+    return await Promise.race([work(client), stopped]);
+  } finally {
+    if (onAbort) deadline?.signal.removeEventListener('abort', onAbort);
+    client.dispose();
+  }
+}
+
+async function get(client: HttpClient, url: string, options: RequestOptions): Promise<HttpClientResponse> {
   const request = credentialsAsHeader(url, options.headers);
   const response = await client.get(request.url, request.headers);
   const status = response.message.statusCode ?? 0;
@@ -197,15 +229,16 @@ export async function downloadFile(url: string, dest: string, options: RequestOp
   return withRetries(
     `GET ${redactUrl(url)}`,
     options.retry ?? DEFAULT_RETRY,
-    async () => {
-      const response = await get(url, options);
-      try {
-        return await receive(url, response, createWriteStream(dest));
-      } catch (error) {
-        await rm(dest, { force: true });
-        throw error;
-      }
-    },
+    () =>
+      attempt(url, options, async (client) => {
+        const response = await get(client, url, options);
+        try {
+          return await receive(url, response, createWriteStream(dest));
+        } catch (error) {
+          await rm(dest, { force: true });
+          throw error;
+        }
+      }),
     options.deadline,
   );
 }
@@ -219,18 +252,19 @@ export async function downloadText(
   return withRetries(
     `GET ${redactUrl(url)}`,
     options.retry ?? DEFAULT_RETRY,
-    async () => {
-      const response = await get(url, options);
-      const chunks: Buffer[] = [];
-      const collect = new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          chunks.push(chunk);
-          done();
-        },
-      });
-      await receive(url, response, collect, maxBytes);
-      return Buffer.concat(chunks).toString('utf8');
-    },
+    () =>
+      attempt(url, options, async (client) => {
+        const response = await get(client, url, options);
+        const chunks: Buffer[] = [];
+        const collect = new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            chunks.push(chunk);
+            done();
+          },
+        });
+        await receive(url, response, collect, maxBytes);
+        return Buffer.concat(chunks).toString('utf8');
+      }),
     options.deadline,
   );
 }
@@ -240,26 +274,23 @@ export async function redirectLocation(url: string, options: RequestOptions = {}
   return withRetries(
     `HEAD ${url}`,
     options.retry ?? DEFAULT_RETRY,
-    async () => {
-      const client = new HttpClient(USER_AGENT, [], {
-        allowRetries: false,
-        allowRedirects: false,
-        socketTimeout: options.socketTimeoutMs ?? 60_000,
-      });
-      const response = await client.head(url, options.headers ?? {});
-      response.message.resume();
-      const status = response.message.statusCode ?? 0;
-      const location = response.message.headers.location;
-      if (status < 300 || status >= 400 || !location) {
-        throw new HttpStatusError(
-          url,
-          status,
-          `${response.message.statusMessage ?? ''} (expected a redirect)`.trim(),
-          'HEAD',
-        );
-      }
-      return new URL(location, url).toString();
-    },
+    () => attempt(url, options, (client) => headLocation(client, url, options), 'HEAD'),
     options.deadline,
   );
+}
+
+async function headLocation(client: HttpClient, url: string, options: RequestOptions): Promise<string> {
+  const response = await client.head(url, options.headers ?? {});
+  response.message.resume();
+  const status = response.message.statusCode ?? 0;
+  const location = response.message.headers.location;
+  if (status < 300 || status >= 400 || !location) {
+    throw new HttpStatusError(
+      url,
+      status,
+      `${response.message.statusMessage ?? ''} (expected a redirect)`.trim(),
+      'HEAD',
+    );
+  }
+  return new URL(location, url).toString();
 }

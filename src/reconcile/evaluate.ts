@@ -169,6 +169,16 @@ function failed(input: VerdictInput, speaking: Condition, earlierAttempt?: Earli
 }
 
 /**
+ * Ready at every expected revision (at least one of which applies to it), with its latest spec observed:
+ * the state a request would ask for is already there. False when no expected revision applies.
+ */
+export function readyBeforeRequest(input: VerdictInput): boolean {
+  const { obj, kind } = input;
+  if (kind.isStatic(obj) || kind.isSuspended(obj) || obj.metadata.deletionTimestamp) return false;
+  return readyAtExpectedRevision(input, findCondition(obj, 'Ready')) !== undefined;
+}
+
+/**
  * Ready at every expected revision (at least one of which applies to this object), whatever request the
  * controller last handled; undefined when the object's state says nothing about them.
  */

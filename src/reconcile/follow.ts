@@ -16,20 +16,50 @@ export interface UnreadableChild {
   message: string;
 }
 
-/** The Flux objects in an object's inventory, by kind and ref, that are not in `known` yet. */
+/** The Flux objects of an object's inventory, by kind and ref, wherever they are. */
+function fluxEntries(kind: FluxKind, obj: FluxObject): Array<{ kind: FluxKind; ref: ObjectRef }> {
+  const found: Array<{ kind: FluxKind; ref: ObjectRef }> = [];
+  for (const entry of kind.inventory?.(obj) ?? []) {
+    const childKind = kindOfGroup(entry.group, entry.kind);
+    if (childKind)
+      found.push({
+        kind: childKind,
+        ref: { kind: childKind.kind, namespace: entry.namespace, name: entry.name },
+      });
+  }
+  return found;
+}
+
+/**
+ * The Flux objects in an object's inventory that are not in `known` yet; none when it applies to another
+ * cluster (its inventory names objects there: following it would patch and judge same-named ones here).
+ */
 export function childRefs(
   kind: FluxKind,
   obj: FluxObject,
   known: (key: string) => boolean,
 ): Array<{ kind: FluxKind; ref: ObjectRef }> {
-  const found: Array<{ kind: FluxKind; ref: ObjectRef }> = [];
-  for (const entry of kind.inventory?.(obj) ?? []) {
-    const childKind = kindOfGroup(entry.group, entry.kind);
-    if (!childKind) continue;
-    const ref = { kind: childKind.kind, namespace: entry.namespace, name: entry.name };
-    if (!known(refKey(ref))) found.push({ kind: childKind, ref });
-  }
-  return found;
+  if (kind.appliesToAnotherCluster?.(obj)) return [];
+  return fluxEntries(kind, obj).filter(({ ref }) => !known(refKey(ref)));
+}
+
+const NAMES_SHOWN = 5;
+
+/**
+ * `2 Flux objects it applied there were not followed (Kustomization apps/web, HelmRelease apps/db)` for an
+ * object that applies to another cluster; undefined when it applies here or applied no Flux object.
+ */
+export function notFollowedElsewhere(kind: FluxKind, obj: FluxObject): string | undefined {
+  if (!kind.appliesToAnotherCluster?.(obj)) return undefined;
+  const children = fluxEntries(kind, obj);
+  if (children.length === 0) return undefined;
+  const shown = children.slice(0, NAMES_SHOWN).map((c) => describeRef(c.ref));
+  if (children.length > NAMES_SHOWN) shown.push(`${children.length - NAMES_SHOWN} more`);
+  const count =
+    children.length === 1
+      ? '1 Flux object it applied there was'
+      : `${children.length} Flux objects it applied there were`;
+  return `${count} not followed (${shown.join(', ')})`;
 }
 
 /**

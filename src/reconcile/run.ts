@@ -2,18 +2,23 @@
 // judges it on every change the watches bring, and ends each one with a result, under one deadline. What
 // to do at each point is decided by the pure functions of steps.ts; this file patches, watches and keeps time.
 import { Backoff } from '../base/backoff.js';
+import { timerDelay } from '../base/deadline.js';
+import { formatDuration } from '../base/duration.js';
 import { errorMessage } from '../base/error-message.js';
 import { findCondition } from '../flux/conditions.js';
 import { describeRef, type ObjectRef, refKey } from '../flux/refs.js';
 import { revisionMatches } from '../flux/revision.js';
 import type { FluxObject, GitOrigin } from '../flux/types.js';
+import type { WorkloadRef } from '../flux/workload-scope.js';
 import { type CommitRelation, describeRelation } from '../git/relate.js';
-import type { Command } from '../inputs/commands.js';
+import { type Command, commandSpec } from '../inputs/commands.js';
+import type { VerifyUrl, WorkloadsMode } from '../inputs/types.js';
 import type { ClusterApi } from '../kube/api.js';
-import { evaluate } from './evaluate.js';
-import { childRefs, readChildren, type UnreadableChild } from './follow.js';
+import { AfterReady, type AfterReadyHooks } from './after-ready.js';
+import { evaluate, readyBeforeRequest, type VerdictInput } from './evaluate.js';
+import { childRefs, notFollowedElsewhere, readChildren, type UnreadableChild } from './follow.js';
 import { currentArtifact } from './learn.js';
-import { type Child, type Plan, type PlannedObject, planChildren } from './plan.js';
+import { type Child, type Plan, type PlannedObject, planChildren, treeTooLargeMessage } from './plan.js';
 import { newRequestToken, type RequestKind, reconcilePatch } from './request.js';
 import {
   dependencyFailedEnding,
@@ -34,6 +39,8 @@ import {
   waitedOnAfter,
 } from './steps.js';
 import type { ObjectResult, RunResult, Verdict } from './types.js';
+import { WatchScopes } from './watch-scopes.js';
+import type { WorkloadVerdict } from './workload-verdict.js';
 
 export interface RunOptions {
   command: Command;
@@ -48,19 +55,33 @@ export interface RunOptions {
   reset: boolean;
   /** Add the Flux objects a Ready object applied (its inventory) to the run, recursively. */
   follow: boolean;
-  /** How a commit a source fetched relates to the expected one (git checkout, GitHub API); absent: never asked. */
-  relate?: (origin: GitOrigin, expected: string) => Promise<CommitRelation>;
+  /** The most objects the run may hold, children included (`max-objects`); default: no bound. */
+  maxObjects?: number;
+  /**
+   * How a commit a source fetched relates to the expected one (git checkout, GitHub API); absent: never
+   * asked. `signal` aborts when the run ends: a lookup (a slow git fetch) never outlives the run.
+   */
+  relate?: (origin: GitOrigin, expected: string, signal: AbortSignal) => Promise<CommitRelation>;
   heartbeatMs?: number;
   hooks?: RunHooks;
   /** Aborts when the job is cancelled: what is not done yet ends `cancelled`, and the run returns. */
   signal?: AbortSignal;
+  /** Judge the workloads each Ready object applied (only for a command that judges workloads); default never. */
+  workloads?: WorkloadsMode;
+  /** Once all is Ready and rolled out, hold it this long (0: no soak). */
+  stableForMs?: number;
+  /** Asked once all is Ready and rolled out, and during the soak. */
+  verifyUrls?: readonly VerifyUrl[];
 }
 
 /** What the run tells the live log; the run itself prints nothing. */
-export interface RunHooks {
+export interface RunHooks extends AfterReadyHooks {
   requested?(planned: PlannedObject, request: RequestKind): void;
+  /** An object, or a workload one applied, ended. */
   finished?(result: ObjectResult): void;
   heartbeat?(waiting: Array<{ planned: PlannedObject; verdict?: Verdict; elapsedMs: number }>): void;
+  /** Workloads still rolling out, as often as the heartbeat. */
+  rollingOut?(waiting: Array<{ ref: WorkloadRef; verdict?: WorkloadVerdict; elapsedMs: number }>): void;
   /** A failure seen while `fail-fast` grants a grace period: a retry may still mend it. */
   failing?(planned: PlannedObject, verdict: Verdict, graceMs: number): void;
   /** Children found in a Ready object's inventory and added to the run. */
@@ -90,9 +111,10 @@ class RunLoop {
   private readonly steps: Map<string, Step>;
   private readonly watching = new AbortController();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  /** Watches that could not be opened, by `Kind/namespace`: their objects fail with the error. */
-  private readonly failedScopes = new Map<string, string>();
-  private readonly watches = new Map<string, Promise<void>>();
+  /** The Flux kinds' watches: cluster-wide where the credentials allow, else per namespace. */
+  private readonly scopes: WatchScopes;
+  /** The workloads' watches (Deployments, Pods...), one per kind and namespace, ended with the run. */
+  private readonly workloadWatches = new Map<string, Promise<void>>();
   /** Inventories being read: the run is not done while children may still join it. */
   private discovering = 0;
   /** Expected revisions → newer revisions known to contain them. */
@@ -101,6 +123,9 @@ class RunLoop {
   private readonly relationsAsked = new Set<string>();
   private allDone: () => void = () => {};
   private cancelled = false;
+  /** The checks after Ready: workloads, then the URLs and the soak. */
+  private readonly after: AfterReady;
+  private verifying = false;
 
   constructor(
     private readonly api: ClusterApi,
@@ -112,6 +137,30 @@ class RunLoop {
     this.steps = new Map(
       plan.objects.map((planned) => [planned.key, { planned, phase: 'blocked', latest: planned.initial }]),
     );
+    this.scopes = new WatchScopes(api, this.watching.signal, {
+      onObject: (obj, kind) => this.onObject(obj, kind.kind),
+      onFailed: (kind, namespace, message) => this.watchFailed(kind.kind, namespace, message),
+      debug: (message) => this.hooks.debug?.(message),
+    });
+    const checks = commandSpec(options.command).judgesWorkloads;
+    this.after = new AfterReady({
+      api,
+      registry: this.workloadWatches,
+      signal: this.watching.signal,
+      workloads: checks ? (options.workloads ?? 'never') : 'never',
+      stableForMs: checks ? (options.stableForMs ?? 0) : 0,
+      urls: checks ? (options.verifyUrls ?? []) : [],
+      failFastGraceMs: options.failFastGraceMs,
+      deadline: this.deadline,
+      timeoutMs: options.timeoutMs,
+      readyObjects: () =>
+        [...this.steps.values()]
+          .filter((s) => s.result?.outcome === 'ready')
+          .map((s) => ({ ref: s.planned.ref, obj: s.latest })),
+      later: (work, delayMs) => this.later(work, delayMs),
+      settled: () => this.checkDone(),
+      hooks: this.hooks,
+    });
   }
 
   async run(): Promise<RunResult> {
@@ -120,7 +169,7 @@ class RunLoop {
     });
     const cancel = () => this.cancelAll();
     this.options.signal?.addEventListener('abort', cancel, { once: true });
-    this.watchScopes(this.plan.objects);
+    this.prepareWatches(this.plan.objects);
     this.later(() => this.timeOutAll(), Math.max(0, this.deadline - Date.now()));
     const heartbeat = setInterval(() => this.heartbeat(), this.options.heartbeatMs ?? 15_000);
     if (this.steps.size === 0) this.allDone();
@@ -131,15 +180,23 @@ class RunLoop {
     clearInterval(heartbeat);
     for (const timer of this.timers) clearTimeout(timer);
     this.watching.abort();
-    await Promise.allSettled(this.watches.values());
-    // In run order: the plan's objects, then each child after the object that applied it was done.
-    const results = [...this.steps.values()].map((s) => s.result!);
+    await this.scopes.closed();
+    await Promise.allSettled(this.workloadWatches.values());
+    // In run order: the plan's objects, then each child after the object that applied it was done; each
+    // object's workloads right after it.
+    const results = [...this.steps.values()].flatMap((s): ObjectResult[] => [
+      s.result!,
+      ...this.after.resultsOf(s.planned.ref),
+    ]);
+    const { probes, ending } = this.after;
     return {
       command: this.options.command,
-      ready: results.every((r) => r.ok),
+      ready: results.every((r) => r.ok) && this.after.ok,
       results,
       durationMs: Date.now() - this.startedAt,
       expectedRevision: this.options.revision || undefined,
+      ...(probes.length ? { probes } : {}),
+      ...(ending ? { soak: ending.record } : {}),
     };
   }
 
@@ -147,22 +204,71 @@ class RunLoop {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       work();
-    }, delayMs);
+    }, timerDelay(delayMs));
     this.timers.add(timer);
   }
 
-  private finish(step: Step, ending: Ending): void {
+  private finish(step: Step, given: Ending): void {
     if (step.phase === 'done') return;
+    const following = given.outcome === 'ready' && this.options.follow;
+    const ending = (following && this.treeTooLarge(step)) || given;
     step.phase = 'done';
+    if (following) step.note = remoteChildrenNote(step);
     step.result = resultOf(step, ending, this.options.revision, Date.now());
     this.hooks.finished?.(step.result);
-    if (ending.outcome === 'ready' && this.options.follow) this.discover(step);
+    this.releaseScope(step.planned);
+    if (ending.outcome === 'ready') this.after.begin(step.result);
+    if (following && ending.ok) this.discover(step);
     this.startUnblocked();
     this.checkDone();
   }
 
+  /** A Ready parent whose children would take the run past `max-objects` fails, and none of them joins. */
+  private treeTooLarge(step: Step): Ending | undefined {
+    const max = this.options.maxObjects;
+    if (max === undefined) return undefined;
+    const children = childRefs(step.planned.kind, step.latest, (key) => this.steps.has(key)).length;
+    if (this.steps.size + children <= max) return undefined;
+    const message = treeTooLargeMessage(
+      this.steps.size + children,
+      max,
+      `${this.steps.size} in the run, ${children} more in its inventory`,
+    );
+    return { outcome: 'failed', ok: false, reason: 'TreeTooLarge', message };
+  }
+
+  /**
+   * No object of its scope is requested or judged anymore: a per-namespace stream may close — unless a
+   * soak will watch the Ready objects for a change.
+   */
+  private releaseScope(planned: PlannedObject): void {
+    if (this.after.soaks) return;
+    const busy = [...this.steps.values()].some(
+      (s) =>
+        (s.phase === 'active' || s.phase === 'requesting') &&
+        s.planned.kind === planned.kind &&
+        s.planned.ref.namespace === planned.ref.namespace,
+    );
+    if (!busy) this.scopes.release(planned.kind, planned.ref.namespace);
+  }
+
+  /** Every object done and every workload rolled out: then the URLs and the soak, once, and the run ends. */
   private checkDone(): void {
-    if (this.discovering === 0 && [...this.steps.values()].every((s) => s.phase === 'done')) this.allDone();
+    const objectsDone = this.discovering === 0 && [...this.steps.values()].every((s) => s.phase === 'done');
+    if (!objectsDone || !this.after.rolledOut || this.verifying) return;
+    this.verifying = true;
+    const allOk = [...this.steps.values()].every(
+      (s) => s.result?.ok && this.after.resultsOf(s.planned.ref).every((w) => w.ok),
+    );
+    if (this.cancelled || !allOk) {
+      this.allDone();
+      return;
+    }
+    void this.after
+      .verify()
+      .then(() => this.after.applyBreak((key) => this.steps.get(key)?.result))
+      .catch((error: unknown) => this.hooks.debug?.(`checks after Ready: ${errorMessage(error)}`))
+      .finally(() => this.allDone());
   }
 
   /** Reads the Flux objects in a Ready object's inventory and adds the new ones to the run. */
@@ -199,7 +305,7 @@ class RunLoop {
     for (const p of planned) this.steps.set(p.key, { planned: p, phase: 'blocked', latest: p.initial });
     const failures = unreadable.map((u) => this.unreadableStep(parent, u));
     if (planned.length) this.hooks.followed?.(parent.planned, planned);
-    this.watchScopes(planned);
+    this.prepareWatches(planned);
     for (const { step, message } of failures)
       this.finish(step, { outcome: 'failed', ok: false, reason: 'AccessDenied', message });
     if (cycle)
@@ -230,10 +336,10 @@ class RunLoop {
     return { step, message: child.message };
   }
 
-  private judge(step: Step): void {
-    if (step.phase !== 'active') return;
+  /** What the verdict on a step is judged from: its latest state, our request, the expected revisions. */
+  private verdictInput(step: Step): VerdictInput {
     const { planned } = step;
-    const verdict = evaluate({
+    return {
       obj: step.latest,
       kind: planned.kind,
       token: step.token,
@@ -244,7 +350,18 @@ class RunLoop {
       readyAtRequest: step.readyAtRequest,
       sourceRevision: learnedSourceRevision(step),
       heldFailure: step.heldFailure,
-    });
+    };
+  }
+
+  /** Ready at the expected revision before anything is asked, unless the request itself is the point. */
+  private readyAlready(step: Step): boolean {
+    const input = this.verdictInput(step);
+    return !input.mustHandleRequest && readyBeforeRequest(input);
+  }
+
+  private judge(step: Step): void {
+    if (step.phase !== 'active') return;
+    const verdict = evaluate(this.verdictInput(step));
     step.verdict = verdict;
     step.heldFailure = heldFailureAfter(step, verdict);
     step.waitedOn = waitedOnAfter(step, verdict);
@@ -356,7 +473,9 @@ class RunLoop {
     const asked = `${origin.url} ${expected} ${origin.revision}`;
     if (this.relationsAsked.has(asked)) return;
     this.relationsAsked.add(asked);
-    void relate(origin, expected).then((relation) => {
+    void relate(origin, expected, this.watching.signal).then((relation) => {
+      // The run is over: what the lookup found (if anything) comes too late to say.
+      if (this.watching.signal.aborted) return;
       const words = describeRelation(relation, expected, origin.revision);
       const title = describeRef(step.planned.ref);
       switch (relation.relation) {
@@ -405,7 +524,7 @@ class RunLoop {
 
   private async activate(step: Step): Promise<void> {
     const { planned } = step;
-    const watchFailure = this.failedScopes.get(scopeKey(planned));
+    const watchFailure = this.scopes.failure(planned.kind, planned.ref.namespace);
     if (watchFailure) {
       this.finish(step, { outcome: 'failed', ok: false, reason: 'WatchFailed', message: watchFailure });
       return;
@@ -417,8 +536,12 @@ class RunLoop {
     }
     step.phase = 'requesting';
     step.startedAt = Date.now();
-    const start = startOf(step, this.options.command);
     try {
+      await this.watchStep(step);
+      if (step.phase !== 'requesting') return;
+      const start = startOf(step, this.options.command, this.readyAlready(step));
+      if (start.do === 'judge' && planned.role === 'child')
+        this.hooks.debug?.(`${describeRef(planned.ref)}: nothing requested, its state is the verdict`);
       if (start.do === 'suspend') {
         await this.patchObject(step, planned.kind.suspendPatch(true), 'suspend');
         const message = 'suspended: Flux no longer reconciles it until it is resumed';
@@ -460,34 +583,33 @@ class RunLoop {
     if (!step) return;
     step.latest = newest(step.latest, obj);
     this.judge(step);
+    this.after.check();
   }
 
-  /** One list+watch per kind and namespace, opened once. A watch ends in error only for what retrying cannot mend (a 403). */
-  private watchScopes(objects: readonly PlannedObject[]): void {
-    for (const { kind, ref } of objects) {
-      const scope = `${kind.kind}/${ref.namespace}`;
-      if (this.watches.has(scope)) continue;
-      const watch = this.api
-        .watch(
-          kind,
-          ref.namespace,
-          (obj) => this.onObject(obj, kind.kind),
-          this.watching.signal,
-          (error) => this.hooks.debug?.(`watch ${kind.plural} in ${ref.namespace}: ${error.message}`),
-        )
-        .catch((error: unknown) =>
-          this.watchFailed(scope, `could not watch ${kind.plural} in ${ref.namespace}`, error),
-        );
-      this.watches.set(scope, watch);
-    }
+  /** Each kind of these objects is watched in every namespace when the credentials allow it. */
+  private prepareWatches(objects: readonly PlannedObject[]): void {
+    for (const kind of new Set(objects.map((o) => o.kind))) void this.scopes.prepare(kind);
   }
 
-  private watchFailed(scope: string, what: string, error: unknown): void {
-    const message = `${what}: ${errorMessage(error)}`;
-    // Objects still waiting on their dependencies fail when they start.
-    this.failedScopes.set(scope, message);
+  /**
+   * The step's scope is watched (now or once a stream is free). A step whose stream was closed while it
+   * waited is read again, so that it is not judged on what it was when planned.
+   */
+  private async watchStep(step: Step): Promise<void> {
+    const { kind, ref } = step.planned;
+    await this.scopes.need(kind, ref.namespace);
+    if (this.scopes.isOpen(kind, ref.namespace)) return;
+    const now = await this.api.get(kind, ref.namespace, ref.name);
+    if (now) step.latest = newest(step.latest, now);
+  }
+
+  /** A watch failed for good (a 403): its objects that started fail with its words; the others when they start. */
+  private watchFailed(kind: string, namespace: string | undefined, message: string): void {
     for (const step of this.steps.values()) {
-      if (scopeKey(step.planned) === scope && step.phase !== 'blocked') {
+      const inScope =
+        step.planned.kind.kind === kind &&
+        (namespace === undefined || step.planned.ref.namespace === namespace);
+      if (inScope && step.phase !== 'blocked') {
         this.finish(step, { outcome: 'failed', ok: false, reason: 'WatchFailed', message });
       }
     }
@@ -500,6 +622,7 @@ class RunLoop {
       if (waitedOn) step.waitedOn = waitedOn;
       this.finish(step, ending);
     }
+    this.after.timeOut(`the ${formatDuration(this.options.timeoutMs)} timeout ran out`);
   }
 
   /** The job was cancelled: nothing more is started, and what is not done ends `cancelled`. */
@@ -508,6 +631,7 @@ class RunLoop {
     for (const step of this.steps.values()) {
       if (step.phase !== 'done') this.finish(step, CANCELLED);
     }
+    this.after.cancel();
   }
 
   private heartbeat(): void {
@@ -519,10 +643,16 @@ class RunLoop {
         elapsedMs: Date.now() - (s.startedAt ?? this.startedAt),
       }));
     if (waiting.length > 0) this.hooks.heartbeat?.(waiting);
+    const rolling = this.after.rollingOut();
+    if (rolling.length > 0) this.hooks.rollingOut?.(rolling);
   }
 }
 
-const scopeKey = (p: PlannedObject): string => `${p.kind.kind}/${p.ref.namespace}`;
+/** For an object that applies to another cluster: its children there, which follow leaves alone. */
+function remoteChildrenNote(step: Step): string | undefined {
+  const notFollowed = notFollowedElsewhere(step.planned.kind, step.latest);
+  return notFollowed && `applies to another cluster (spec.kubeConfig): ${notFollowed}`;
+}
 
 /** The object with its dependsOn dropped: children in a cycle still join the run, to fail with the cycle. */
 function withoutDependencies(obj: FluxObject): FluxObject {

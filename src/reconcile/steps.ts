@@ -8,7 +8,7 @@ import type { Condition, FluxObject } from '../flux/types.js';
 import { type Command, commandSpec } from '../inputs/commands.js';
 import type { CurrentArtifact } from './learn.js';
 import type { PlannedObject } from './plan.js';
-import type { EarlierAttempt, ObjectResult, Outcome, Verdict, Waiting } from './types.js';
+import type { EarlierAttempt, FluxResult, Outcome, Verdict, Waiting } from './types.js';
 import { describeWaiting, waitWorthReporting } from './waiting.js';
 
 export interface Step {
@@ -25,7 +25,7 @@ export interface Step {
   failedSince?: number;
   /** The latest failure seen during the grace period: the verdict if no retry succeeds. */
   lastFailure?: Verdict;
-  result?: ObjectResult;
+  result?: FluxResult;
   /** How long until a source that fetched another commit than the expected one is asked again. */
   askAgain?: Backoff;
   /** A repeated request is scheduled or in flight. */
@@ -40,6 +40,8 @@ export interface Step {
   learning?: boolean;
   /** The object as it showed a failure before our request was handled, while the source is read. */
   heldFailure?: FluxObject;
+  /** What the run left out about it (children on another cluster, not followed). */
+  note?: string;
 }
 
 /** Another object's current artifact, read to judge a step (`key` says for which question). */
@@ -174,7 +176,11 @@ export type Start =
   | { do: 'watch' }
   | { do: 'request'; resuming: boolean };
 
-export function startOf(step: Step, command: Command): Start {
+/**
+ * @param readyAlready the object is Ready at the expected revision already (evaluate.ts's
+ *   readyAtExpectedRevision): a child then needs no request
+ */
+export function startOf(step: Step, command: Command, readyAlready = false): Start {
   const { planned } = step;
   const { act } = commandSpec(command);
   const resuming = act === 'resume' && planned.role === 'requested';
@@ -183,6 +189,10 @@ export function startOf(step: Step, command: Command): Start {
   // A suspended object is judged as it is (suspended), unless this run resumes it.
   if (planned.kind.isSuspended(step.latest) && !resuming) return { do: 'judge' };
   if (act === 'watch') return { do: 'watch' };
+  // A child its controller already applied at the expected revision (a new source revision reaches every
+  // object applying from it at once): a request would only make the controller do it again, and the run
+  // wait for that. The objects the person named are always requested, as asked.
+  if (planned.role === 'child' && readyAlready) return { do: 'judge' };
   return { do: 'request', resuming };
 }
 
@@ -263,7 +273,7 @@ export function timeoutEnding(
   return { outcome: 'timed-out', ok: false, reason: verdict?.reason ?? 'Unknown', message, waitingFor };
 }
 
-export function resultOf(step: Step, ending: Ending, expectedRevision: string, now: number): ObjectResult {
+export function resultOf(step: Step, ending: Ending, expectedRevision: string, now: number): FluxResult {
   const { planned, latest } = step;
   const revisionAfter = planned.kind.revision(latest);
   const attempted = planned.kind.attemptedRevision?.(latest);
@@ -286,6 +296,7 @@ export function resultOf(step: Step, ending: Ending, expectedRevision: string, n
     revisionNote: step.revisionNote,
     ...(ending.earlierAttempt ? { earlierAttempt: ending.earlierAttempt } : {}),
     ...(ending.waitingFor ? { waitingFor: ending.waitingFor } : {}),
+    ...(step.note ? { note: step.note } : {}),
     last: latest,
   };
 }

@@ -6,9 +6,13 @@
 // - generic: nothing else is checked; generic-hmac: `X-Signature: <hash>=<hex HMAC of the body>` keyed with
 //   the token (sha1, sha256 or sha512); github: go-github's ValidatePayload (Content-Type application/json,
 //   `X-Hub-Signature-256: sha256=<hex HMAC>`), and `X-GitHub-Event` must be among spec.events when listed;
+//   generic-oidc (no secretRef: the path is salted with an empty token): `Authorization: Bearer <OIDC token>`,
+//   verified against spec.oidcProviders (internal/server/receiver_oidc.go; oidc-refusal.ts explains refusals);
 // - a failed check answers 400 (not 401), with an empty body; 500 when a resource could not be annotated;
 //   200 once every resource is annotated.
 import { createHmac, randomUUID } from 'node:crypto';
+import { timerDelay } from '../base/deadline.js';
+import { hideUrlCredentials } from '../base/url-credentials.js';
 import { maskReceiverUrl } from '../inputs/trigger.js';
 import type { ReceiverType, TriggerConfig } from '../inputs/types.js';
 
@@ -52,10 +56,15 @@ const SIGNED_HEADER: Record<ReceiverType, string | undefined> = {
   generic: undefined,
   'generic-hmac': 'X-Signature',
   github: 'X-Hub-Signature-256',
+  'generic-oidc': undefined,
 };
 
-/** The request the Receiver's type expects, signed with its token. */
-export function receiverRequest(trigger: ReceiverTrigger, push: PushFacts): ReceiverRequest {
+/** The request the Receiver's type expects: signed with its token, or carrying the job's OIDC token. */
+export function receiverRequest(
+  trigger: ReceiverTrigger,
+  push: PushFacts,
+  oidcToken?: string,
+): ReceiverRequest {
   const body = JSON.stringify(pushPayload(push));
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
@@ -66,6 +75,10 @@ export function receiverRequest(trigger: ReceiverTrigger, push: PushFacts): Rece
   if (trigger.type === 'github') {
     headers['X-GitHub-Event'] = 'push';
     headers['X-GitHub-Delivery'] = randomUUID();
+  }
+  if (trigger.type === 'generic-oidc') {
+    if (!oidcToken) throw new Error('a generic-oidc Receiver takes the job’s OIDC token, and none was given');
+    headers.Authorization = `Bearer ${oidcToken}`;
   }
   return { url: trigger.url, headers, body };
 }
@@ -83,6 +96,8 @@ export function explainAnswer(status: number, type: ReceiverType): string {
     case 200:
       return 'the Receiver accepted the request and asked for a reconcile of its resources';
     case 400:
+      if (type === 'generic-oidc')
+        return "the Receiver refused the job's OIDC token (HTTP 400): its issuer, audience or a validation did not match the Receiver's spec.oidcProviders, or the Receiver is not generic-oidc; notification-controller's log says which";
       return type === 'generic'
         ? 'the Receiver refused the unsigned request (HTTP 400): its spec.type is likely one that checks a signature; set receiver-type to it and receiver-secret to the token in its secretRef'
         : `the Receiver refused the request (HTTP 400): the signature did not match, or the request was not the kind it expects. Check that receiver-secret is the token in the Receiver's secretRef and receiver-type is its spec.type (${type} now)${type === 'github' ? ", and that its spec.events, if set, include 'push'" : ''}; notification-controller's log says which`;
@@ -119,11 +134,13 @@ export async function postToReceiver(
       body: request.body,
       // A webhook answers itself; a redirect would turn the POST into a GET elsewhere.
       redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: AbortSignal.timeout(timerDelay(options.timeoutMs)),
     });
   } catch (error) {
+    // What the network layer says may quote the URL: its digest masked, its user info hidden.
+    const words = hideUrlCredentials(maskReceiverUrl(networkWords(error)));
     throw new Error(
-      `Could not reach the Receiver at ${maskReceiverUrl(request.url)}: ${networkWords(error)}. Check receiver-url (the receiver server's address, reachable from this runner).`,
+      `Could not reach the Receiver at ${maskReceiverUrl(request.url)}: ${words}. Check receiver-url (the receiver server's address, reachable from this runner).`,
     );
   }
   // notification-controller's answers have no body; whatever a proxy sends is not read (nor shown).

@@ -1,14 +1,22 @@
 // Proves the lab's further programs run and do their real work: notification-controller serves a Receiver's
-// webhook, the Flux Operator generates objects from a ResourceSet fed by a static input provider, and
-// kube-controller-manager with kube-scheduler turn a Deployment into a Pod that stays Pending for want of nodes.
+// webhook (and a generic-oidc one trusts the lab's OIDC issuer, and only it), the Flux Operator generates
+// objects from a ResourceSet fed by a static input provider, and kube-controller-manager with kube-scheduler
+// turn a Deployment into a Pod that stays Pending when no node matches it (lab-pods.test.ts has the pods
+// that run on kwok's node).
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeJwt } from '../helpers/jwt.js';
 import { conditionOf } from './lab/client.js';
+import { gitRepository, oidcReceiver, receiver, webhookSecret } from './lab/flux-manifests.js';
 import type { KubeObject } from './lab/kube.js';
 import { useLab } from './lab/use-lab.js';
 import { waitUntil } from './lab/wait.js';
 
 const lab = useLab();
 const OPERATOR = 'fluxcd.controlplane.io/v1';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('the lab programs', () => {
   let ns = '';
@@ -24,6 +32,7 @@ describe('the lab programs', () => {
         'flux-operator',
         'kube-controller-manager',
         'kube-scheduler',
+        'kwok',
       ]),
     );
     expect(lab.info.notification?.receiverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -37,35 +46,16 @@ describe('the lab programs', () => {
     );
     await lab.apply(
       [
-        {
-          apiVersion: 'source.toolkit.fluxcd.io/v1',
-          kind: 'GitRepository',
-          metadata: { name: 'hooked' },
-          spec: { url: repo.url, interval: '10m', ref: { branch: 'main' } },
-        },
-        {
-          apiVersion: 'v1',
-          kind: 'Secret',
-          metadata: { name: 'webhook-token' },
-          stringData: { token: 'lab-webhook-token' },
-        },
-        {
-          apiVersion: 'notification.toolkit.fluxcd.io/v1',
-          kind: 'Receiver',
-          metadata: { name: 'generic' },
-          spec: {
-            type: 'generic',
-            secretRef: { name: 'webhook-token' },
-            resources: [{ kind: 'GitRepository', name: 'hooked' }],
-          },
-        },
+        gitRepository('hooked', repo.url, { interval: '10m' }),
+        webhookSecret('lab-webhook-token'),
+        receiver('generic', 'generic', { resources: ['hooked'] }),
       ],
       { namespace: ns },
     );
-    const receiver = await lab.waitForReady('Receiver', ns, 'generic');
-    expect(receiver.status.webhookPath).toMatch(/^\/hook\/[0-9a-f]{64}$/);
+    const ready = await lab.waitForReady('Receiver', ns, 'generic');
+    expect(ready.status.webhookPath).toMatch(/^\/hook\/[0-9a-f]{64}$/);
 
-    const answer = await fetch(`${lab.info.notification?.receiverUrl}${receiver.status.webhookPath}`, {
+    const answer = await fetch(`${lab.info.notification?.receiverUrl}${ready.status.webhookPath}`, {
       method: 'POST',
     });
     expect(answer.status).toBe(200);
@@ -82,6 +72,112 @@ describe('the lab programs', () => {
       method: 'POST',
     });
     expect(unknown.status).toBe(404);
+  });
+
+  it('notification-controller: a generic-oidc Receiver takes a token of the trusted issuer, and refuses the others', async () => {
+    const oidc = lab.info.oidc;
+    if (!oidc) throw new Error('the lab runs no OIDC issuers');
+    const repo = await lab.createGitRepo('programs-oidc');
+    await repo.commit(
+      { 'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hook\n' },
+      'init',
+    );
+    const fromFleet = {
+      expression: `claims.repository == '${oidc.run.repository}'`,
+      message: `only ${oidc.run.repository} may deploy`,
+    };
+    const resources = [{ kind: 'GitRepository', name: 'oidc-hooked' }];
+    await lab.apply(
+      [
+        gitRepository('oidc-hooked', repo.url),
+        oidcReceiver('oidc', { issuerURL: oidc.issuers.trusted, validations: [fromFleet], resources }),
+        oidcReceiver('oidc-prod', {
+          issuerURL: oidc.issuers.trusted,
+          audience: 'fleet-prod',
+          validations: [fromFleet],
+          resources,
+        }),
+        oidcReceiver('oidc-other', {
+          issuerURL: oidc.issuers.trusted,
+          validations: [
+            { expression: "claims.repository == 'org/other'", message: 'only org/other may deploy' },
+          ],
+          resources,
+        }),
+      ],
+      { namespace: ns },
+    );
+    const hook = async (name: string) => {
+      const receiver = await lab.waitForReady('Receiver', ns, name);
+      // No secretRef: the path is salted with an empty token.
+      expect(receiver.status.webhookPath).toBe(`/hook/${sha256(`${name}${ns}`)}`);
+      return `${lab.info.notification?.receiverUrl}${receiver.status.webhookPath}`;
+    };
+    const post = async (url: string, token?: string) =>
+      (await fetch(url, { method: 'POST', headers: token ? { Authorization: `Bearer ${token}` } : {} }))
+        .status;
+
+    const token = await lab.oidcToken('trusted', 'notification-controller');
+    const { claims } = decodeJwt(token);
+    expect(claims).toMatchObject({
+      iss: oidc.issuers.trusted,
+      aud: 'notification-controller',
+      sub: `repo:${oidc.run.repository}:ref:${oidc.run.ref}`,
+      repository: oidc.run.repository,
+      repository_owner: oidc.run.repository.split('/')[0],
+      ref: oidc.run.ref,
+      sha: oidc.run.sha,
+    });
+    expect(decodeJwt(await lab.oidcToken('trusted')).claims.aud).toBe(
+      `https://github.com/${oidc.run.repository.split('/')[0]}`,
+    );
+
+    // Every refusal is HTTP 400 with an empty body; the controller's log says why.
+    const refusals: [string, number, string][] = [
+      ['without a token', await post(await hook('oidc')), 'the Authorization header is missing or malformed'],
+      [
+        'from an issuer it does not list',
+        await post(await hook('oidc'), await lab.oidcToken('untrusted', 'notification-controller')),
+        `no oidcProvider configured for issuer "${oidc.issuers.untrusted}"`,
+      ],
+      [
+        'signed with a key its issuer does not publish',
+        await post(await hook('oidc'), await lab.oidcToken('forged', 'notification-controller')),
+        'failed to verify OIDC token: failed to verify signature',
+      ],
+      [
+        'for another audience',
+        await post(await hook('oidc-prod'), token),
+        'failed to verify OIDC token: oidc: expected audience "fleet-prod" got ["notification-controller"]',
+      ],
+      [
+        'from a repository its validation refuses',
+        await post(await hook('oidc-other'), token),
+        'token validation failed: only org/other may deploy',
+      ],
+    ];
+    for (const [why, status] of refusals) expect(status, why).toBe(400);
+    // Its log is JSON: the quotes in a reason are escaped there.
+    const log = join(lab.info.logsDir, 'notification-controller.log');
+    const missing = async () => {
+      const text = await readFile(log, 'utf8');
+      return refusals.filter(([, , words]) => !text.includes(words.replaceAll('"', '\\"')));
+    };
+    await waitUntil(async () => ((await missing()).length === 0 ? true : undefined), {
+      what: "the controller's reasons in its log",
+      timeoutMs: 10_000,
+    }).catch(async (error) => {
+      throw new Error(`${error}; not found in ${log}: ${(await missing()).map(([why]) => why).join(', ')}`);
+    });
+
+    expect(await post(await hook('oidc'), token)).toBe(200);
+    await lab.waitFor(
+      'GitRepository',
+      ns,
+      'oidc-hooked',
+      (obj) => Boolean(obj.metadata.annotations?.['reconcile.fluxcd.io/requestedAt']),
+      { what: 'the requestedAt annotation the receiver sets' },
+    );
   });
 
   it('flux-operator: a ResourceSet fed by a static input provider generates its objects and is Ready', async () => {
@@ -142,7 +238,7 @@ describe('the lab programs', () => {
     expect((await lab.get('ConfigMap', ns, 'app-preview'))?.data).toEqual({ colour: 'green' });
   });
 
-  it('kube-controller-manager and kube-scheduler: a Deployment gets a Pod that stays Pending, Unschedulable', async () => {
+  it('kube-controller-manager and kube-scheduler: a Deployment gets a Pod that no node matches: Pending, Unschedulable', async () => {
     await lab.apply(
       {
         apiVersion: 'apps/v1',
@@ -153,7 +249,10 @@ describe('the lab programs', () => {
           selector: { matchLabels: { app: 'web' } },
           template: {
             metadata: { labels: { app: 'web' } },
-            spec: { containers: [{ name: 'web', image: 'registry.invalid/web:1' }] },
+            spec: {
+              nodeSelector: lab.pods.noNodeSelector,
+              containers: [{ name: 'web', image: 'registry.invalid/web:1' }],
+            },
           },
         },
       },

@@ -4,7 +4,14 @@
 import type { FluxKind } from '../../src/flux/kinds.js';
 import type { ObjectRef } from '../../src/flux/refs.js';
 import type { FluxObject, KubeEvent } from '../../src/flux/types.js';
-import type { ClusterApi, KubeObject, ListResult, ResourceType, WatchHandler } from '../../src/kube/api.js';
+import type {
+  ClusterApi,
+  KubeObject,
+  ListResult,
+  ResourceType,
+  ResourceWatchHandlers,
+  WatchHandler,
+} from '../../src/kube/api.js';
 import { buildPlan } from '../../src/reconcile/plan.js';
 import { type RunOptions, runPlan } from '../../src/reconcile/run.js';
 import type { RunResult } from '../../src/reconcile/types.js';
@@ -16,7 +23,8 @@ export class FakeCluster implements ClusterApi {
   private watchers = new Set<{ kind: string; namespace: string; handler: WatchHandler }>();
   private version = 100;
   private requests = 0;
-  readonly patches: Array<{ key: string; patch: object }> = [];
+  /** Every patch, with the cluster's resource version after it: orders it among the controllers' updates. */
+  readonly patches: Array<{ key: string; patch: object; resourceVersion: number }> = [];
   /** Plays the controller: called (asynchronously) after each patch of an object of that kind. */
   controllers = new Map<string, Controller>();
 
@@ -37,7 +45,8 @@ export class FakeCluster implements ClusterApi {
     change(obj);
     obj.metadata.resourceVersion = String(++this.version);
     for (const w of this.watchers)
-      if (w.kind === kind && w.namespace === namespace) w.handler(structuredClone(obj));
+      if (w.kind === kind && (w.namespace === namespace || w.namespace === ''))
+        w.handler(structuredClone(obj));
     return obj;
   }
 
@@ -56,8 +65,12 @@ export class FakeCluster implements ClusterApi {
 
   async list(kind: FluxKind, namespace: string, labelSelector?: string): Promise<ListResult> {
     this.requests++;
+    // '' is every namespace, as the API's cluster-wide list.
     const items = [...this.objects.values()].filter(
-      (o) => o.kind === kind.kind && o.metadata.namespace === namespace && matchesLabels(o, labelSelector),
+      (o) =>
+        o.kind === kind.kind &&
+        (namespace === '' || o.metadata.namespace === namespace) &&
+        matchesLabels(o, labelSelector),
     );
     return { items: structuredClone(items), resourceVersion: String(this.version) };
   }
@@ -67,9 +80,9 @@ export class FakeCluster implements ClusterApi {
     const key = this.key(kind.kind, namespace, name);
     const obj = this.objects.get(key);
     if (!obj) throw Object.assign(new Error(`${kind.kind} ${namespace}/${name} not found`), { code: 404 });
-    this.patches.push({ key, patch });
     mergeInto(obj as unknown as Record<string, unknown>, patch as Record<string, unknown>);
     const updated = this.update(kind.kind, namespace, name, () => {});
+    this.patches.push({ key, patch, resourceVersion: Number(updated.metadata.resourceVersion) });
     const controller = this.controllers.get(kind.kind);
     if (controller) setTimeout(() => controller(this.objects.get(key)!, this), 5);
     return structuredClone(updated);
@@ -78,14 +91,30 @@ export class FakeCluster implements ClusterApi {
   /** Makes every watch of this kind fail as a permanent error (a 403, say) would. */
   failWatches = new Map<string, Error>();
 
+  /** Whether the credentials may list and watch every namespace (not when some namespace is forbidden). */
+  clusterWideAccess = true;
+
+  async canWatchEverywhere(_kind: FluxKind): Promise<boolean> {
+    this.requests++;
+    return this.clusterWideAccess && this.forbiddenNamespaces.size === 0;
+  }
+
+  /** Every watch opened (`Kind/namespace`, '' for every namespace), and the most open at once. */
+  readonly watchesOpened: string[] = [];
+  maxOpenWatches = 0;
+
   async watch(kind: FluxKind, namespace: string, onObject: WatchHandler, signal: AbortSignal): Promise<void> {
     this.requests++;
     const failure = this.failWatches.get(kind.kind);
     if (failure) throw failure;
     const watcher = { kind: kind.kind, namespace, handler: onObject };
+    this.watchesOpened.push(`${kind.kind}/${namespace}`);
     this.watchers.add(watcher);
-    for (const item of (await this.list(kind, namespace)).items) onObject(item);
-    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    this.maxOpenWatches = Math.max(this.maxOpenWatches, this.watchers.size);
+    if (!signal.aborted) {
+      for (const item of (await this.list(kind, namespace)).items) onObject(item);
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    }
     this.watchers.delete(watcher);
   }
 
@@ -111,10 +140,68 @@ export class FakeCluster implements ClusterApi {
       .map((e) => structuredClone(e));
   }
 
-  /** Stores an object of a resource outside Flux (a Deployment, a Pod). */
+  private readonly resourceWatchers = new Set<{ prefix: string; handlers: ResourceWatchHandlers }>();
+  /** Resources whose watch fails as a permanent error (a 403) would: by plural. */
+  failResourceWatches = new Map<string, Error>();
+
+  /** Stores an object of a resource outside Flux (a Deployment, a Pod), and tells the watchers. */
   addResource(type: ResourceType, obj: KubeObject): void {
     const namespace = obj.metadata.namespace ?? 'default';
-    this.resources.set(this.resourceKey(type, namespace, obj.metadata.name), structuredClone(obj));
+    const stored = structuredClone(obj);
+    stored.metadata.resourceVersion = String(++this.version);
+    const key = this.resourceKey(type, namespace, obj.metadata.name);
+    const known = this.resources.has(key);
+    this.resources.set(key, stored);
+    this.tellResourceWatchers(key, stored, known ? 'MODIFIED' : 'ADDED');
+  }
+
+  /** Changes a stored resource as its controller (or the kubelet) would, and tells the watchers. */
+  updateResource(
+    type: ResourceType,
+    namespace: string,
+    name: string,
+    change: (obj: KubeObject) => void,
+  ): void {
+    const key = this.resourceKey(type, namespace, name);
+    const obj = this.resources.get(key);
+    if (!obj) throw new Error(`no ${type.plural} ${namespace}/${name}`);
+    change(obj);
+    obj.metadata.resourceVersion = String(++this.version);
+    this.tellResourceWatchers(key, obj, 'MODIFIED');
+  }
+
+  deleteResource(type: ResourceType, namespace: string, name: string): void {
+    const key = this.resourceKey(type, namespace, name);
+    const obj = this.resources.get(key);
+    if (!obj) return;
+    this.resources.delete(key);
+    this.tellResourceWatchers(
+      key,
+      { ...obj, metadata: { ...obj.metadata, deletionTimestamp: 'now' } },
+      'DELETED',
+    );
+  }
+
+  private tellResourceWatchers(key: string, obj: KubeObject, type: 'ADDED' | 'MODIFIED' | 'DELETED'): void {
+    for (const w of this.resourceWatchers)
+      if (key.startsWith(w.prefix)) w.handlers.onObject(structuredClone(obj), type);
+  }
+
+  async watchResource(
+    type: ResourceType,
+    namespace: string,
+    handlers: ResourceWatchHandlers,
+    signal: AbortSignal,
+  ): Promise<void> {
+    this.requests++;
+    const failure = this.failResourceWatches.get(type.plural);
+    if (failure) throw failure;
+    const watcher = { prefix: this.resourceKey(type, namespace, ''), handlers };
+    this.resourceWatchers.add(watcher);
+    for (const item of await this.listResources(type, namespace)) handlers.onObject(item, 'LISTED');
+    handlers.onListed?.();
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    this.resourceWatchers.delete(watcher);
   }
 
   async getResource(type: ResourceType, namespace: string, name: string): Promise<KubeObject | undefined> {
@@ -189,8 +276,8 @@ function mergeInto(target: Record<string, unknown>, patch: Record<string, unknow
 
 /** Controller behaviours for tests: handle the request and end Ready, or end failed. */
 export const handleAndSucceed =
-  (revision: (obj: FluxObject) => string): Controller =>
-  (obj, cluster) =>
+  (revision: (obj: FluxObject) => string) =>
+  (obj: FluxObject, cluster: FakeCluster): FluxObject =>
     cluster.update(obj.kind!, obj.metadata.namespace!, obj.metadata.name, (o) => {
       const token = o.metadata.annotations?.['reconcile.fluxcd.io/requestedAt'];
       o.status = {
@@ -213,8 +300,8 @@ export const handleAndSucceed =
     });
 
 export const handleAndFail =
-  (reason: string, message: string): Controller =>
-  (obj, cluster) =>
+  (reason: string, message: string) =>
+  (obj: FluxObject, cluster: FakeCluster): FluxObject =>
     cluster.update(obj.kind!, obj.metadata.namespace!, obj.metadata.name, (o) => {
       o.status = {
         ...o.status,

@@ -36,7 +36,11 @@ export function validationFailed(resource: string, field: string, message: strin
 
 export function forbidden(permission: Permission, docs: string): HttpError {
   const accepted =
-    permission === 'pull_requests' ? 'issues=write; pull_requests=write' : `${permission}=write`;
+    permission === 'pull_requests'
+      ? 'issues=write; pull_requests=write'
+      : permission === 'contents'
+        ? 'contents=read'
+        : `${permission}=write`;
   return new HttpError(
     403,
     { message: 'Resource not accessible by integration', documentation_url: docs, status: '403' },

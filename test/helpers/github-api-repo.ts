@@ -1,6 +1,8 @@
 // The state of one repository in the fake GitHub, and what each endpoint does to it, as api.github.com
 // does: deployments and their statuses (auto_inactive, required_contexts), commit statuses, issue comments
-// listed page by page. Part of github-api.ts; only erasable TypeScript, like the other helpers.
+// listed page by page, and the compare endpoint answered from a git history (github-api-compare.ts). Owner
+// and repository name are read in any case, as GitHub reads them. Part of github-api.ts; only erasable
+// TypeScript, like the other helpers.
 
 import type { FakeComment, Permission, StoredDeployment } from './github-api.js';
 import {
@@ -14,9 +16,10 @@ import {
   SHA,
   validationFailed,
 } from './github-api-answers.js';
+import { COMPARE_DOCS, compareCommits } from './github-api-compare.js';
 
 type Body = Record<string, unknown>;
-type Handler = (m: RegExpExecArray, query: Record<string, string>, body: Body) => Answer;
+type Handler = (m: RegExpExecArray, query: Record<string, string>, body: Body) => Answer | Promise<Answer>;
 
 const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const DEPLOYMENT_STATES = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
@@ -49,12 +52,20 @@ export class FakeRepository {
   private nextId = 1000;
   private readonly owner: string;
   private readonly repo: string;
+  /** Who the token is: the author of what it writes. */
+  private readonly identity: FakeComment['user'];
   /** `http://127.0.0.1:<port><basePath>`, known once the server listens. */
   apiUrl = '';
+  /** `http://127.0.0.1:<port>`: the web and git server, known once the server listens. */
+  webUrl = '';
+  private readonly history: string | undefined;
 
-  constructor(owner: string, repo: string) {
+  /** `history`: the git directory whose commits the compare endpoint knows (none: it knows no commit). */
+  constructor(owner: string, repo: string, history?: string, identity: FakeComment['user'] = BOT) {
     this.owner = owner;
     this.repo = repo;
+    this.history = history;
+    this.identity = identity;
   }
 
   private id(): number {
@@ -70,8 +81,10 @@ export class FakeRepository {
   }
 
   /** The handler for a method and path (without the base path), or GitHub's 404. */
-  route(method: string, path: string, query: Record<string, string>, body: Body): Answer {
+  route(method: string, path: string, query: Record<string, string>, body: Body): Answer | Promise<Answer> {
     const repoPath = `/repos/${this.owner}/${this.repo}`;
+    if (path.toLowerCase().startsWith(`${repoPath.toLowerCase()}/`))
+      path = repoPath + path.slice(repoPath.length);
     // Link headers point at /repositories/<id>/…, which GitHub serves as well.
     const issueComments = new RegExp(
       `^(?:${repoPath}|/repositories/${REPOSITORY_ID})/issues/(\\d+)/comments$`,
@@ -91,6 +104,13 @@ export class FakeRepository {
         new RegExp(`^${repoPath}/issues/comments/(\\d+)$`),
         (m, _q, b) => this.updateComment(Number(m[1]), b),
       ],
+      [
+        'GET',
+        new RegExp(`^${repoPath}/compare/([^/]+)$`),
+        (m, q) => this.compare(decodeURIComponent(m[1]!), q),
+      ],
+      ['GET', /^\/user$/, () => this.authenticatedUser()],
+      ['POST', /^\/graphql$/, (_m, _q, b) => this.graphql(b)],
     ];
     for (const [verb, pattern, handler] of routes) {
       const m = verb === method ? pattern.exec(path) : null;
@@ -233,6 +253,13 @@ export class FakeRepository {
     return [201, status];
   }
 
+  compare(range: string, query: Record<string, string>): Promise<Answer> {
+    this.need('contents', COMPARE_DOCS);
+    if (this.history === undefined) throw notFound(COMPARE_DOCS);
+    const site = { api: this.apiUrl, web: this.webUrl, fullName: `${this.owner}/${this.repo}` };
+    return compareCommits(this.history, site, range, query);
+  }
+
   listComments(issue: number, query: Record<string, string>): Answer {
     this.need('pull_requests', `${DOCS}/issues/comments#list-issue-comments`);
     const all = this.comments.get(issue) ?? [];
@@ -253,7 +280,13 @@ export class FakeRepository {
     const docs = `${DOCS}/issues/comments#create-an-issue-comment`;
     this.need('pull_requests', docs);
     const text = commentText(body, docs);
-    const c: FakeComment = { id: this.id(), body: text, user: BOT, created_at: now(), updated_at: now() };
+    const c: FakeComment = {
+      id: this.id(),
+      body: text,
+      user: this.identity,
+      created_at: now(),
+      updated_at: now(),
+    };
     this.comments.set(issue, [...(this.comments.get(issue) ?? []), c]);
     return [201, this.commentJson(issue, c)];
   }
@@ -271,9 +304,35 @@ export class FakeRepository {
     throw notFound(docs);
   }
 
+  /** GET /user: a person's token gets its user; an app's installation token (the job's) gets 403. */
+  authenticatedUser(): Answer {
+    const docs = `${DOCS}/users/users#get-the-authenticated-user`;
+    if (this.identity.type === 'Bot') {
+      throw new HttpError(403, {
+        message: 'Resource not accessible by integration',
+        documentation_url: docs,
+        status: '403',
+      });
+    }
+    return [200, { login: this.identity.login, id: this.identity.id, type: 'User' }];
+  }
+
+  /** GraphQL, as far as `viewer { login }`: the bot's login carries its `[bot]` suffix. */
+  graphql(body: Body): Answer {
+    if (typeof body.query === 'string' && /\bviewer\s*\{\s*login\s*\}/.test(body.query)) {
+      return [200, { data: { viewer: { login: this.identity.login } } }];
+    }
+    return [200, { errors: [{ message: 'the fake answers only viewer { login }' }] }];
+  }
+
   /** Comments by someone else (or by `user`). */
   seedComments(issue: number, bodies: string[], user: string): void {
-    const author = user === BOT.login ? BOT : { login: user, id: 583_231, type: 'User' as const };
+    const author =
+      user === BOT.login
+        ? BOT
+        : user === this.identity.login
+          ? this.identity
+          : { login: user, id: 583_231, type: 'User' as const };
     const added = bodies.map((body) => ({
       id: this.id(),
       body,

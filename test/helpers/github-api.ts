@@ -1,17 +1,22 @@
 // A fake of the few GitHub REST endpoints the action reports to, on 127.0.0.1, built to answer as
 // api.github.com does: the same status codes, response shapes, headers (rate limit, request id, accepted
 // permissions on a 403), validation errors, pagination Link headers (in GitHub's `/repositories/<id>/`
-// form), 401 without the right token, and 403 bodies worded as GitHub words them. It keeps state
-// (deployments and their statuses, commit statuses, issue comments), records every request, and can be
-// told to refuse a permission or to fail the next calls of an endpoint.
+// form), 401 for a wrong token, 404 for a private repository asked without one, and 403 bodies worded as
+// GitHub words them. It keeps state (deployments and their statuses, commit statuses, issue comments),
+// answers compare from a real git history, records every request, and can be told to refuse a permission
+// or to fail the next calls of an endpoint.
 //
 // Endpoints: POST /repos/{o}/{r}/deployments, POST …/deployments/{id}/statuses, POST …/statuses/{sha},
-// GET/POST …/issues/{n}/comments, PATCH …/issues/comments/{id}. Served under `basePath` ('' for
-// api.github.com, '/api/v3' for GitHub Enterprise Server).
+// GET/POST …/issues/{n}/comments, PATCH …/issues/comments/{id}, GET …/compare/{base}...{head}; who the
+// token is: GET /user (403 for an app's installation token, as GitHub answers it) and GraphQL's
+// `viewer { login }`. Served under `basePath` ('' for api.github.com, '/api/v3' for GitHub Enterprise
+// Server, whose GraphQL is /api/graphql); with `gitServer`, the same address also serves the repository
+// over git, as a GitHub server does.
 // Only erasable TypeScript here, like the other helpers.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Answer, DOCS, HttpError, rateLimited, serverError } from './github-api-answers.js';
+import { forwardRequest } from './auth-proxy.js';
+import { type Answer, DOCS, HttpError, notFound, rateLimited, serverError } from './github-api-answers.js';
 import { FakeRepository } from './github-api-repo.js';
 
 export interface GitHubRequest {
@@ -29,7 +34,7 @@ export interface GitHubRequest {
 }
 
 /** A permission the token lacks: every call that needs it gets GitHub's 403. */
-export type Permission = 'deployments' | 'statuses' | 'pull_requests';
+export type Permission = 'deployments' | 'statuses' | 'pull_requests' | 'contents';
 
 export interface FakeComment {
   id: number;
@@ -58,12 +63,26 @@ export interface FakeGitHubOptions {
   repo?: string;
   /** '' (api.github.com) or '/api/v3' (GitHub Enterprise Server). */
   basePath?: string;
+  /** The git directory (bare or not) whose history answers compare. Without it, compare knows no commit. */
+  history?: string;
+  /**
+   * A private repository (the default) answers 404 to a request without a token, as GitHub does not
+   * admit it exists; a public one answers reads without a token.
+   */
+  private?: boolean;
+  /**
+   * A git server (the lab's) that holds the repository at `path`: `${origin}/owner/repo(.git)/…` is relayed
+   * to it, so that one address serves the repository over git and the API.
+   */
+  gitServer?: { url: string; path: string };
+  /** Who the token is: the author of the comments it writes. Default the job token's github-actions[bot]. */
+  identity?: FakeComment['user'];
 }
 
 export interface FakeGitHub {
   /** http://127.0.0.1:<port><basePath>: the GITHUB_API_URL to give the action. */
   apiUrl: string;
-  /** http://127.0.0.1:<port> */
+  /** http://127.0.0.1:<port>: the GITHUB_SERVER_URL; the repository is `${origin}/owner/repo`. */
   origin: string;
   token: string;
   owner: string;
@@ -121,19 +140,36 @@ interface Fault {
   answer: () => HttpError;
 }
 
-/** Authentication, then an injected fault, then the endpoint: what GitHub answers this request. */
-function answerOf(repository: FakeRepository, token: string, faults: Fault[], record: GitHubRequest): Answer {
-  const auth = record.headers.authorization ?? '';
-  if (auth !== `token ${token}` && auth !== `Bearer ${token}`) {
-    return [401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' }];
+/** Who may ask: the token, or no token for reads of a public repository. */
+function authenticate(token: string, isPrivate: boolean, record: GitHubRequest): void {
+  const given = /^(?:token|Bearer) (.+)$/i.exec(record.headers.authorization ?? '')?.[1];
+  if (given === undefined && isPrivate) throw notFound(DOCS);
+  if (given === undefined && record.method !== 'GET') {
+    throw new HttpError(401, { message: 'Requires authentication', documentation_url: DOCS, status: '401' });
   }
+  if (given !== undefined && given !== token) {
+    throw new HttpError(401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' });
+  }
+}
+
+interface Access {
+  token: string;
+  isPrivate: boolean;
+  faults: Fault[];
+}
+
+/** Authentication, then an injected fault, then the endpoint: what GitHub answers this request. */
+async function answerOf(repository: FakeRepository, access: Access, record: GitHubRequest): Promise<Answer> {
   try {
-    const fault = faults.find((f) => f.left > 0 && f.method === record.method && f.path.test(record.path));
+    authenticate(access.token, access.isPrivate, record);
+    const fault = access.faults.find(
+      (f) => f.left > 0 && f.method === record.method && f.path.test(record.path),
+    );
     if (fault) {
       fault.left--;
       throw fault.answer();
     }
-    return repository.route(record.method, record.path, record.query, record.body ?? {});
+    return await repository.route(record.method, record.path, record.query, record.body ?? {});
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     return [error.status, error.body, error.headers];
@@ -143,19 +179,34 @@ function answerOf(repository: FakeRepository, token: string, faults: Fault[], re
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const token = options.token ?? 'ghs_fake';
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
-  const repository = new FakeRepository(options.owner ?? 'acme', options.repo ?? 'fleet');
+  const owner = options.owner ?? 'acme';
+  const repo = options.repo ?? 'fleet';
+  const repository = new FakeRepository(owner, repo, options.history, options.identity);
   const requests: GitHubRequest[] = [];
-  const faults: Fault[] = [];
+  const access: Access = { token, isPrivate: options.private !== false, faults: [] };
+  const gitPath = new RegExp(`^/${owner}/${repo}(?:\\.git)?(?=/|$)`, 'i');
 
   const server = createServer((req, res) => {
+    const { gitServer } = options;
+    if (gitServer && gitPath.test(req.url ?? '/')) {
+      req.url = (req.url ?? '/').replace(gitPath, `/${gitServer.path}`);
+      forwardRequest(req, res, new URL(gitServer.url));
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const inside = url.pathname.startsWith(`${basePath}/`);
+      // GitHub Enterprise Server serves GraphQL beside its REST base: /api/graphql for /api/v3.
+      const graphql = url.pathname === `${basePath.replace(/\/v3$/, '')}/graphql`;
       const record: GitHubRequest = {
         method: req.method ?? 'GET',
-        path: inside ? url.pathname.slice(basePath.length) : `(outside ${basePath})${url.pathname}`,
+        path: graphql
+          ? '/graphql'
+          : inside
+            ? url.pathname.slice(basePath.length)
+            : `(outside ${basePath})${url.pathname}`,
         query: Object.fromEntries(url.searchParams),
         headers: req.headers,
         body: undefined,
@@ -168,7 +219,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       try {
         record.body = raw === '' ? undefined : (JSON.parse(raw) as Record<string, unknown>);
         fake.onRequest?.(record);
-        answer = answerOf(repository, token, faults, record);
+        answer = await answerOf(repository, access, record);
       } catch (error) {
         if (!(error instanceof SyntaxError)) throw error;
         answer = [400, { message: 'Problems parsing JSON', documentation_url: DOCS, status: '400' }];
@@ -188,13 +239,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   repository.apiUrl = `${origin}${basePath}`;
+  repository.webUrl = origin;
 
   const fake: FakeGitHub = {
     apiUrl: repository.apiUrl,
     origin,
     token,
-    owner: options.owner ?? 'acme',
-    repo: options.repo ?? 'fleet',
+    owner,
+    repo,
     requests,
     calls: (method, path) => requests.filter((r) => r.method === method && (!path || path.test(r.path))),
     sequence: () => requests.map(shortName),
@@ -204,9 +256,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     seedComments: (issue, bodies, user = 'octocat') => repository.seedComments(issue, bodies, user),
     deny: (permission) => repository.denied.add(permission),
     fail: (method, path, status, times = 1) =>
-      faults.push({ method, path, left: times, answer: () => new HttpError(status, serverError(status)) }),
+      access.faults.push({
+        method,
+        path,
+        left: times,
+        answer: () => new HttpError(status, serverError(status)),
+      }),
     rateLimit: (method, path, kind, seconds) =>
-      faults.push({ method, path, left: 1, answer: () => rateLimited(kind, seconds) }),
+      access.faults.push({ method, path, left: 1, answer: () => rateLimited(kind, seconds) }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -16,12 +16,14 @@ export interface RecordedRequest {
 
 /**
  * A status to answer with (and a Retry-After), a body cut off halfway (Content-Length announces it
- * whole), or a 200 with `oversize` bytes of padding instead of the file, with or without Content-Length.
+ * whole), a 200 with `oversize` bytes of padding instead of the file, with or without Content-Length, or
+ * no answer at all: the connection stays open and silent (a host that stopped responding).
  */
 export type Fault =
   | { status: number; retryAfter?: string }
   | { truncate: true }
-  | { oversize: number; announced: boolean };
+  | { oversize: number; announced: boolean }
+  | { stall: true };
 
 export interface ReleaseServerOptions {
   /** What `latest` resolves to, through the API and the redirect. Default 2.9.6. */
@@ -245,6 +247,8 @@ export async function startReleaseServer(options: ReleaseServerOptions = {}): Pr
       const { status, retryAfter } = fault.fault;
       return send(res, status, `injected ${status}\n`, retryAfter ? { 'retry-after': retryAfter } : {});
     }
+    // Never answered; close() ends the connection.
+    if (fault && 'stall' in fault.fault) return;
     if (fault && 'oversize' in fault.fault) {
       const padding = Buffer.alloc(fault.fault.oversize, 'x');
       if (fault.fault.announced) return send(res, 200, padding);

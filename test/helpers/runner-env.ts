@@ -44,6 +44,9 @@ const CLEARED = [
   // A test machine that runs as a pod must not turn "no kubeconfig" into its own service account.
   'KUBERNETES_SERVICE_HOST',
   'KUBERNETES_SERVICE_PORT',
+  // A job without `permissions: id-token: write` has neither; a test gives them when it means to.
+  'ACTIONS_ID_TOKEN_REQUEST_URL',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
 ];
 /** Kept, but restored afterwards: the code under test may change them (core.addPath, a platform test). */
 const RESTORED = ['PATH', 'RUNNER_OS', 'RUNNER_ARCH'];

@@ -1,6 +1,8 @@
 // The loopback fake of GitHub answers as api.github.com does where the action depends on it: the token,
-// the validation GitHub applies, deployments made inactive, comments listed page by page with Link headers.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// the validation GitHub applies, deployments made inactive, comments listed page by page with Link headers,
+// a private repository hidden from a request without a token, compare answered from a git history.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GitHistory } from '../helpers/git-history.js';
 import { type FakeGitHub, startFakeGitHub } from '../helpers/github-api.js';
 
 let gh: FakeGitHub;
@@ -101,5 +103,83 @@ describe('the fake GitHub', () => {
     expect(res.json.message).toBe('Resource not accessible by integration');
     expect(res.headers.get('x-accepted-github-permissions')).toBe('statuses=write');
     expect(res.headers.get('x-ratelimit-remaining')).not.toBe('0');
+  });
+});
+
+describe('who may ask', () => {
+  it('hides a private repository from a request without a token (404), and lets a public one be read', async () => {
+    const anonymous = (path: string, method = 'GET') =>
+      fetch(`${gh.apiUrl}${path}`, { method, body: method === 'GET' ? undefined : '{}' });
+    expect((await anonymous('/repos/acme/fleet/issues/3/comments')).status).toBe(404);
+    const open = await startFakeGitHub({ private: false });
+    try {
+      const read = await fetch(`${open.apiUrl}/repos/acme/fleet/issues/3/comments`);
+      expect(read.status).toBe(200);
+      const write = await fetch(`${open.apiUrl}/repos/acme/fleet/issues/3/comments`, {
+        method: 'POST',
+        body: JSON.stringify({ body: 'hi' }),
+      });
+      expect(write.status).toBe(401);
+      expect(((await write.json()) as { message: string }).message).toBe('Requires authentication');
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('reads owner and repository in any case, as GitHub does', async () => {
+    const res = await call('POST', `/repos/ACME/Fleet/statuses/${SHA}`, { state: 'pending' });
+    expect(res.status).toBe(201);
+    expect(res.json.url).toBe(`${gh.apiUrl}/repos/acme/fleet/statuses/${SHA}`);
+  });
+});
+
+describe('compare, answered from a git history', () => {
+  let history: GitHistory;
+  let c1: string;
+  let c2: string;
+  let compared: FakeGitHub;
+  beforeAll(async () => {
+    history = await GitHistory.create('fleet');
+    c1 = await history.commit('c1');
+    c2 = await history.commit('c2');
+    compared = await startFakeGitHub({ history: history.bareDir });
+  });
+  afterAll(async () => {
+    await compared?.close();
+    await history?.remove();
+  });
+  const compare = async (range: string, query = '') =>
+    fetch(`${compared.apiUrl}/repos/acme/fleet/compare/${range}${query}`, {
+      headers: { authorization: `Bearer ${compared.token}` },
+    });
+
+  it('says ahead, with the counts, the commits and the files, in the shape GitHub returns', async () => {
+    const res = await compare(`${c1}...${c2}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      status: 'ahead',
+      ahead_by: 1,
+      behind_by: 0,
+      total_commits: 1,
+      merge_base_commit: { sha: c1 },
+      commits: [{ sha: c2, commit: { message: 'c2' }, parents: [{ sha: c1 }] }],
+      files: [{ filename: 'file-2.txt', status: 'added', additions: 1, deletions: 0 }],
+    });
+    expect(body.html_url).toBe(`${compared.origin}/acme/fleet/compare/${c1}...${c2}`);
+  });
+
+  it('says behind the other way round, and lists no files past the first page', async () => {
+    const res = await compare(`${c2}...${c1}`, '?per_page=1&page=2');
+    expect(await res.json()).toMatchObject({ status: 'behind', ahead_by: 0, behind_by: 1, commits: [] });
+    expect((await (await compare(`${c2}...${c1}`, '?page=2')).json()) as object).not.toHaveProperty('files');
+  });
+
+  it('answers 404 for a commit it does not have, and 403 for a token without contents: read', async () => {
+    expect((await compare(`${c1}...${'0'.repeat(40)}`)).status).toBe(404);
+    compared.deny('contents');
+    const denied = await compare(`${c1}...${c2}`);
+    expect(denied.status).toBe(403);
+    expect(denied.headers.get('x-accepted-github-permissions')).toBe('contents=read');
   });
 });

@@ -6,7 +6,7 @@ import { errorMessage } from '../../base/error-message.js';
 import { oneLine } from '../../base/text.js';
 import type { ObjectRef } from '../../flux/refs.js';
 import { type Deadline, deadlineIn, RESERVED_MS } from '../../github/budget.js';
-import { createGitHubClient, type GitHubClient } from '../../github/client.js';
+import { createGitHubClient, type GitHubClient, type WriteSpacing } from '../../github/client.js';
 import { type Command, commandSpec } from '../../inputs/commands.js';
 import type { GitHubReportConfig } from '../../inputs/types.js';
 import type { Role } from '../../reconcile/plan.js';
@@ -44,9 +44,15 @@ export interface Sink {
   info(message: string): void;
   warning(message: string): void;
   setOutput(name: string, value: string): void;
+  debug?(message: string): void;
 }
 
-const CORE_SINK: Sink = { info: core.info, warning: core.warning, setOutput: core.setOutput };
+const CORE_SINK: Sink = {
+  info: core.info,
+  warning: core.warning,
+  setOutput: core.setOutput,
+  debug: core.debug,
+};
 
 export interface GitHubReport {
   /**
@@ -73,16 +79,20 @@ export function askedParts(config: GitHubReportConfig): Part[] {
   return parts;
 }
 
-/** Starts the report (in the background) when any part is asked for; otherwise a report that does nothing. */
+/**
+ * Starts the report (in the background) when any part is asked for; otherwise a report that does nothing.
+ * `writeSpacing` is for tests: the action keeps GitHub's spacing of writes.
+ */
 export function startGitHubReport(
   config: GitHubReportConfig,
   start: ReportStart,
   env: Env = process.env,
   sink: Sink = CORE_SINK,
+  writeSpacing?: WriteSpacing,
 ): GitHubReport {
   const asked = askedParts(config);
   if (asked.length === 0 || !commandSpec(start.command).reportsToGitHub) return OFF;
-  return new Reporter(config, start, env, sink, asked);
+  return new Reporter(config, start, env, sink, asked, writeSpacing);
 }
 
 interface Session {
@@ -108,6 +118,7 @@ class Reporter implements GitHubReport {
     private readonly env: Env,
     private readonly sink: Sink,
     private readonly asked: Part[],
+    private readonly writeSpacing: WriteSpacing | undefined,
   ) {
     this.deadline = deadlineIn(start.timeoutMs + RESERVED_MS);
     this.context = statusContext(config.statusContext, start.serverHost);
@@ -131,6 +142,7 @@ class Reporter implements GitHubReport {
       token: this.config.token,
       apiUrl: target.apiUrl,
       deadline: this.deadline,
+      writeSpacing: this.writeSpacing,
     });
     const session: Session = { client, target };
     if ((this.wants('deployment') || this.wants('status')) && !target.sha) this.problems.push(NO_COMMIT);
@@ -246,7 +258,8 @@ class Reporter implements GitHubReport {
       upsertComment(client, { ...target, prNumber }, this.context, text),
     );
     if (upserted) {
-      const { id, created } = upserted.value;
+      const { id, created, note } = upserted.value;
+      if (note) this.sink.debug?.(`GitHub: pull request #${prNumber}: ${note}`);
       this.done.push(`comment ${id} ${created ? 'created' : 'updated'} on pull request #${prNumber}`);
     }
   }

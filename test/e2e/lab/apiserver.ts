@@ -53,9 +53,9 @@ export class ApiServer {
         '--advertise-address=127.0.0.1',
         `--secure-port=${port}`,
         `--cert-dir=${join(labDir, 'pki')}`,
-        `--tls-cert-file=${pki.apiServer.cert}`,
-        `--tls-private-key-file=${pki.apiServer.key}`,
-        `--client-ca-file=${pki.ca.cert}`,
+        `--tls-cert-file=${pki.apiServer.certFile}`,
+        `--tls-private-key-file=${pki.apiServer.keyFile}`,
+        `--client-ca-file=${pki.ca.certFile}`,
         `--token-auth-file=${tokenFile}`,
         '--authorization-mode=RBAC',
         `--service-account-issuer=${this.url}`,
@@ -65,12 +65,18 @@ export class ApiServer {
         // No controller-manager and a loopback address: the kubernetes Service endpoints cannot be kept.
         '--endpoint-reconciler-type=none',
         '--profiling=false',
+        // This plugin taints every new Node not-ready until node-lifecycle-controller sees it Ready; the lab does
+        // not run that controller (it would also evict pods whenever kwok's heartbeat came late on a busy machine).
+        '--disable-admission-plugins=TaintNodesByCondition',
       ],
       logFile: join(labDir, 'logs', 'kube-apiserver.log'),
     });
     const proc = this.current;
     const admin = users.find((u) => u.groups.includes('system:masters'));
-    const probe = answers200(`${this.url}/readyz`, { ca: await readFile(pki.ca.cert), token: admin?.token });
+    const probe = answers200(`${this.url}/readyz`, {
+      ca: await readFile(pki.ca.certFile),
+      token: admin?.token,
+    });
     await waitUntil(probe, {
       what: 'kube-apiserver /readyz',
       timeoutMs: 90_000,

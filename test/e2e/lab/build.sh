@@ -177,6 +177,14 @@ build_flux() {
   (cd "$w" && go build -trimpath -ldflags "-s -w -X main.VERSION=$FLUX_VERSION" -o "$out" ./cmd/flux)
 }
 
+# kwok simulates nodes and the kubelet (pod status, from its Stage configuration) against the lab's API server.
+# Its main package is cmd/kwok of the module; its go.mod's go version (1.26.0) is the machine's.
+build_kwok() {
+  local w="$work_root/kwok"
+  module_copy sigs.k8s.io/kwok "v$KWOK_VERSION" "$w"
+  (cd "$w" && go build -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" -o "$out" ./cmd/kwok)
+}
+
 # CRDs ship in each controller module under config/crd/bases/.
 collect_crds() {
   local crd_dir="$bin_dir/../crds"
@@ -210,6 +218,7 @@ programs=(
   "notification-controller build_notification_controller NOTIFICATION_CONTROLLER_VERSION"
   "flux-operator build_flux_operator FLUX_OPERATOR_VERSION FLUX_OPERATOR_GO_TOOLCHAIN FLUX_OPERATOR_GO_REPLACES"
   "flux build_flux FLUX_VERSION"
+  "kwok build_kwok KWOK_VERSION"
 )
 
 total_start=$SECONDS

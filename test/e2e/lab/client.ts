@@ -10,6 +10,8 @@ import { HelmRepo } from './helm-repo.js';
 import type { LabInfo, LabUser } from './info.js';
 import { type KubeObject, LabKube } from './kube.js';
 import { type Manifests, toObjects } from './manifests.js';
+import { type OidcTokenSource, oidcRunnerEnv, requestOidcToken } from './oidc.js';
+import { LAB_PODS } from './pods.js';
 import { type RunResult, run } from './run.js';
 import { waitUntil } from './wait.js';
 
@@ -20,8 +22,13 @@ const CORE_KINDS: Record<string, string> = {
   Event: 'v1',
   ServiceAccount: 'v1',
   Pod: 'v1',
+  Node: 'v1',
   Deployment: 'apps/v1',
   ReplicaSet: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  ControllerRevision: 'apps/v1',
+  Job: 'batch/v1',
   CustomResourceDefinition: 'apiextensions.k8s.io/v1',
 };
 
@@ -66,6 +73,8 @@ export class LabClient {
   /** The default git repository (created with the lab). */
   readonly git: GitRepo;
   readonly helm: HelmRepo;
+  /** How the lab's pods behave and how to make them fail (kwok's node; see pods.ts). */
+  readonly pods = LAB_PODS;
   private readonly control: LabControl;
   private readonly kubes = new Map<LabUser, LabKube>();
 
@@ -249,6 +258,19 @@ export class LabClient {
   /** Requests the release mirror has served, per path. */
   mirrorRequests(): Promise<Record<string, number>> {
     return this.control.mirrorRequests();
+  }
+
+  /**
+   * A step's environment in a job with `permissions: id-token: write`: the runner's token endpoint (the lab's
+   * stand-in, minting tokens from `source`) and the lab CA that its HTTPS certificate needs.
+   */
+  oidcRunnerEnv(source: OidcTokenSource = 'trusted'): Record<string, string> {
+    return oidcRunnerEnv(this.info.oidc, source);
+  }
+
+  /** An OIDC token from `source` for `audience`, as a workflow gets it (GitHub's default audience when none). */
+  oidcToken(source: OidcTokenSource = 'trusted', audience?: string): Promise<string> {
+    return requestOidcToken(this.info.oidc, source, audience);
   }
 
   private gitLocation() {

@@ -22,6 +22,11 @@ export interface ControllerOptions {
   logLevel: 'info' | 'debug';
   /** notification-controller's event server (`http://127.0.0.1:<port>`), when it runs: the others post there. */
   eventsUrl?: string;
+  /**
+   * The lab CA, which notification-controller trusts (SSL_CERT_FILE; Go reads it instead of the system's
+   * roots, and the lab reaches nothing else over TLS) so that it can discover the lab's OIDC issuers.
+   */
+  caFile?: string;
 }
 
 /** Where notification-controller listens (picked once, kept across restarts). */
@@ -88,11 +93,17 @@ async function ownArgs(
   }
 }
 
+/** The environment only this controller takes. */
+function ownEnv(name: ControllerName, options: ControllerOptions): Record<string, string> {
+  return name === 'notification-controller' && options.caFile ? { SSL_CERT_FILE: options.caFile } : {};
+}
+
 export class Controller {
   readonly name: ControllerName;
   private current: LabProcess | undefined;
   private readonly healthPort: number;
   private readonly args: string[];
+  private readonly env: Record<string, string>;
   private readonly binDir: string;
   private readonly labDir: string;
   private readonly kubeconfig: string;
@@ -104,8 +115,10 @@ export class Controller {
     kubeconfig: string,
     healthPort: number,
     args: string[],
+    env: Record<string, string>,
   ) {
     this.name = name;
+    this.env = env;
     this.binDir = binDir;
     this.labDir = labDir;
     this.kubeconfig = kubeconfig;
@@ -133,7 +146,7 @@ export class Controller {
       `--log-level=${options.logLevel}`,
       ...(await ownArgs(name, labDir, options, notification)),
     ];
-    return new Controller(name, binDir, labDir, kubeconfig, healthPort, args);
+    return new Controller(name, binDir, labDir, kubeconfig, healthPort, args, ownEnv(name, options));
   }
 
   get process(): LabProcess | undefined {
@@ -156,6 +169,7 @@ export class Controller {
         KUBECONFIG: this.kubeconfig,
         RUNTIME_NAMESPACE: 'flux-system',
         TMPDIR: join(this.labDir, 'tmp', this.name),
+        ...this.env,
       },
       logFile: join(this.labDir, 'logs', `${this.name}.log`),
     });

@@ -2,6 +2,7 @@
 // of builders. Defaults suit the scenarios (long intervals: only the action makes Flux act); each option
 // overrides one field.
 import type { KubeObject } from './kube.js';
+import { LAB_PODS } from './pods.js';
 
 interface Placement {
   /** Absent: the namespace `lab.apply` is given. */
@@ -86,17 +87,87 @@ export function helmRelease(
   };
 }
 
+export interface ReceiverOptions extends Placement {
+  /** What a POST requests: GitRepositories of these names, or whole references. */
+  resources: Array<string | { kind: string; name: string }>;
+  /** The Secret whose `token` the webhook checks (default `webhook-token`; see webhookSecret). */
+  secret?: string;
+}
+
+/** A notification-controller Receiver; a `github` one takes push events. */
+export function receiver(name: string, type: string, options: ReceiverOptions): KubeObject {
+  return {
+    apiVersion: 'notification.toolkit.fluxcd.io/v1',
+    kind: 'Receiver',
+    metadata: meta(name, options.namespace),
+    spec: {
+      type,
+      ...(type === 'github' ? { events: ['push'] } : {}),
+      secretRef: { name: options.secret ?? 'webhook-token' },
+      resources: options.resources.map((r) =>
+        typeof r === 'string' ? { kind: 'GitRepository', name: r } : r,
+      ),
+    },
+  };
+}
+
+export interface OidcReceiverOptions extends Placement {
+  issuerURL: string;
+  /** The Receiver's `audience` (absent: the controller's default, notification-controller). */
+  audience?: string;
+  /** CEL over `claims` (and `vars`) with the message the controller gives when it is false. */
+  validations: { expression: string; message: string }[];
+  /** What it asks to reconcile (default: GitRepository fleet). */
+  resources?: { kind: string; name: string }[];
+}
+
+/** A `generic-oidc` Receiver: no secretRef, one OIDC provider. */
+export function oidcReceiver(name: string, options: OidcReceiverOptions): KubeObject {
+  return {
+    apiVersion: 'notification.toolkit.fluxcd.io/v1',
+    kind: 'Receiver',
+    metadata: meta(name, options.namespace),
+    spec: {
+      type: 'generic-oidc',
+      oidcProviders: [
+        {
+          issuerURL: options.issuerURL,
+          ...(options.audience ? { audience: options.audience } : {}),
+          validations: options.validations,
+        },
+      ],
+      resources: options.resources ?? [{ kind: 'GitRepository', name: 'fleet' }],
+    },
+  };
+}
+
+/** The Secret holding a Receiver's token. */
+export function webhookSecret(
+  token: string,
+  options: { name?: string; namespace?: string } = {},
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: meta(options.name ?? 'webhook-token', options.namespace),
+    stringData: { token },
+  };
+}
+
 export function configMap(name: string, data: Record<string, string>): string {
   const lines = Object.entries(data).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`);
   return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n${lines.join('\n')}\n`;
 }
 
 /**
- * A Deployment no node of the lab can run (there is no kubelet): kube-scheduler calls its pod Unschedulable,
- * and `progressDeadlineSeconds` after it started, kube-controller-manager calls it ProgressDeadlineExceeded.
- * `name` may be a Helm template expression.
+ * A Deployment no node of the lab can run (its nodeSelector matches no node): kube-scheduler calls its pod
+ * Unschedulable, and `progressDeadlineSeconds` after it started, kube-controller-manager calls it
+ * ProgressDeadlineExceeded. `name` may be a Helm template expression.
  */
 export function unschedulableDeployment(name: string, progressDeadlineSeconds: number): string {
+  const nodeSelector = Object.entries(LAB_PODS.noNodeSelector)
+    .map(([key, value]) => `        ${key}: ${value}\n`)
+    .join('');
   return `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -112,7 +183,8 @@ spec:
       labels:
         app: ${name}
     spec:
-      containers:
+      nodeSelector:
+${nodeSelector}      containers:
         - name: app
           image: registry.invalid/app:1
 `;

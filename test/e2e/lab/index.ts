@@ -14,6 +14,8 @@ export type { LabInfo, LabUser } from './info.js';
 export { KubeApiError, type KubeObject, LabKube } from './kube.js';
 export { DEFAULT_GIT_REPO, Lab, type LabOptions, startLab } from './lab.js';
 export { type Manifests, toObjects } from './manifests.js';
+export { LAB_PODS, NO_NODE_MATCHES, type PodFault } from './pods.js';
 export type { MirrorInfo } from './release-mirror.js';
 export { type RunResult, run } from './run.js';
 export { sleep, waitUntil } from './wait.js';
+export { daemonSet, deployment, job, type PodOptions, statefulSet } from './workload-manifests.js';

@@ -2,6 +2,7 @@
 // the test workers through provide/inject).
 import type { ControlEndpoint } from './control.js';
 import type { NotificationEndpoints } from './controllers.js';
+import type { OidcInfo } from './oidc.js';
 import type { MirrorInfo } from './release-mirror.js';
 
 /** The lab's users, each with a kubeconfig file. */
@@ -26,7 +27,10 @@ export interface LabInfo {
   apiServerUrl: string;
   caFile: string;
   kubeconfigs: Record<LabUser, string>;
-  /** Every secret value in the kubeconfigs (tokens, private keys as they appear there), for leak checks. */
+  /**
+   * Every secret value in the kubeconfigs (tokens, private keys as they appear there) and the runner's
+   * OIDC request token, for leak checks.
+   */
   secrets: string[];
   git: { serverUrl: string; projectRoot: string; workRoot: string; defaultRepo: string };
   helm: { url: string; dir: string };
@@ -36,6 +40,8 @@ export interface LabInfo {
   programs: string[];
   /** notification-controller's receiver and event server, when it runs. */
   notification?: NotificationEndpoints;
+  /** GitHub Actions' OIDC stand-in (issuers and the runner's token endpoint), when notification-controller runs. */
+  oidc?: OidcInfo;
   /** Milliseconds from startLab() to ready, binaries excluded. */
   startMs: number;
 }

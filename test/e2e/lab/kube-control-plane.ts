@@ -65,8 +65,8 @@ export class KubeControlPlaneProcess {
       '--bind-address=127.0.0.1',
       `--secure-port=${this.port}`,
       // The lab's loopback serving certificate (127.0.0.1, signed by the lab's CA), so probes verify it.
-      `--tls-cert-file=${pki.apiServer.cert}`,
-      `--tls-private-key-file=${pki.apiServer.key}`,
+      `--tls-cert-file=${pki.apiServer.certFile}`,
+      `--tls-private-key-file=${pki.apiServer.keyFile}`,
     ];
     if (this.name === 'kube-scheduler') return common;
     return [
@@ -75,7 +75,7 @@ export class KubeControlPlaneProcess {
       `--controllers=${CONTROLLERS.join(',')}`,
       // The same keys the API server verifies service-account tokens with.
       `--service-account-private-key-file=${pki.serviceAccountKey}`,
-      `--root-ca-file=${pki.ca.cert}`,
+      `--root-ca-file=${pki.ca.certFile}`,
       '--use-service-account-credentials=false',
     ];
   }
@@ -96,7 +96,7 @@ export class KubeControlPlaneProcess {
     });
     const proc = this.current;
     await waitUntil(
-      answers200(`https://127.0.0.1:${this.port}/healthz`, { ca: await readFile(pki.ca.cert) }),
+      answers200(`https://127.0.0.1:${this.port}/healthz`, { ca: await readFile(pki.ca.certFile) }),
       {
         what: `${this.name} /healthz`,
         timeoutMs: 60_000,

@@ -24,6 +24,8 @@ import type { LabInfo, LabUser } from './info.js';
 import { LabKube } from './kube.js';
 import { KUBE_CONTROL_PLANE_NAMES, KubeControlPlaneProcess } from './kube-control-plane.js';
 import { writeKubeconfig } from './kubeconfig.js';
+import { KwokProcess } from './kwok.js';
+import { startOidcServer } from './oidc.js';
 import { ADMIN_CERT_USER, createPki, PLAIN_CERT_USER } from './pki.js';
 import { freePort } from './ports.js';
 import { startReleaseMirror } from './release-mirror.js';
@@ -49,6 +51,7 @@ export const OPTIONAL_PROGRAMS = [
   'flux-operator',
   'kube-controller-manager',
   'kube-scheduler',
+  'kwok',
 ] as const;
 export type OptionalProgram = (typeof OPTIONAL_PROGRAMS)[number];
 const CORE_CONTROLLERS: readonly ControllerName[] = [
@@ -154,7 +157,7 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
     );
 
     const kc = (name: string) => join(dir, 'kubeconfig', `${name}.yaml`);
-    const base = { server: apiServer.url, caFile: pki.ca.cert };
+    const base = { server: apiServer.url, caFile: pki.ca.certFile };
     const kubeconfigs: Record<LabUser, string> = {
       admin: kc('admin'),
       adminCert: kc('admin-cert'),
@@ -170,7 +173,7 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
       ...(await writeKubeconfig(kubeconfigs.adminCert, {
         ...base,
         userName: ADMIN_CERT_USER,
-        user: { certFile: pki.adminClient.cert, keyFile: pki.adminClient.key },
+        user: { certFile: pki.adminClient.certFile, keyFile: pki.adminClient.keyFile },
       })),
       ...(await writeKubeconfig(kubeconfigs.restricted, {
         ...base,
@@ -180,7 +183,7 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
       ...(await writeKubeconfig(kubeconfigs.plainCert, {
         ...base,
         userName: PLAIN_CERT_USER,
-        user: { certFile: pki.plainClient.cert, keyFile: pki.plainClient.key },
+        user: { certFile: pki.plainClient.certFile, keyFile: pki.plainClient.keyFile },
       })),
     ];
     // The controllers get a kubeconfig of their own, so tests may do anything with the users' files.
@@ -188,7 +191,7 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
     await writeKubeconfig(controllersKubeconfig, {
       ...base,
       userName: ADMIN_CERT_USER,
-      user: { certFile: pki.adminClient.cert, keyFile: pki.adminClient.key },
+      user: { certFile: pki.adminClient.certFile, keyFile: pki.adminClient.keyFile },
     });
 
     const kube = new LabKube(kubeconfigs.admin);
@@ -205,6 +208,7 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
       requeueDependency: options.requeueDependency ?? '5s',
       logLevel: options.controllerLogLevel ?? 'info',
       eventsUrl: notification?.eventsUrl,
+      caFile: pki.ca.certFile,
     };
     const controllers = new Map<ControllerName, Controller>();
     for (const name of CONTROLLER_NAMES) {
@@ -238,11 +242,22 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
       stops.push({ name, stop: () => proc.stop() });
     }
 
+    const kwok = programs.has('kwok')
+      ? await KwokProcess.create({
+          binDir: binaries.binDir,
+          labDir: dir,
+          kubeconfig: controllersKubeconfig,
+          kube,
+          kubernetesVersion: binaries.versions.KUBERNETES_VERSION ?? '0.0.0',
+        })
+      : undefined;
+    if (kwok) stops.push({ name: kwok.name, stop: () => kwok.stop() });
+
     const fluxBinary = join(binaries.binDir, 'flux');
     const fluxVersion = binaries.versions.FLUX_VERSION ?? '0.0.0';
     // The controllers take seconds to become healthy: start the servers meanwhile.
     const controllersStarted = Promise.allSettled(
-      [...controllers.values(), ...kubeControlPlane].map((c) => c.start()),
+      [...controllers.values(), ...kubeControlPlane, ...(kwok ? [kwok] : [])].map((c) => c.start()),
     );
     const gitServer = await startGitServer(join(dir, 'git'));
     stops.push({ name: 'git server', stop: () => gitServer.stop() });
@@ -250,6 +265,9 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
     stops.push({ name: 'helm server', stop: () => helmServer.stop() });
     const mirror = await startReleaseMirror(fluxBinary, fluxVersion, binaries.cacheDir);
     stops.push({ name: 'release mirror', stop: () => mirror.stop() });
+    // Issuers for generic-oidc Receivers: notification-controller asks them only when a request comes.
+    const oidc = notification ? await startOidcServer(pki.oidcServer, pki.ca.certFile) : undefined;
+    if (oidc) stops.push({ name: 'OIDC issuers', stop: () => oidc.stop() });
     for (const result of await controllersStarted) if (result.status === 'rejected') throw result.reason;
     progress(`[lab] controllers healthy (${Math.round(performance.now() - started)} ms)`);
 
@@ -276,15 +294,17 @@ async function startLabOnce(options: LabOptions, binaries: LabBinaries, progress
       fluxBinary,
       versions: binaries.versions,
       apiServerUrl: apiServer.url,
-      caFile: pki.ca.cert,
+      caFile: pki.ca.certFile,
       kubeconfigs,
-      secrets,
+      // The runner token's stand-in is a secret like the kubeconfigs' (the leak checks look for all of them).
+      secrets: oidc ? [...secrets, oidc.info.tokenRequestToken] : secrets,
       git: { ...gitLocation, defaultRepo: DEFAULT_GIT_REPO },
       helm: { url: helmServer.url, dir: join(dir, 'helm') },
       mirror: mirror.info,
       control: controlServer.endpoint,
-      programs: [...controllers.keys(), ...kubeControlPlane.map((p) => p.name)],
+      programs: [...controllers.keys(), ...kubeControlPlane.map((p) => p.name), ...(kwok ? [kwok.name] : [])],
       notification,
+      oidc: oidc?.info,
       startMs: Math.round(performance.now() - started),
     };
     progress(`[lab] ready in ${info.startMs} ms: ${dir}`);

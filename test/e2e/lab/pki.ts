@@ -1,21 +1,16 @@
-// The lab's own certificate authority and keys, made with the openssl CLI.
-import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { runOk } from './run.js';
-
-export interface CertPair {
-  cert: string; // path to PEM certificate
-  key: string; // path to PEM private key
-}
+// The lab's own certificate authority and keys (test/helpers/pki.ts makes them): the API server's serving
+// certificate, an admin and a plain client certificate, and the service-account signing key.
+import { certificateAuthority, type Pem, signedCertificate, signingKeyPair } from '../../helpers/pki.js';
 
 export interface LabPki {
-  ca: CertPair;
-  apiServer: CertPair;
+  ca: Pem;
+  apiServer: Pem;
+  /** The serving certificate of the lab's OIDC issuers (oidc.ts), on 127.0.0.1 like the API server's. */
+  oidcServer: Pem;
   /** Client certificate in group system:masters. */
-  adminClient: CertPair;
+  adminClient: Pem;
   /** Client certificate of a user with no role bindings. */
-  plainClient: CertPair;
+  plainClient: Pem;
   /** Service-account token signing key (private) and its public half. */
   serviceAccountKey: string;
   serviceAccountPub: string;
@@ -24,91 +19,34 @@ export interface LabPki {
 export const ADMIN_CERT_USER = 'lab-admin-cert';
 export const PLAIN_CERT_USER = 'lab-plain-cert';
 
-const days = '7';
-// EC keys: generated in milliseconds, and every part (Go, openssl, Node) accepts them.
-const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-
-async function signed(
-  dir: string,
-  ca: CertPair,
-  name: string,
-  subject: string,
-  extensions: string[],
-): Promise<CertPair> {
-  const key = join(dir, `${name}.key`);
-  const csr = join(dir, `${name}.csr`);
-  const cert = join(dir, `${name}.crt`);
-  const ext = join(dir, `${name}.ext`);
-  await runOk('openssl', ['req', ...ecKey, '-keyout', key, '-out', csr, '-subj', subject]);
-  await writeFile(ext, `${extensions.join('\n')}\n`);
-  await runOk('openssl', [
-    'x509',
-    '-req',
-    '-in',
-    csr,
-    '-CA',
-    ca.cert,
-    '-CAkey',
-    ca.key,
-    // A random serial per certificate: -CAcreateserial races when certificates are signed in parallel.
-    '-set_serial',
-    `0x${randomBytes(12).toString('hex')}`,
-    '-out',
-    cert,
-    '-days',
-    days,
-    '-extfile',
-    ext,
-  ]);
-  return { cert, key };
-}
-
-/** Creates a CA, the API server's serving certificate and two client certificates under `dir`. */
+/** Creates a CA, the API server's and the OIDC issuers' serving certificates and two client certificates under `dir`. */
 export async function createPki(dir: string): Promise<LabPki> {
-  const ca = { cert: join(dir, 'ca.crt'), key: join(dir, 'ca.key') };
-  await runOk('openssl', [
-    'req',
-    '-x509',
-    ...ecKey,
-    '-keyout',
-    ca.key,
-    '-out',
-    ca.cert,
-    '-days',
-    days,
-    '-subj',
-    '/CN=flux-reconcile-lab-ca',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
+  const ca = await certificateAuthority(dir, 'ca', '/CN=flux-reconcile-lab-ca');
+  const [apiServer, oidcServer, adminClient, plainClient, serviceAccount] = await Promise.all([
+    signedCertificate(dir, ca, 'apiserver', {
+      subject: '/CN=kube-apiserver',
+      usage: 'server',
+      altNames: 'IP:127.0.0.1,DNS:localhost',
+    }),
+    signedCertificate(dir, ca, 'oidc-server', {
+      subject: '/CN=lab-oidc-issuer',
+      usage: 'server',
+      altNames: 'IP:127.0.0.1,DNS:localhost',
+    }),
+    signedCertificate(dir, ca, 'admin-client', {
+      subject: `/O=system:masters/CN=${ADMIN_CERT_USER}`,
+      usage: 'client',
+    }),
+    signedCertificate(dir, ca, 'plain-client', { subject: `/CN=${PLAIN_CERT_USER}`, usage: 'client' }),
+    signingKeyPair(dir, 'sa'),
   ]);
-  const client = [
-    'basicConstraints=CA:FALSE',
-    'keyUsage=critical,digitalSignature',
-    'extendedKeyUsage=clientAuth',
-  ];
-  const [apiServer, adminClient, plainClient] = await Promise.all([
-    signed(dir, ca, 'apiserver', '/CN=kube-apiserver', [
-      'basicConstraints=CA:FALSE',
-      'keyUsage=critical,digitalSignature,keyEncipherment',
-      'extendedKeyUsage=serverAuth',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    ]),
-    signed(dir, ca, 'admin-client', `/O=system:masters/CN=${ADMIN_CERT_USER}`, client),
-    signed(dir, ca, 'plain-client', `/CN=${PLAIN_CERT_USER}`, client),
-  ]);
-  const serviceAccountKey = join(dir, 'sa.key');
-  const serviceAccountPub = join(dir, 'sa.pub');
-  await runOk('openssl', [
-    'genpkey',
-    '-algorithm',
-    'EC',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-out',
-    serviceAccountKey,
-  ]);
-  await runOk('openssl', ['pkey', '-in', serviceAccountKey, '-pubout', '-out', serviceAccountPub]);
-  return { ca, apiServer, adminClient, plainClient, serviceAccountKey, serviceAccountPub };
+  return {
+    ca,
+    apiServer,
+    oidcServer,
+    adminClient,
+    plainClient,
+    serviceAccountKey: serviceAccount.keyFile,
+    serviceAccountPub: serviceAccount.publicFile,
+  };
 }

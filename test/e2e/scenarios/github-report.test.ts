@@ -172,6 +172,9 @@ describe('a pull request run with every part asked for', () => {
         'POST deployment status failure',
         'POST commit status failure',
         'GET comments',
+        // Whose comment it is: GET /user refuses the job's token; GraphQL names github-actions[bot].
+        'GET /user',
+        'POST /graphql',
         'PATCH comment',
       ]);
       const description = `1 failed: Kustomization ${fleet.ns}/app ${app!.reason}`;

@@ -2,41 +2,30 @@
 // signed POST per Receiver type and a wait by revision as the read-only `restricted` user; a wrong secret
 // gets the controller's refusal; a bad URL fails fast; without a kubeconfig the step only triggers.
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../lab/kube.js';
 import { freePort } from '../lab/ports.js';
 import { useLab } from '../lab/use-lab.js';
-import { configMap, gitRepository, kustomization, resultsOf, runStep, useFleet } from '../support.js';
+import {
+  configMap,
+  gitRepository,
+  kustomization,
+  receiver,
+  resultsOf,
+  runStep,
+  useFleet,
+  webhookSecret,
+} from '../support.js';
 
 const lab = useLab();
 const TOKEN = 'receiver-e2e-token-5f0c';
 const TYPES = ['generic', 'generic-hmac', 'github'] as const;
-
-function receiver(type: string): KubeObject {
-  return {
-    apiVersion: 'notification.toolkit.fluxcd.io/v1',
-    kind: 'Receiver',
-    metadata: { name: type },
-    spec: {
-      type,
-      ...(type === 'github' ? { events: ['push'] } : {}),
-      secretRef: { name: 'webhook-token' },
-      resources: [{ kind: 'GitRepository', name: 'fleet' }],
-    },
-  };
-}
 
 const fleet = useFleet(lab, 'receiver', {
   files: { 'app/cm.yaml': configMap('app', { push: '0' }) },
   objects: (ns, repo) => [
     gitRepository('fleet', repo.url, { namespace: ns }),
     kustomization('app', './app', { namespace: ns }),
-    {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'webhook-token', namespace: ns },
-      stringData: { token: TOKEN },
-    },
-    ...TYPES.map((type) => ({ ...receiver(type), metadata: { name: type, namespace: ns } })),
+    webhookSecret(TOKEN, { namespace: ns }),
+    ...TYPES.map((type) => receiver(type, type, { namespace: ns, resources: ['fleet'] })),
   ],
   readyKustomizations: ['app'],
 });

@@ -1,14 +1,15 @@
 // Issue: "deployed means deployed". A root Kustomization that applies child Kustomizations (the usual
 // bootstrap layout) is judged with its children; a newer push that contains the expected commit ends green
 // at once (checked in the workspace's clone, or through GitHub's compare API from the repository's real
-// history); a rewritten history fails at once; a failure a retry mends passes under a fail-fast grace.
+// history); a rewritten history fails at once; a failure a retry mends passes under a fail-fast grace; the
+// inventory of a Kustomization that applies to another cluster is never followed on this one.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type CompareServer, startCompareServer } from '../../helpers/github-compare-server.js';
+import { type FakeGitHub, startFakeGitHub } from '../../helpers/github-api.js';
 import { conditionOf } from '../lab/client.js';
 import { useLab } from '../lab/use-lab.js';
 import { sleep } from '../lab/wait.js';
@@ -142,18 +143,17 @@ describe('a newer commit that contains the expected one', () => {
 
   it('ends green through GitHub’s compare API answered from the repository’s own history', async () => {
     const bare = join(lab.info.git.projectRoot, `${fleet.repo.name}.git`);
-    let server: CompareServer | undefined;
+    let server: FakeGitHub | undefined;
     try {
-      server = await startCompareServer({
-        repositories: { 'org/fleet': bare },
+      server = await startFakeGitHub({
+        owner: 'org',
+        repo: 'fleet',
+        history: bare,
         token: 'ghs_e2eToken',
-        gitUpstream: lab.info.git.serverUrl,
-        gitPaths: { 'org/fleet': `${fleet.repo.name}.git` },
+        gitServer: { url: lab.info.git.serverUrl, path: `${fleet.repo.name}.git` },
       });
       // A second source on the "GitHub" address, as a fleet on github.com would have.
-      await lab.apply([
-        gitRepository('github', `${server.serverUrl}/org/fleet.git`, { namespace: fleet.ns }),
-      ]);
+      await lab.apply([gitRepository('github', `${server.origin}/org/fleet.git`, { namespace: fleet.ns })]);
       // Its first fetch is done before the two pushes: the action's request is what fetches the newer one.
       await lab.waitForReady('GitRepository', fleet.ns, 'github', { timeoutMs: 60_000 });
       const first = await commitChildren(
@@ -175,7 +175,7 @@ describe('a newer commit that contains the expected one', () => {
         },
         {
           ...fleet,
-          env: { GITHUB_SERVER_URL: server.serverUrl, GITHUB_API_URL: server.apiUrl, GITHUB_WORKSPACE: '' },
+          env: { GITHUB_SERVER_URL: server.origin, GITHUB_API_URL: server.apiUrl, GITHUB_WORKSPACE: '' },
         },
       );
       expect(step.exitCode, step.log).toBe(0);
@@ -266,6 +266,51 @@ describe('fail-fast with a grace period', () => {
     // It did fail while the action watched: the grace period, not luck, made it green.
     expect(step.stdout).toMatch(
       new RegExp(`✗ Kustomization ${fleet.ns}/late: .*${late}.* a retry may still mend it within`),
+    );
+  });
+});
+
+describe('a Kustomization that applies to another cluster', () => {
+  it('is judged itself, and its inventory (objects on that cluster) is never followed here', async () => {
+    // The "other cluster" is this one reached through a kubeconfig Secret: kustomize-controller really
+    // applies through spec.kubeConfig, and a same-named child exists here, broken. Followed, it would fail.
+    const kubeconfig = await readFile(lab.kubeconfigFor('adminCert'), 'utf8');
+    const elsewhere = kustomization('elsewhere', './does-not-exist', { namespace: fleet.ns });
+    const sha = await commitChildren(
+      { 'clusters/remote/children.yaml': stringify(elsewhere) },
+      'remote tree',
+    );
+    await lab.apply([
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'remote-kubeconfig', namespace: fleet.ns },
+        stringData: { value: kubeconfig },
+      },
+      kustomization('remote', './clusters/remote', {
+        namespace: fleet.ns,
+        spec: { kubeConfig: { secretRef: { name: 'remote-kubeconfig' } } },
+      }),
+    ]);
+    const step = await runStep(
+      lab,
+      { resources: 'ks/remote', namespace: fleet.ns, 'with-source': 'true', revision: sha, timeout: '3m' },
+      fleet,
+    );
+    expect(step.exitCode, step.log).toBe(0);
+    const results = resultsOf(step);
+    expect(results.map((r) => `${r.kind}/${r.name}`)).toEqual([
+      'GitRepository/fleet',
+      'Kustomization/remote',
+    ]);
+    const note = `applies to another cluster (spec.kubeConfig): 1 Flux object it applied there was not followed (Kustomization ${fleet.ns}/elsewhere)`;
+    expect(results[1]!.message).toContain(note);
+    expect(step.stdout).toContain(note);
+    expect(step.summary).toContain('not followed (Kustomization');
+    // kustomize-controller did apply through the kubeconfig: the inventory names the child.
+    const remote = await lab.get('Kustomization', fleet.ns, 'remote');
+    expect(JSON.stringify(remote?.status)).toContain(
+      `${fleet.ns}_elsewhere_kustomize.toolkit.fluxcd.io_Kustomization`,
     );
   });
 });

@@ -1,9 +1,10 @@
 // Scenario: a health check or Helm wait that can never pass, explained down to the pods. With
-// kube-controller-manager and kube-scheduler in the lab and no nodes, a Deployment gets a ReplicaSet and a Pod
-// that stays Pending (the scheduler says Unschedulable), and a short progressDeadlineSeconds makes the
-// Deployment ProgressDeadlineExceeded: the action must name the Deployment, that condition, the pod's reason
-// and the scheduler's message, from the real controllers' objects.
+// kube-controller-manager and kube-scheduler in the lab, a Deployment whose nodeSelector matches no node gets
+// a ReplicaSet and a Pod that stays Pending (the scheduler says Unschedulable), and a short
+// progressDeadlineSeconds makes the Deployment ProgressDeadlineExceeded: the action must name the Deployment,
+// that condition, the pod's reason and the scheduler's message, from the real controllers' objects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_NODE_MATCHES } from '../lab/pods.js';
 import { useLab } from '../lab/use-lab.js';
 import {
   gitRepository,
@@ -61,11 +62,15 @@ afterAll(async () => {
   await removeJobDir(jobDir);
 });
 
-/** The text of the details' "Workloads not ready" table, tags removed. */
+/** The text of the details' "Workloads not ready" table as a reader sees it: tags removed, quotes unescaped. */
 function workloadsTable(summary: string): string {
   const start = summary.indexOf('<b>Workloads not ready</b>');
   expect(start, 'the summary has a "Workloads not ready" section').toBeGreaterThan(-1);
-  return summary.slice(start, summary.indexOf('</table>', start)).replace(/<[^>]+>/g, ' ');
+  return summary
+    .slice(start, summary.indexOf('</table>', start))
+    .replace(/<[^>]+>/g, ' ')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&quot;', '"');
 }
 
 describe('a workload that never becomes available', () => {
@@ -79,14 +84,15 @@ describe('a workload that never becomes available', () => {
     expect(table).toContain(`Deployment ${ns}/web`);
     expect(table).toContain('ProgressDeadlineExceeded');
     expect(table).toContain('Unschedulable');
-    expect(table).toContain('no nodes available to schedule pods');
+    expect(table).toContain(NO_NODE_MATCHES);
     expect(table).toContain('FailedScheduling');
     // The log line and the annotation say it in one line.
     expect(step.stdout).toMatch(
       new RegExp(
-        `Not ready: Deployment ${ns}/web \\(0/1 available; ProgressDeadlineExceeded; pod web-[a-z0-9]+-[a-z0-9]+ Pending, Unschedulable: no nodes available to schedule pods\\)`,
+        `Not ready: Deployment ${ns}/web \\(0/1 available; ProgressDeadlineExceeded; pod web-[a-z0-9]+-[a-z0-9]+ Pending, Unschedulable: 0/1 nodes are available`,
       ),
     );
+    expect(step.stdout).toContain(`Pending, Unschedulable: ${NO_NODE_MATCHES}`);
   });
 
   it('Kustomization still checking at the timeout: times out, and its inventory shows the unready Deployment', async () => {
@@ -96,7 +102,7 @@ describe('a workload that never becomes available', () => {
     const table = workloadsTable(step.summary);
     expect(table).toContain(`Deployment ${ns}/api`);
     expect(table).toContain('MinimumReplicasUnavailable');
-    expect(table).toContain('no nodes available to schedule pods');
+    expect(table).toContain(NO_NODE_MATCHES);
   });
 
   it('HelmRelease with install wait: fails on the wait, naming the Deployment its chart made and its pod', async () => {
@@ -127,6 +133,6 @@ describe('a workload that never becomes available', () => {
     expect(table).toContain(`Deployment ${ns}/stuck`);
     expect(table).toContain('ProgressDeadlineExceeded');
     expect(table).toContain('Unschedulable');
-    expect(table).toContain('no nodes available to schedule pods');
+    expect(table).toContain(NO_NODE_MATCHES);
   });
 });

@@ -38,6 +38,20 @@ describe('escaping', () => {
   });
 });
 
+describe('a Receiver’s webhook path', () => {
+  it('is hidden in cluster text: its digest is as good as the token', () => {
+    const digest = 'ab43c6d0b908b2f55a668bf7ef598d4478853745f92415ad19a500ecf41a357c';
+    expect(cleanText(`Receiver initialized for path: /hook/${digest}`)).toBe(
+      'Receiver initialized for path: /hook/***',
+    );
+    expect(oneLine(`POST https://hooks.example.com/hook/${digest.toUpperCase()}?x=1 failed`)).toBe(
+      'POST https://hooks.example.com/hook/***?x=1 failed',
+    );
+    // A word that only looks like one stays.
+    expect(cleanText('see /hook/readme and /hooks/abc')).toBe('see /hook/readme and /hooks/abc');
+  });
+});
+
 describe('shorten', () => {
   it('cuts at a character count or a line count and says it did', () => {
     expect(shorten('abcdef', 3)).toEqual({ text: 'abc…', truncated: true });

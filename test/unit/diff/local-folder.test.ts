@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +113,29 @@ describe('locateFolder', () => {
       new SourceUrls(cluster()),
     );
     expect(!outside.found && outside.message).toContain('leads out of the checkout');
+  });
+
+  it('follows no link out of the checkout: a folder that is a symbolic link to /etc leads out of it', async () => {
+    await symlink('/etc', join(root, 'linked'));
+    await mkdir(join(root, 'apps', 'inner'), { recursive: true });
+    await symlink(join(root, 'apps', 'inner'), join(root, 'within'));
+    const checkout = { ...ours(), root: realpathSync(root) };
+    for (const path of ['./linked', 'linked/ssl']) {
+      const outside = await locateFolder(
+        ks(path, { kind: 'GitRepository', name: 'fleet' }),
+        checkout,
+        new SourceUrls(cluster()),
+      );
+      expect(outside, path).toMatchObject({ found: false, notInCheckout: false });
+      expect(!outside.found && outside.message).toBe(`spec.path "${path}" leads out of the checkout.`);
+    }
+    // A link that stays inside is followed, and diffed where it points.
+    const inside = await locateFolder(
+      ks('./within', { kind: 'GitRepository', name: 'fleet' }),
+      checkout,
+      new SourceUrls(cluster()),
+    );
+    expect(inside).toMatchObject({ found: true, folder: join(realpathSync(root), 'apps', 'inner') });
   });
 
   it('reads each GitRepository once for many Kustomizations', async () => {

@@ -29,6 +29,11 @@ function cluster(): FakeCluster {
   ks('apps', 'fleet');
   ks('infra', 'infra');
   ks('remote', 'fleet', { kubeConfig: { secretRef: { name: 'kubeconfig' } } });
+  fake.update('Kustomization', 'flux-system', 'remote', (o) => {
+    o.status = {
+      inventory: { entries: [{ id: 'apps_api_kustomize.toolkit.fluxcd.io_Kustomization', v: 'v1' }] },
+    };
+  });
   fake.add('HelmRelease', {
     metadata: { name: 'web' },
     spec: { driftDetection: { mode: 'warn' } },
@@ -67,6 +72,9 @@ describe('runDiff', () => {
     );
     expect(byName.get('infra')).toMatchObject({ state: 'not-in-checkout' });
     expect(byName.get('remote')).toMatchObject({ state: 'skipped' });
+    expect((byName.get('remote') as { message: string }).message).toBe(
+      'It applies to another cluster (spec.kubeConfig); flux diff can only dry-run against this one. 1 Flux object it applied there was not followed (Kustomization apps/api).',
+    );
     expect(byName.get('web')).toMatchObject({
       state: 'helm-drift',
       drift: {

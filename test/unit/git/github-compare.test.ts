@@ -1,15 +1,15 @@
-// The GitHub lookup against a loopback compare endpoint that answers from a real git history.
+// The GitHub lookup against the fake GitHub, whose compare endpoint answers from a real git history.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubQuestion, relateOnGitHub } from '../../../src/git/github-compare.js';
 import { closeServer } from '../../e2e/lab/git-server.js';
 import { GitHistory } from '../../helpers/git-history.js';
-import { type CompareServer, startCompareServer } from '../../helpers/github-compare-server.js';
+import { type FakeGitHub, startFakeGitHub } from '../../helpers/github-api.js';
 
 const TOKEN = 'ghs_compareToken456';
 let history: GitHistory;
-let api: CompareServer;
+let api: FakeGitHub;
 // main: c1 ← c2 ← c3; branch `rewritten`: c1 ← d1; branch `unrelated`: u1 with no parent.
 let c1: string;
 let c2: string;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   d1 = await history.commit('d1', 'rewritten');
   await history.resetTo(c3);
   u1 = await history.commitUnrelated('u1', 'unrelated');
-  api = await startCompareServer({ repositories: { 'Org/Fleet': history.bareDir }, token: TOKEN });
+  api = await startFakeGitHub({ owner: 'Org', repo: 'Fleet', history: history.bareDir, token: TOKEN });
 });
 
 afterAll(async () => {
@@ -40,12 +40,14 @@ afterEach(() => {
 
 function ask(expected: string, fetched: string, extra: Partial<GitHubQuestion> = {}) {
   return relateOnGitHub({
-    sourceUrl: `${api.serverUrl}/org/fleet.git`,
+    sourceUrl: `${api.origin}/org/fleet.git`,
     expected,
     fetched,
     apiUrl: api.apiUrl,
-    serverUrl: api.serverUrl,
+    serverUrl: api.origin,
     token: TOKEN,
+    // GitHub's one second between attempts, shortened: what is tested is which answers are asked again.
+    retryDelayMs: 10,
     ...extra,
   });
 }
@@ -61,7 +63,8 @@ describe('GitHub compare answers', () => {
     expect(await ask(c2, c3)).toEqual({ relation: 'contains', via: 'github' });
     expect(api.requests).toHaveLength(1);
     const [request] = api.requests;
-    expect(request!.path).toBe(`/repos/org/fleet/compare/${c2}...${c3}?per_page=1`);
+    expect(request!.path).toBe(`/repos/org/fleet/compare/${c2}...${c3}`);
+    expect(request!.query).toEqual({ per_page: '1' });
     expect(request!.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(request!.headers.accept).toBe('application/vnd.github+json');
     expect(request!.headers['x-github-api-version']).toBe('2022-11-28');
@@ -89,12 +92,17 @@ describe('GitHub compare answers', () => {
   });
 
   it('asks a public repository without a token', async () => {
-    const open = await startCompareServer({ repositories: { 'org/fleet': history.bareDir }, private: false });
+    const open = await startFakeGitHub({
+      repo: 'fleet',
+      owner: 'org',
+      history: history.bareDir,
+      private: false,
+    });
     try {
       const answer = await ask(c2, c3, {
         apiUrl: open.apiUrl,
-        serverUrl: open.serverUrl,
-        sourceUrl: `${open.serverUrl}/org/fleet`,
+        serverUrl: open.origin,
+        sourceUrl: `${open.origin}/org/fleet`,
         token: '',
       });
       expect(answer).toEqual({ relation: 'contains', via: 'github' });
@@ -107,19 +115,23 @@ describe('GitHub compare answers', () => {
 
 describe('GitHub Enterprise Server', () => {
   it('finds the API at <server>/api/v3 when GITHUB_API_URL is not given', async () => {
-    const ghes = await startCompareServer({
-      repositories: { 'team/fleet': history.bareDir },
+    const ghes = await startFakeGitHub({
+      owner: 'team',
+      repo: 'fleet',
+      history: history.bareDir,
       token: TOKEN,
-      pathPrefix: '/api/v3',
+      basePath: '/api/v3',
     });
     try {
       const answer = await ask(c1, c3, {
         apiUrl: undefined,
-        serverUrl: ghes.serverUrl,
-        sourceUrl: `${ghes.serverUrl}/team/fleet`,
+        serverUrl: ghes.origin,
+        sourceUrl: `${ghes.origin}/team/fleet`,
       });
       expect(answer).toEqual({ relation: 'contains', via: 'github' });
-      expect(ghes.requests[0]!.path).toMatch(/^\/api\/v3\/repos\/team\/fleet\/compare\//);
+      // The fake records the path under its base path; one outside it would not have been answered.
+      expect(ghes.apiUrl).toBe(`${ghes.origin}/api/v3`);
+      expect(ghes.requests[0]!.path).toMatch(/^\/repos\/team\/fleet\/compare\//);
     } finally {
       await ghes.close();
     }
@@ -148,7 +160,7 @@ describe('GitHub refusals', () => {
   });
 
   it('404 for a repository GitHub does not have', async () => {
-    const { why } = await unknownOf(ask(c2, c3, { sourceUrl: `${api.serverUrl}/org/missing` }));
+    const { why } = await unknownOf(ask(c2, c3, { sourceUrl: `${api.origin}/org/missing` }));
     expect(why).toContain('knows no repository org/missing');
   });
 
@@ -161,17 +173,19 @@ describe('GitHub refusals', () => {
   });
 
   it('403 for a token without contents: read', async () => {
-    const denied = await startCompareServer({
-      repositories: { 'org/fleet': history.bareDir },
+    const denied = await startFakeGitHub({
+      owner: 'org',
+      repo: 'fleet',
+      history: history.bareDir,
       token: TOKEN,
-      contents: 'none',
     });
+    denied.deny('contents');
     try {
       const { why, fix } = await unknownOf(
         ask(c2, c3, {
           apiUrl: denied.apiUrl,
-          serverUrl: denied.serverUrl,
-          sourceUrl: `${denied.serverUrl}/org/fleet`,
+          serverUrl: denied.origin,
+          sourceUrl: `${denied.origin}/org/fleet`,
         }),
       );
       expect(why).toContain('Resource not accessible by integration');
@@ -184,7 +198,7 @@ describe('GitHub refusals', () => {
 
 describe('GitHub rate limits and failures', () => {
   it('a used-up rate limit: cannot tell until it resets, without waiting for it', async () => {
-    api.inject({ rateLimit: 'primary', resetInSeconds: 3600 });
+    api.rateLimit('GET', /\/compare\//, 'primary', 3600);
     const { why } = await unknownOf(ask(c2, c3));
     expect(why).toMatch(
       /rate limit of GitHub \(http:\/\/127\.0\.0\.1:\d+\) for the token is used up until \d\d:\d\d:\d\d UTC/,
@@ -193,13 +207,18 @@ describe('GitHub rate limits and failures', () => {
   });
 
   it('a used-up rate limit without a token: says to pass one', async () => {
-    const open = await startCompareServer({ repositories: { 'org/fleet': history.bareDir }, private: false });
+    const open = await startFakeGitHub({
+      repo: 'fleet',
+      owner: 'org',
+      history: history.bareDir,
+      private: false,
+    });
     try {
-      open.inject({ rateLimit: 'primary', resetInSeconds: 600 });
+      open.rateLimit('GET', /\/compare\//, 'primary', 600);
       const target = {
         apiUrl: open.apiUrl,
-        serverUrl: open.serverUrl,
-        sourceUrl: `${open.serverUrl}/org/fleet`,
+        serverUrl: open.origin,
+        sourceUrl: `${open.origin}/org/fleet`,
       };
       const { why, fix } = await unknownOf(ask(c2, c3, { ...target, token: '' }));
       expect(why).toContain('for requests without a token is used up');
@@ -210,19 +229,19 @@ describe('GitHub rate limits and failures', () => {
   });
 
   it('a secondary rate limit with a short Retry-After is waited out', async () => {
-    api.inject({ rateLimit: 'secondary', retryAfterSeconds: 0 });
+    api.rateLimit('GET', /\/compare\//, 'secondary', 0);
     expect(await ask(c2, c3)).toEqual({ relation: 'contains', via: 'github' });
     expect(api.requests).toHaveLength(2);
   });
 
   it('a server error is asked again', async () => {
-    api.inject({ status: 502 });
+    api.fail('GET', /\/compare\//, 502);
     expect(await ask(c2, c3)).toEqual({ relation: 'contains', via: 'github' });
     expect(api.requests).toHaveLength(2);
   });
 
   it('a server error that lasts: cannot tell, saying what GitHub answered', async () => {
-    api.inject({ status: 503 }, 3);
+    api.fail('GET', /\/compare\//, 503, 3);
     const { why } = await unknownOf(ask(c2, c3));
     expect(why).toContain('HTTP 503');
     expect(api.requests).toHaveLength(3);
@@ -243,7 +262,7 @@ describe('GitHub rate limits and failures', () => {
 
   it('a source on another server: cannot tell, without asking', async () => {
     const { why } = await unknownOf(ask(c2, c3, { sourceUrl: 'https://gitlab.example.com/org/fleet' }));
-    expect(why).toBe(`gitlab.example.com/org/fleet is not a repository on ${api.serverUrl}`);
+    expect(why).toBe(`gitlab.example.com/org/fleet is not a repository on ${api.origin}`);
     expect(api.requests).toHaveLength(0);
   });
 

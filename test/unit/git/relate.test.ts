@@ -1,14 +1,18 @@
 // relateCommits end to end: the workspace first, GitHub second, both against real git histories.
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { relateWith } from '../../../src/commands/reconcile.js';
 import { type AncestryContext, commitHex, describeRelation, relateCommits } from '../../../src/git/relate.js';
 import { type GitServer, startGitServer } from '../../e2e/lab/git-server.js';
 import { GitHistory, git } from '../../helpers/git-history.js';
-import { type CompareServer, startCompareServer } from '../../helpers/github-compare-server.js';
+import { type FakeGitHub, startFakeGitHub } from '../../helpers/github-api.js';
 
 const TOKEN = 'ghs_relateToken321';
 let history: GitHistory;
 let gitServer: GitServer;
-let api: CompareServer;
+let api: FakeGitHub;
 let sourceUrl: string;
 let c1: string;
 let c2: string;
@@ -22,13 +26,14 @@ beforeAll(async () => {
   c3 = await history.commit('c3');
   // One address serves the repository over git and the API, as a GitHub server does.
   gitServer = await startGitServer(history.projectRoot);
-  api = await startCompareServer({
-    repositories: { 'org/fleet': history.bareDir },
+  api = await startFakeGitHub({
+    owner: 'org',
+    repo: 'fleet',
+    history: history.bareDir,
     token: TOKEN,
-    gitUpstream: gitServer.url,
-    gitPaths: { 'org/fleet': 'fleet.git' },
+    gitServer: { url: gitServer.url, path: 'fleet.git' },
   });
-  sourceUrl = `${api.serverUrl}/Org/Fleet`;
+  sourceUrl = `${api.origin}/Org/Fleet`;
 });
 
 afterAll(async () => {
@@ -47,11 +52,11 @@ afterEach(() => {
   api.requests.length = 0;
 });
 
-const github = (): AncestryContext => ({ apiUrl: api.apiUrl, serverUrl: api.serverUrl, token: TOKEN });
+const github = (): AncestryContext => ({ apiUrl: api.apiUrl, serverUrl: api.origin, token: TOKEN });
 
 /** A clone of the source repository, as actions/checkout makes it; the source names it with another case and without .git. */
 const workspaceClone = (options: { depth?: number; at?: string } = {}) =>
-  history.clone(`${api.serverUrl}/org/fleet.git`, options);
+  history.clone(`${api.origin}/org/fleet.git`, options);
 
 describe('relateCommits', () => {
   it('answers from the workspace first, without asking GitHub', async () => {
@@ -230,5 +235,44 @@ describe('describeRelation', () => {
       B,
     );
     expect(words).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('the run’s lookup', () => {
+  it('ends when the run ends: the git fetch and its transport helper are stopped, and GitHub is not asked', async () => {
+    let arrived!: () => void;
+    const seen = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    // An origin that takes the fetch and never answers: a slow `git fetch`.
+    const hanging = createServer(() => arrived());
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/org/fleet.git`;
+    const workspace = await workspaceClone();
+    await git(workspace, ['remote', 'set-url', 'origin', origin]);
+    vi.stubEnv('GITHUB_WORKSPACE', workspace);
+    vi.stubEnv('GITHUB_SERVER_URL', api.origin);
+    vi.stubEnv('GITHUB_API_URL', api.apiUrl);
+    try {
+      const runEnded = new AbortController();
+      const asked = relateWith(TOKEN)(
+        { url: origin, revision: `main@sha1:${'d'.repeat(40)}` },
+        c1,
+        runEnded.signal,
+      );
+      await seen;
+      runEnded.abort();
+      const relation = await asked;
+      expect(relation).toMatchObject({ relation: 'unknown', why: 'the run stopped before git answered' });
+      expect(api.requests).toEqual([]);
+      // No git process of that fetch is left: the whole process group was stopped.
+      const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((line) => line.includes(origin));
+      expect(left).toEqual([]);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
   });
 });

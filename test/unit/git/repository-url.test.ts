@@ -100,6 +100,22 @@ describe('githubRepositoryOf', () => {
   });
 });
 
+describe('a path with dot or empty segments', () => {
+  it.each([
+    ['git@github.example:../..'],
+    ['git@github.example:./.'],
+    ['git@github.example:org/..'],
+    ['git@github.example:%2e%2e/fleet'],
+    ['ssh://git@github.example/org//fleet'],
+    ['https://github.example/org/fleet/..%2f..'],
+    ['git@github.example:org//fleet'],
+  ])('names no repository: %s', (url) => {
+    expect(githubRepositoryOf(url, 'https://github.example')).toBeUndefined();
+    expect(parseRepositoryUrl(url)).toBeUndefined();
+    expect(sameRepository(url, url)).toBe(false);
+  });
+});
+
 describe('defaultApiUrl', () => {
   it.each([
     ['https://github.com', 'https://api.github.com'],

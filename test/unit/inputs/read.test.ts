@@ -55,11 +55,15 @@ const DEFAULT_CONFIG: Config = {
     selector: '',
     withSource: false,
     follow: true,
+    maxObjects: 2000,
     timeoutMs: 300_000,
     revision: '',
     force: false,
     reset: false,
     failFastGraceMs: 0,
+    workloads: 'auto',
+    stableForMs: 0,
+    verifyUrls: [],
   },
   diff: { pathRoot: '', failOnChange: false },
   trigger: { kind: 'patch' },
@@ -249,6 +253,18 @@ describe('readConfig: timeout', () => {
     const error = errorOf({ timeout: value });
     expect(error.inputs).toEqual(['timeout']);
     expect(error.message).toBe(message);
+  });
+});
+
+describe('readConfig: max-objects', () => {
+  it('reads a whole number of objects', () => {
+    expect(read({ 'max-objects': '150' }).config.reconcile.maxObjects).toBe(150);
+  });
+
+  it.each(['0', '-1', '2.5', 'many', '1e3', '99999999999'])('refuses %j, naming the input', (value) => {
+    const error = errorOf({ 'max-objects': value });
+    expect(error.inputs).toEqual(['max-objects']);
+    expect(error.message).toMatch(/^Input 'max-objects' must be a whole number of Flux objects, at least 1/);
   });
 });
 

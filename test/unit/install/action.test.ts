@@ -1,18 +1,14 @@
-// The bundled action, run as the runner runs it, with `resources` empty: it only installs flux.
-import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ActionRun, NODE, REPO_ROOT, removeRun, runAction } from '../../helpers/action-runner.js';
+import { type ActionRun, removeRun, runAction } from '../../helpers/action-runner.js';
 import { type ReleaseServer, startReleaseServer } from '../../helpers/release-server.js';
 
 let server: ReleaseServer;
 const runs: ActionRun[] = [];
 
 beforeAll(async () => {
-  await promisify(execFile)(NODE, ['scripts/bundle.mjs'], { cwd: REPO_ROOT });
   server = await startReleaseServer({ latest: '2.9.6', versions: ['2.9.5', '2.9.6'] });
-}, 120_000);
+});
 
 afterEach(async () => {
   await Promise.all(runs.splice(0).map((run) => removeRun(run)));
@@ -64,6 +60,28 @@ describe('dist/index.js with resources empty', () => {
     expect(second.outputs['flux-path']).toBe(first.outputs['flux-path']);
     expect(second.stdout).toMatch(/Found flux 2\.9\.5 for linux\/amd64 in the tool cache/);
   });
+
+  it('ends the step at the `timeout` when the release host stops answering, and names the timeout', async () => {
+    const silent = await startReleaseServer();
+    silent.inject('/releases/download/', { stall: true }, Number.POSITIVE_INFINITY);
+    try {
+      const run = await runAction({
+        inputs: { 'download-url': silent.downloadUrl, version: '2.9.5', timeout: '3s' },
+        env: silent.githubEnv,
+        // Generous: only a download left to its own socket timeout (60 s) would be killed here.
+        timeoutMs: 45_000,
+      });
+      runs.push(run);
+      expect(run.exitCode, run.stderr).toBe(1);
+      // Whether the deadline came during the stalled download or (on a busy machine) before it.
+      expect(run.stdout).toMatch(
+        /::error::GET \S+\/flux_2\.9\.5_checksums\.txt: stopped when the 3s timeout ran out/,
+      );
+      expect(run.outputs['flux-version']).toBeUndefined();
+    } finally {
+      await silent.close();
+    }
+  }, 60_000);
 
   it('fails the step with an error that names the version input', async () => {
     const run = await install({ version: '2.9' });

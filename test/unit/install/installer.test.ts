@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tc from '@actions/tool-cache';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Deadline } from '../../../src/base/deadline.js';
 import type { InstallConfig } from '../../../src/inputs/types.js';
 import {
   type InstallOptions,
@@ -147,6 +148,15 @@ describe('installFlux from the release host', () => {
       new RegExp(`GET \\S+/${ASSET} failed after 3 attempts: .*HTTP 503`),
     );
     expect(server.count(ASSET)).toBe(3);
+  });
+
+  it('stops a download that gets no answer when the deadline passes, naming the timeout', async () => {
+    server.inject(ASSET, { stall: true }, Number.POSITIVE_INFINITY);
+    // Left to itself, the download would wait for its 60 s socket timeout (past the test's 30 s).
+    await expect(installFlux(config('2.9.5'), options({ deadline: Deadline.after(500) }))).rejects.toThrow(
+      new RegExp(`GET \\S+/${ASSET.replaceAll('.', '\\.')}: stopped when the 500ms timeout ran out`),
+    );
+    expect(tc.find('flux2', '2.9.5', 'amd64')).toBe('');
   });
 
   it('retries a body cut off before its Content-Length and succeeds', async () => {

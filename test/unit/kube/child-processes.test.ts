@@ -1,14 +1,9 @@
-// The programs the bundled action starts, run as the runner runs it: the flux CLI and an exec credential
-// plugin see no INPUT_* variable (the job's GitHub token, the kubeconfig), a plugin argument that holds a
-// credential is masked, and a failing plugin's stderr is redacted before it reaches the summary.
-import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FluxObject } from '../../../src/flux/types.js';
-import { type ActionRun, NODE, REPO_ROOT, removeRun, runAction } from '../../helpers/action-runner.js';
+import { type ActionRun, removeRun, runAction } from '../../helpers/action-runner.js';
 import { FakeApiServer } from './helpers/fake-apiserver.js';
 import { b64, kubeconfigYaml } from './helpers/kubeconfigs.js';
 import { useTestPki } from './helpers/pki.js';
@@ -47,7 +42,6 @@ async function script(name: string, body: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  await promisify(execFile)(NODE, ['scripts/bundle.mjs'], { cwd: REPO_ROOT });
   dir = await mkdtemp(join(tmpdir(), 'child-env-'));
   server = await new FakeApiServer({
     cert: pki.server.cert,

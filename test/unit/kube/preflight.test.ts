@@ -136,3 +136,20 @@ describe('preflight', () => {
     );
   });
 });
+
+describe('watching every namespace', () => {
+  it('is allowed only when the API server lets these credentials list and watch the kind without a namespace', async () => {
+    const api = await connect();
+    expect(await api.canWatchEverywhere(KUSTOMIZATION)).toBe(true);
+    const asked = server
+      .requestsTo('selfsubjectaccessreviews', 'POST')
+      .map((r) => JSON.parse(r.body).spec.resourceAttributes);
+    expect(asked).toEqual([
+      expect.objectContaining({ verb: 'list', resource: 'kustomizations', namespace: '' }),
+      expect.objectContaining({ verb: 'watch', resource: 'kustomizations', namespace: '' }),
+    ]);
+    // Namespaced access only (a RoleBinding): one stream per namespace then.
+    server.permission = (_user, verb, _resource, namespace) => namespace !== '' || verb !== 'watch';
+    expect(await api.canWatchEverywhere(KUSTOMIZATION)).toBe(false);
+  });
+});

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { kindOf } from '../../../src/flux/kinds.js';
 import { revisionApplies } from '../../../src/flux/revision.js';
 import type { FluxObject } from '../../../src/flux/types.js';
-import { evaluate } from '../../../src/reconcile/evaluate.js';
+import { evaluate, readyBeforeRequest } from '../../../src/reconcile/evaluate.js';
 import type { Verdict, VerdictState, Waiting } from '../../../src/reconcile/types.js';
 import { describeWaiting } from '../../../src/reconcile/waiting.js';
 
@@ -411,6 +411,31 @@ describe('the kind table decides what a verdict can be', () => {
       failFast: true,
     });
     expect(verdict.state === 'failed' && verdict.attempted).toBe(obj.status!.lastAttemptedRevision);
+  });
+});
+
+describe('readyBeforeRequest: nothing left for a request to ask', () => {
+  const kind = kindOf('Kustomization');
+  const ready = fixture('kustomization-ready');
+  const at = (obj: FluxObject, expectedRevisions: string[]) =>
+    readyBeforeRequest({ obj, kind, expectedRevisions, failFast: true });
+
+  it('holds for a Ready object at the expected revision, with its spec observed', () => {
+    expect(at(ready, [ready.status!.lastAppliedRevision!])).toBe(true);
+  });
+
+  it('does not hold without an expected revision, at another one, or behind its spec', () => {
+    expect(at(ready, [])).toBe(false);
+    expect(at(ready, [`main@sha1:${'e'.repeat(40)}`])).toBe(false);
+    const newSpec = { ...ready, metadata: { ...ready.metadata, generation: 99 } };
+    expect(at(newSpec, [ready.status!.lastAppliedRevision!])).toBe(false);
+  });
+
+  it('does not hold for a suspended object or one being deleted', () => {
+    const revision = [ready.status!.lastAppliedRevision!];
+    expect(at({ ...ready, spec: { ...ready.spec, suspend: true } }, revision)).toBe(false);
+    const deleting = { ...ready, metadata: { ...ready.metadata, deletionTimestamp: '2025-01-01T00:00:00Z' } };
+    expect(at(deleting, revision)).toBe(false);
   });
 });
 

@@ -112,6 +112,67 @@ describe('follow', () => {
     expect(result.results[1]!.message).toBe('web: kustomize build failed');
   });
 
+  describe('a child already Ready at the expected revision', () => {
+    const readyAt =
+      (revision: string, observedGeneration = 1) =>
+      (o: FluxObject) => {
+        o.status = {
+          observedGeneration,
+          lastAppliedRevision: `main@sha1:${revision}`,
+          conditions: [
+            { type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied' },
+          ],
+        };
+      };
+
+    it('is judged without a request; one at another revision, or behind its spec, is requested', async () => {
+      const c = tree([ks('apps', 'web'), ks('apps', 'db'), ks('apps', 'api')]);
+      c.update('Kustomization', 'apps', 'web', readyAt(A));
+      c.update('Kustomization', 'apps', 'db', readyAt(B));
+      // Its parent applied a new spec the controller has not seen yet.
+      c.update('Kustomization', 'apps', 'api', (o) => {
+        readyAt(A)(o);
+        o.metadata.generation = 2;
+      });
+      const result = await run(c, ['root'], options({ revision: A }));
+      expect(result.ready).toBe(true);
+      expect(result.results.map((r) => [r.name, r.outcome, r.revisionAfter])).toEqual([
+        ['root', 'ready', `main@sha1:${A}`],
+        ['web', 'ready', `main@sha1:${A}`],
+        ['db', 'ready', `main@sha1:${A}`],
+        ['api', 'ready', `main@sha1:${A}`],
+      ]);
+      expect(c.patches.map((p) => p.key).sort()).toEqual([
+        'Kustomization/apps/api',
+        'Kustomization/apps/db',
+        'Kustomization/flux-system/root',
+      ]);
+    });
+
+    it('is requested when no revision is expected of it', async () => {
+      const c = tree([ks('apps', 'web')]);
+      c.update('Kustomization', 'apps', 'web', readyAt(A));
+      await run(c, ['root'], options());
+      expect(c.patches.map((p) => p.key)).toContain('Kustomization/apps/web');
+    });
+  });
+
+  it('never follows an inventory from another cluster: same-named objects here are left alone, even with force', async () => {
+    const c = tree([ks('apps', 'web'), 'apps_db_helm.toolkit.fluxcd.io_HelmRelease']);
+    // The root applies to a remote cluster: its inventory names objects there.
+    c.update('Kustomization', 'flux-system', 'root', (o) => {
+      o.spec = { ...o.spec, kubeConfig: { secretRef: { name: 'remote-kubeconfig' } } } as never;
+    });
+    // Objects here that happen to share the names.
+    c.add('HelmRelease', { metadata: { name: 'db', namespace: 'apps' } });
+    const result = await run(c, ['root'], options({ force: true, reset: true }));
+    expect(result.results.map((r) => [r.name, r.outcome])).toEqual([['root', 'ready']]);
+    expect(c.patches.map((p) => p.key)).toEqual(['Kustomization/flux-system/root']);
+    expect(result.results[0]!.note).toBe(
+      'applies to another cluster (spec.kubeConfig): 2 Flux objects it applied there were not followed (Kustomization apps/web, HelmRelease apps/db)',
+    );
+  });
+
   it('judges only the named objects with follow off', async () => {
     const c = tree([ks('apps', 'web')]);
     const result = await run(c, ['root'], options({ follow: false }));
@@ -247,6 +308,28 @@ describe('a newer commit that contains the expected one', () => {
     expect(result.results[0]).toMatchObject({ outcome: 'timed-out' });
     expect(result.results[0]!.waitedOn).toContain('no checkout of org/fleet in the workspace');
     expect(notes.join('\n')).toContain('add actions/checkout with fetch-depth: 0');
+  });
+
+  it('is a lookup that ends with the run: its signal aborts at the deadline, and nothing it finds later is said', async () => {
+    let signal: AbortSignal | undefined;
+    let answered = false;
+    // A git fetch that hangs: it answers only once it is told to stop.
+    const relate = (_origin: unknown, _expected: string, stop?: AbortSignal): Promise<CommitRelation> => {
+      signal = stop;
+      return new Promise((resolve) => {
+        stop?.addEventListener('abort', () => {
+          answered = true;
+          resolve({ relation: 'unknown', why: 'the run stopped before git answered', fix: '' });
+        });
+      });
+    };
+    const notes: string[] = [];
+    const result = await runPlanWithNotes(pushedTwice(), relate, notes);
+    expect(result.results[0]).toMatchObject({ outcome: 'timed-out' });
+    expect(signal?.aborted).toBe(true);
+    expect(answered).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(notes).toEqual([]);
   });
 });
 

@@ -64,14 +64,23 @@ describe('runPlan', () => {
 
   it('requests a dependent only after its dependency is Ready', async () => {
     const c = cluster();
-    const order: string[] = [];
+    // The controller answers well after the patch, as a real one does: a loop that started every
+    // object at once would have patched b and c before a is Ready.
+    const readyAt = new Map<string, number>();
     c.controllers.set('Kustomization', (obj, cl) => {
-      order.push(obj.metadata.name);
-      handleAndSucceed(() => 'main@sha1:new')(obj, cl);
+      setTimeout(() => {
+        const ready = handleAndSucceed(() => 'main@sha1:new')(obj, cl);
+        readyAt.set(obj.metadata.name, Number(ready.metadata.resourceVersion));
+      }, 20);
     });
-    const result = await run(c, ['c', 'b', 'a'], options());
+    const result = await run(c, ['c', 'b', 'a'], options({ timeoutMs: 30_000 }));
     expect(result.ready).toBe(true);
-    expect(order).toEqual(['a', 'b', 'c']);
+    // Ordered by the cluster's own clock (resource versions), not by wall-clock time.
+    const patchedAt = (name: string) =>
+      c.patches.filter((p) => p.key === `Kustomization/flux-system/${name}`).map((p) => p.resourceVersion);
+    expect(patchedAt('a')).toHaveLength(1);
+    expect(Math.min(...patchedAt('b'))).toBeGreaterThan(readyAt.get('a')!);
+    expect(Math.min(...patchedAt('c'))).toBeGreaterThan(readyAt.get('b')!);
   });
 
   it('fails fast with the controller message and skips the dependents', async () => {
@@ -154,21 +163,25 @@ describe('runPlan', () => {
       setTimeout(() => handleAndSucceed(() => 'x')(obj, cl), 200),
     );
     await run(c, ['a', 'b', 'c'], options());
-    // get ×3, one watch (+ its list), patch ×3
-    expect(c.requestCount()).toBe(8);
+    // one list for the three named (plan), one access review (may it watch every namespace?), one watch
+    // (+ its list), patch ×3
+    expect(c.requestCount()).toBe(7);
   });
 
   it('fails the objects of a watch that cannot be opened, with its error, instead of waiting out the deadline', async () => {
-    const c = cluster();
-    c.failWatches.set('Kustomization', new Error('HTTP 403 Forbidden: kustomizations is forbidden'));
-    const result = await run(c, ['a', 'b'], options({ timeoutMs: 60_000 }));
-    expect(result.results.map((r) => [r.name, r.outcome])).toEqual([
-      ['a', 'failed'],
-      ['b', 'skipped'],
-    ]);
-    expect(result.results[0]!.message).toContain(
-      'could not watch kustomizations in flux-system: HTTP 403 Forbidden',
-    );
+    for (const everywhere of [true, false]) {
+      const c = cluster();
+      c.clusterWideAccess = everywhere;
+      c.failWatches.set('Kustomization', new Error('HTTP 403 Forbidden: kustomizations is forbidden'));
+      const result = await run(c, ['a', 'b'], options({ timeoutMs: 60_000 }));
+      expect(result.results.map((r) => [r.name, r.outcome])).toEqual([
+        ['a', 'failed'],
+        ['b', 'skipped'],
+      ]);
+      expect(result.results[0]!.message).toContain(
+        `could not watch kustomizations in ${everywhere ? 'every namespace' : 'flux-system'}: HTTP 403 Forbidden`,
+      );
+    }
   });
 
   it('asks a source again when it fetched another commit than the expected one', async () => {

@@ -2,6 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FluxObject } from '../../../src/flux/types.js';
+import type { Command } from '../../../src/inputs/commands.js';
+import { buildPlan } from '../../../src/reconcile/plan.js';
+import { runPlan } from '../../../src/reconcile/run.js';
+import { annotationsFor } from '../../../src/report/annotations.js';
+import { finalState } from '../../../src/report/github/wording.js';
 import { buildOutputs, writeOutputs } from '../../../src/report/outputs.js';
 import {
   APP_HELM_CHART,
@@ -10,7 +16,9 @@ import {
   KS_NAMESPACE as KS,
   PUSHED_COMMIT,
 } from '../../fixtures/report/captured.js';
-import { SCENARIOS } from '../../fixtures/report/scenarios.js';
+import { resultFrom, SCENARIOS } from '../../fixtures/report/scenarios.js';
+import receiverReady from '../../fixtures/status/receiver-ready.json' with { type: 'json' };
+import { FakeCluster, handleAndSucceed } from '../../helpers/fake-cluster.js';
 
 describe('buildOutputs', () => {
   it('success: ready true, one record per object with full revisions, nothing failed', () => {
@@ -36,6 +44,7 @@ describe('buildOutputs', () => {
       reason: 'ReconciliationSucceeded',
       message: `Applied revision: main@sha1:${PUSHED_COMMIT}`,
       waitedOn: null,
+      rollout: null,
     });
     // Records, not objects: no status, conditions or events leak into the output.
     expect(out.results).not.toContain('conditions');
@@ -79,6 +88,17 @@ describe('buildOutputs', () => {
     run.results[0]!.message = 'x'.repeat(100_000);
     const [first] = JSON.parse(buildOutputs(run).results);
     expect(first.message.length).toBeLessThanOrEqual(4001);
+  });
+});
+
+describe('outputs of a Receiver', () => {
+  it('never carry its webhook digest, which its Ready message names', () => {
+    const digest = receiverReady.status.webhookPath.replace('/hook/', '');
+    const receiver = resultFrom(structuredClone(receiverReady) as FluxObject, { durationMs: 1 });
+    expect(receiver.message).toContain(digest);
+    const out = buildOutputs({ command: 'reconcile', ready: true, results: [receiver], durationMs: 1 });
+    expect(JSON.stringify(out)).not.toContain(digest);
+    expect(JSON.parse(out.results)[0].message).toBe('Receiver initialized for path: /hook/***');
   });
 });
 
@@ -149,6 +169,93 @@ describe('writeOutputs', () => {
     expect(written.ready).toBe('false');
     expect(JSON.parse(written.failed!)).toEqual([`Kustomization/${KS}/broken-yaml`]);
     expect(JSON.parse(written.results!)[2].message).toMatch(/^failed to decode Kubernetes YAML/);
+  });
+});
+
+describe('objects that end ok without being Ready', () => {
+  /** Runs `command` on the named objects of flux-system with the run loop, against a cluster that answers. */
+  async function runOn(cluster: FakeCluster, command: Command, objects: Array<[string, string]>) {
+    cluster.controllers.set(
+      'Kustomization',
+      handleAndSucceed(() => `main@sha1:${PUSHED_COMMIT}`),
+    );
+    const selectors = objects.map(([kind, name]) => ({ kind, namespace: 'flux-system', name }));
+    const plan = await buildPlan(cluster, {
+      selectors,
+      all: false,
+      namespace: 'flux-system',
+      labelSelector: '',
+      withSource: false,
+    });
+    const options = { command, revision: '', timeoutMs: 30_000, failFastGraceMs: 0, follow: false };
+    return runPlan(cluster, plan, { ...options, force: false, reset: false });
+  }
+
+  function clusterWith(...names: string[]): FakeCluster {
+    const cluster = new FakeCluster();
+    for (const name of names) {
+      cluster.add('Kustomization', {
+        metadata: { name },
+        spec: { sourceRef: { kind: 'GitRepository', name: 'fleet' } },
+        status: { lastAppliedRevision: `main@sha1:${FIRST_COMMIT}`, observedGeneration: 1 },
+      });
+    }
+    return cluster;
+  }
+
+  /** What every reader of a finished run says about it: green, nothing failed, nothing to annotate. */
+  function expectGreen(run: Awaited<ReturnType<typeof runOn>>) {
+    const out = buildOutputs(run);
+    expect(out.ready).toBe('true');
+    expect(JSON.parse(out.failed)).toEqual([]);
+    expect(annotationsFor(run).filter((a) => a.level === 'error')).toEqual([]);
+    expect(finalState(run)).toBe('success');
+  }
+
+  it('a static Alert beside a Ready Kustomization: skipped, ok, and not failed', async () => {
+    const cluster = clusterWith('apps');
+    cluster.add('Alert', { metadata: { name: 'on-call' }, spec: { providerRef: { name: 'slack' } } });
+    const run = await runOn(cluster, 'reconcile', [
+      ['Kustomization', 'apps'],
+      ['Alert', 'on-call'],
+    ]);
+    expect(run.results).toHaveLength(2);
+    expect(run.results.map((r) => [r.kind, r.outcome, r.ok])).toEqual(
+      expect.arrayContaining([
+        ['Kustomization', 'ready', true],
+        ['Alert', 'skipped', true],
+      ]),
+    );
+    expectGreen(run);
+  });
+
+  it('a suspend run: every object suspended, ok, and not failed', async () => {
+    const run = await runOn(clusterWith('apps', 'infra'), 'suspend', [
+      ['Kustomization', 'apps'],
+      ['Kustomization', 'infra'],
+    ]);
+    expect(run.results.map((r) => [r.name, r.outcome, r.ok])).toEqual([
+      ['apps', 'suspended', true],
+      ['infra', 'suspended', true],
+    ]);
+    expectGreen(run);
+  });
+
+  it('a suspend run over a static Alert: skipped, ok, and not failed', async () => {
+    const cluster = clusterWith('apps');
+    cluster.add('Alert', { metadata: { name: 'on-call' }, spec: { providerRef: { name: 'slack' } } });
+    const run = await runOn(cluster, 'suspend', [
+      ['Kustomization', 'apps'],
+      ['Alert', 'on-call'],
+    ]);
+    expect(run.results).toHaveLength(2);
+    expect(run.results.map((r) => [r.kind, r.outcome, r.ok])).toEqual(
+      expect.arrayContaining([
+        ['Kustomization', 'suspended', true],
+        ['Alert', 'skipped', true],
+      ]),
+    );
+    expectGreen(run);
   });
 });
 

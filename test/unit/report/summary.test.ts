@@ -2,6 +2,8 @@ import type { CoreV1Event } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { FluxObject } from '../../../src/flux/types.js';
 import { toKubeEvent } from '../../../src/kube/events.js';
+import type { FluxResult } from '../../../src/reconcile/types.js';
+import { isFluxResult } from '../../../src/reconcile/types.js';
 import type { RelatedObjects } from '../../../src/report/collect.js';
 import { CELL_MESSAGE_CHARS, renderSummary, SUMMARY_BUDGET_BYTES } from '../../../src/report/summary.js';
 import unreachableEvents from '../../fixtures/events/gitrepository-failed-unreachable.json' with {
@@ -345,7 +347,7 @@ describe('renderSummary truncation and limits', () => {
 
   it('stays under GitHub’s summary size limit when hundreds of objects fail with huge messages', () => {
     const s = SCENARIOS['kustomization-build-failed']!();
-    const template = s.run.results.find((r) => r.name === 'broken-yaml')!;
+    const template = s.run.results.find((r) => r.name === 'broken-yaml') as FluxResult;
     s.run.results = Array.from({ length: 400 }, (_, i) =>
       resultFrom(structuredClone(template.last!), {
         ...template,
@@ -361,6 +363,53 @@ describe('renderSummary truncation and limits', () => {
       /Details of \d+ more objects left out to stay within GitHub's summary size limit/,
     );
     expect(htmlProblems(html)).toEqual([]);
+  });
+});
+
+describe('renderSummary of a tree of thousands of objects', () => {
+  /** 3,300 children (as a tree spanning hundreds of namespaces has): 7 failed, the rest Ready. */
+  function thousands() {
+    const s = SCENARIOS['kustomization-build-failed']!();
+    const failed = s.run.results.filter(isFluxResult).find((r) => r.name === 'broken-yaml')!;
+    const ready = SCENARIOS.success!()
+      .run.results.filter(isFluxResult)
+      .find((r) => r.kind === 'Kustomization')!;
+    s.run.results = Array.from({ length: 3_300 }, (_, i) => {
+      const template = i % 470 === 469 ? failed : ready;
+      return resultFrom(structuredClone(template.last!), {
+        ...template,
+        name: `team-${i}-app`,
+        namespace: `team-${i}`,
+        role: 'child',
+        parent: { kind: 'Kustomization', namespace: 'flux-system', name: 'root' },
+        durationMs: 1000,
+      });
+    });
+    return s;
+  }
+
+  it('keeps the table within the size budget: failures first, the rest counted', () => {
+    const s = thousands();
+    const html = renderSummary(s.ctx, s.run, s.health);
+    expect(Buffer.byteLength(html)).toBeLessThanOrEqual(SUMMARY_BUDGET_BYTES);
+    const rows = tableRows(html);
+    expect(rows.length).toBeLessThan(3_300);
+    // Every failure has its row, before any Ready one.
+    const failedRows = rows.filter((row) => visibleText(row[0]!).includes('Failed'));
+    expect(failedRows).toHaveLength(7);
+    expect(rows.slice(0, 7).every((row) => visibleText(row[0]!).includes('Failed'))).toBe(true);
+    expect(visibleText(html)).toMatch(
+      new RegExp(`${3_300 - rows.length} more objects not listed here: ${3_300 - rows.length} ready`),
+    );
+    expect(htmlProblems(html)).toEqual([]);
+  });
+
+  it('fits a pull request comment the same way, with the failures listed', () => {
+    const s = thousands();
+    const html = renderSummary(s.ctx, s.run, undefined, undefined, 60_000);
+    expect(Buffer.byteLength(html)).toBeLessThanOrEqual(60_000);
+    expect(tableRows(html).filter((row) => visibleText(row[0]!).includes('Failed'))).toHaveLength(7);
+    expect(visibleText(html)).toMatch(/\d+ more objects not listed here: \d+ ready/);
   });
 });
 

@@ -5,7 +5,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pushFacts } from '../../../src/commands/receiver.js';
+import { Deadline } from '../../../src/base/deadline.js';
+import { redact } from '../../../src/base/secrets.js';
+import { maskReceiverSecrets, pushFacts, triggerReceiver } from '../../../src/commands/receiver.js';
 import {
   checkTriggerFits,
   maskReceiverUrl,
@@ -36,6 +38,7 @@ const trigger = (
   url,
   secret: SECRET,
   type,
+  audience: 'notification-controller',
 });
 
 /** go-github's ValidateSignature: `<hash>=<hex>`, the HMAC of the exact body bytes, compared in constant time. */
@@ -93,6 +96,15 @@ describe('signing', () => {
   });
 });
 
+describe('secrets', () => {
+  it('registers the token and the digest with the one masking function, so GitHub bodies and outputs lose them too', () => {
+    const token = 'receiver-token-for-redaction-6e1';
+    const digest = 'c'.repeat(64);
+    maskReceiverSecrets({ ...trigger('github', `https://hooks.example.com/hook/${digest}`), secret: token });
+    expect(redact(`signed with ${token} for ${digest}`)).toBe('signed with *** for ***');
+  });
+});
+
 describe('answers', () => {
   it('says what each notification-controller answer means', () => {
     expect(explainAnswer(200, 'github')).toContain('accepted');
@@ -140,12 +152,33 @@ describe('posting', () => {
     expect(validates(seen[0]?.headers['x-signature'] as string, bodies[0] ?? '', SECRET)).toBe(true);
   });
 
+  it('posts within a timeout under 30 s: the time left on the step is a fraction of a millisecond', async () => {
+    const { url, seen } = await server(200);
+    // As main.ts counts the step: from the process's start, which performance.timeOrigin gives with a fraction.
+    const deadline = Deadline.after(10_000, performance.timeOrigin + 0.25);
+    const config = { reconcile: { revision: push.commit } } as Config;
+    const limits = { deadline, cancelled: new AbortController().signal };
+    const answer = await triggerReceiver(config, trigger('generic', url), limits);
+    expect(answer).toMatchObject({ status: 200, ok: true });
+    expect(seen).toHaveLength(1);
+  });
+
   it('reports a refusal as not ok, with its meaning', async () => {
     const { url } = await server(400);
     const answer = await postToReceiver(receiverRequest(trigger('github', url), push), 'github', {
       timeoutMs: 5_000,
     });
     expect(answer).toMatchObject({ status: 400, ok: false });
+  });
+
+  it('never shows user info of the URL in a failure, whatever the network layer quotes', async () => {
+    const url = `http://flux:pa55word@127.0.0.1:9/hook/${DIGEST}`;
+    const error = await postToReceiver(receiverRequest(trigger('generic', url), push), 'generic', {
+      timeoutMs: 5_000,
+    }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toContain('Could not reach the Receiver');
+    expect((error as Error).message).not.toContain('pa55word');
   });
 
   it('fails fast when nothing listens, without the digest in the message', async () => {
@@ -164,9 +197,16 @@ describe('posting', () => {
 });
 
 describe('inputs', () => {
+  const defaults: Record<TriggerInput, string> = {
+    trigger: 'patch',
+    'receiver-type': 'generic',
+    'receiver-url': '',
+    'receiver-secret': '',
+    'allow-insecure-receiver': 'false',
+    'oidc-audience': 'notification-controller',
+  };
   const inputs = (values: Partial<Record<TriggerInput, string>>) => (name: TriggerInput) =>
-    values[name] ??
-    { trigger: 'patch', 'receiver-type': 'generic', 'receiver-url': '', 'receiver-secret': '' }[name];
+    values[name] ?? defaults[name];
   const errorOf = (values: Partial<Record<TriggerInput, string>>): ConfigError => {
     try {
       parseTrigger(inputs(values));
@@ -192,6 +232,7 @@ describe('inputs', () => {
       type: 'github',
       url: `https://hooks.example.com/flux/hook/${DIGEST}`,
       secret: SECRET,
+      audience: 'notification-controller',
     });
   });
 
@@ -212,6 +253,42 @@ describe('inputs', () => {
     );
   });
 
+  it('refuses user info in the URL, which nothing sends, without showing it', () => {
+    for (const url of [
+      `https://flux:pa55word@hooks.example.com/hook/${DIGEST}`,
+      `http://pa55word@127.0.0.1:9292/hook/${DIGEST}`,
+    ]) {
+      const error = errorOf({ trigger: 'receiver', 'receiver-url': url });
+      expect(error.inputs).toEqual(['receiver-url']);
+      expect(error.message).toContain('user info');
+      expect(error.message).not.toContain('pa55word');
+      expect(error.message).not.toContain(DIGEST);
+    }
+  });
+
+  it('takes plain http on the runner itself (loopback), or elsewhere only with allow-insecure-receiver', () => {
+    const at = (host: string) => `http://${host}/hook/${DIGEST}`;
+    for (const host of ['127.0.0.1:9292', 'localhost:9292', '[::1]:9292']) {
+      expect(parseTrigger(inputs({ trigger: 'receiver', 'receiver-url': at(host) }))).toMatchObject({
+        url: at(host),
+      });
+    }
+    const error = errorOf({ trigger: 'receiver', 'receiver-url': at('flux-webhook.example.com') });
+    expect(error.inputs).toEqual(['receiver-url']);
+    expect(error.message).toBe(
+      "Input 'receiver-url' is plain http ('http://flux-webhook.example.com/hook/***'): the webhook path is as good as a password, and anyone on the network path could read it. Use https, or set allow-insecure-receiver: true for a receiver server that only speaks http.",
+    );
+    expect(
+      parseTrigger(
+        inputs({
+          trigger: 'receiver',
+          'receiver-url': at('flux-webhook.example.com'),
+          'allow-insecure-receiver': 'true',
+        }),
+      ),
+    ).toMatchObject({ url: at('flux-webhook.example.com') });
+  });
+
   it('needs the secret for the signed types, and a known type', () => {
     const url = `https://hooks.example.com/hook/${DIGEST}`;
     expect(errorOf({ trigger: 'receiver', 'receiver-url': url, 'receiver-type': 'github' }).inputs).toEqual([
@@ -219,8 +296,40 @@ describe('inputs', () => {
     ]);
     expect(
       errorOf({ trigger: 'receiver', 'receiver-url': url, 'receiver-type': 'gitlab' }).message,
-    ).toContain('generic, generic-hmac, github');
+    ).toContain('generic, generic-hmac, github, generic-oidc');
     expect(errorOf({ trigger: 'webhook' }).inputs).toEqual(['trigger']);
+  });
+
+  it('generic-oidc: no secret (the input named, its value never shown), an audience of one word', () => {
+    const url = `https://hooks.example.com/hook/${DIGEST}`;
+    const oidc = { trigger: 'receiver', 'receiver-url': url, 'receiver-type': 'generic-oidc' };
+    expect(parseTrigger(inputs(oidc))).toEqual({
+      kind: 'receiver',
+      type: 'generic-oidc',
+      url,
+      secret: '',
+      audience: 'notification-controller',
+    });
+    expect(parseTrigger(inputs({ ...oidc, 'oidc-audience': ' fleet-prod ' }))).toMatchObject({
+      audience: 'fleet-prod',
+    });
+    const secret = errorOf({ ...oidc, 'receiver-secret': SECRET });
+    expect(secret.inputs).toEqual(['receiver-secret']);
+    expect(secret.message).toMatch(/must be empty with receiver-type: generic-oidc.*id-token: write/);
+    expect(secret.message).not.toContain(SECRET);
+    for (const audience of ['', 'two words', 'a\nb']) {
+      const error = errorOf({ ...oidc, 'oidc-audience': audience });
+      expect(error.inputs).toEqual(['oidc-audience']);
+      expect(error.message).toContain("must be the audience the Receiver's oidcProviders entry expects");
+    }
+    const otherType = errorOf({
+      trigger: 'receiver',
+      'receiver-url': url,
+      'receiver-type': 'generic',
+      'oidc-audience': 'fleet-prod',
+    });
+    expect(otherType.inputs).toEqual(['oidc-audience']);
+    expect(otherType.message).toContain('for receiver-type: generic-oidc only');
   });
 
   it('asks for a revision when it waits, and refuses commands other than reconcile', () => {

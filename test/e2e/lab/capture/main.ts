@@ -5,6 +5,7 @@ import { ensureBinaries } from '../binaries.js';
 import { startLab } from '../lab.js';
 import { captureDiffs } from './diff.js';
 import { captureHealthChecks } from './health-checks.js';
+import { capturePods } from './pods.js';
 import { captureFluxInstance, captureOperator, captureReceiver, captureWorkloads } from './programs.js';
 import { captureGitFailures, captureHelm, captureKustomizations } from './scenarios.js';
 import { fixtureStore } from './store.js';
@@ -27,6 +28,7 @@ export async function main(repoRoot: string, only: string[]): Promise<void> {
     operator: captureOperator,
     fluxinstance: captureFluxInstance,
     workloads: captureWorkloads,
+    pods: capturePods,
     diff: captureDiffs,
     'health-checks': captureHealthChecks,
     stuck: captureStuck,

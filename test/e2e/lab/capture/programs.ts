@@ -1,8 +1,10 @@
 // Fixture scenarios of the lab's further programs: a Receiver (notification-controller), a ResourceSet and its
 // static input provider (the Flux Operator), and a Deployment whose Pod cannot be scheduled (Kubernetes'
-// controller-manager and scheduler, with no nodes).
+// controller-manager and scheduler; its nodeSelector matches no node).
 import { conditionOf, type LabClient } from '../client.js';
+import { gitRepository, receiver, webhookSecret } from '../flux-manifests.js';
 import type { KubeObject } from '../kube.js';
+import { LAB_PODS } from '../pods.js';
 import { waitUntil } from '../wait.js';
 import type { FixtureStore } from './store.js';
 
@@ -22,28 +24,9 @@ export async function captureReceiver(lab: LabClient, store: FixtureStore, say: 
   say(`receiver in ${ns}`);
   await lab.apply(
     [
-      {
-        apiVersion: 'source.toolkit.fluxcd.io/v1',
-        kind: 'GitRepository',
-        metadata: { name: 'app' },
-        spec: { url: repo.url, interval: '10m', ref: { branch: 'main' } },
-      },
-      {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: 'webhook-token' },
-        stringData: { token: 'fixture-token' },
-      },
-      {
-        apiVersion: 'notification.toolkit.fluxcd.io/v1',
-        kind: 'Receiver',
-        metadata: { name: 'app' },
-        spec: {
-          type: 'generic-hmac',
-          secretRef: { name: 'webhook-token' },
-          resources: [{ kind: 'GitRepository', name: 'app' }],
-        },
-      },
+      gitRepository('app', repo.url, { interval: '10m' }),
+      webhookSecret('fixture-token'),
+      receiver('app', 'generic-hmac', { resources: ['app'] }),
     ],
     { namespace: ns },
   );
@@ -195,7 +178,10 @@ export async function captureWorkloads(lab: LabClient, store: FixtureStore, say:
         selector: { matchLabels: { app: 'web' } },
         template: {
           metadata: { labels: { app: 'web' } },
-          spec: { containers: [{ name: 'web', image: 'registry.invalid/web:1' }] },
+          spec: {
+            nodeSelector: LAB_PODS.noNodeSelector,
+            containers: [{ name: 'web', image: 'registry.invalid/web:1' }],
+          },
         },
       },
     },

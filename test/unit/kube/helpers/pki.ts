@@ -1,20 +1,10 @@
-// A throw-away certificate authority for the tests' HTTPS servers, made with the openssl CLI.
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+// The unit tests' certificates for their HTTPS servers (test/helpers/pki.ts makes them): a CA, servers for
+// 127.0.0.1 and for a name only, a client, and a CA the servers do not use.
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll } from 'vitest';
-
-const run = promisify(execFile);
-
-export interface Pem {
-  certFile: string;
-  keyFile: string;
-  cert: string;
-  key: string;
-}
+import { certificateAuthority, type Pem, signedCertificate } from '../../../helpers/pki.js';
 
 export interface TestPki {
   ca: Pem;
@@ -28,82 +18,23 @@ export interface TestPki {
   otherCa: Pem;
 }
 
-const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-
-async function load(certFile: string, keyFile: string): Promise<Pem> {
-  return { certFile, keyFile, cert: await readFile(certFile, 'utf8'), key: await readFile(keyFile, 'utf8') };
-}
-
-async function selfSigned(dir: string, name: string): Promise<Pem> {
-  const certFile = join(dir, `${name}.crt`);
-  const keyFile = join(dir, `${name}.key`);
-  await run('openssl', [
-    'req',
-    '-x509',
-    ...ecKey,
-    '-keyout',
-    keyFile,
-    '-out',
-    certFile,
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${name}`,
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  ]);
-  return load(certFile, keyFile);
-}
-
-async function signed(
-  dir: string,
-  ca: Pem,
-  name: string,
-  subject: string,
-  extensions: string[],
-): Promise<Pem> {
-  const keyFile = join(dir, `${name}.key`);
-  const csr = join(dir, `${name}.csr`);
-  const certFile = join(dir, `${name}.crt`);
-  const ext = join(dir, `${name}.ext`);
-  await run('openssl', ['req', ...ecKey, '-keyout', keyFile, '-out', csr, '-subj', subject]);
-  await writeFile(ext, `${extensions.join('\n')}\n`);
-  await run('openssl', [
-    'x509',
-    '-req',
-    '-in',
-    csr,
-    '-CA',
-    ca.certFile,
-    '-CAkey',
-    ca.keyFile,
-    '-set_serial',
-    `0x${randomBytes(12).toString('hex')}`,
-    '-out',
-    certFile,
-    '-days',
-    '2',
-    '-extfile',
-    ext,
-  ]);
-  return load(certFile, keyFile);
-}
-
 export async function makePki(dir: string): Promise<TestPki> {
-  const [ca, otherCa] = await Promise.all([selfSigned(dir, 'test-ca'), selfSigned(dir, 'other-ca')]);
-  const serverUsage = ['keyUsage=critical,digitalSignature', 'extendedKeyUsage=serverAuth'];
+  const [ca, otherCa] = await Promise.all([
+    certificateAuthority(dir, 'test-ca'),
+    certificateAuthority(dir, 'other-ca'),
+  ]);
   const [server, namedServer, client] = await Promise.all([
-    signed(dir, ca, 'server', '/CN=apiserver', [...serverUsage, 'subjectAltName=IP:127.0.0.1,DNS:localhost']),
-    signed(dir, ca, 'named-server', '/CN=kube.internal', [
-      ...serverUsage,
-      'subjectAltName=DNS:kube.internal',
-    ]),
-    signed(dir, ca, 'client', '/O=flux-admins/CN=cert-user', [
-      'keyUsage=critical,digitalSignature',
-      'extendedKeyUsage=clientAuth',
-    ]),
+    signedCertificate(dir, ca, 'server', {
+      subject: '/CN=apiserver',
+      usage: 'server',
+      altNames: 'IP:127.0.0.1,DNS:localhost',
+    }),
+    signedCertificate(dir, ca, 'named-server', {
+      subject: '/CN=kube.internal',
+      usage: 'server',
+      altNames: 'DNS:kube.internal',
+    }),
+    signedCertificate(dir, ca, 'client', { subject: '/O=flux-admins/CN=cert-user', usage: 'client' }),
   ]);
   return { ca, server, namedServer, client, otherCa };
 }

@@ -1,10 +1,9 @@
 // When GitHub refuses or fails: one warning naming the permission and the block to add, the other parts
 // still posted, retries only within the run's deadline and its reserved share.
 import { describe, expect, it } from 'vitest';
-import { startGitHubReport } from '../../../../src/report/github/reporter.js';
 import { PUSHED_COMMIT } from '../../../fixtures/report/captured.js';
 import { SCENARIOS } from '../../../fixtures/report/scenarios.js';
-import { envFor, settings, sink, startOf, useFakeGitHub } from './setup.js';
+import { envFor, settings, sink, startOf, startReport, useFakeGitHub } from './setup.js';
 
 const fake = useFakeGitHub();
 
@@ -52,7 +51,7 @@ describe('when GitHub refuses', () => {
       gh.deny(permission);
       const s = SCENARIOS.success!();
       const out = sink();
-      await startGitHubReport(settings(gh.token), startOf(PUSHED_COMMIT), envFor(gh, fake.dir), out).finish(
+      await startReport(settings(gh.token), startOf(PUSHED_COMMIT), envFor(gh, fake.dir), out).finish(
         s.ctx,
         s.run,
       );
@@ -73,7 +72,7 @@ describe('when GitHub refuses', () => {
     const gh = fake.gh;
     const out = sink();
     const s = SCENARIOS.success!();
-    await startGitHubReport(
+    await startReport(
       settings(gh.token, { token: '' }),
       startOf(PUSHED_COMMIT),
       envFor(gh, fake.dir),
@@ -91,10 +90,7 @@ describe('when GitHub refuses', () => {
     const out = sink();
     const s = SCENARIOS.success!();
     const onlyStatus = settings(gh.token, { deployment: '', prComment: false });
-    await startGitHubReport(onlyStatus, startOf(PUSHED_COMMIT), envFor(gh, fake.dir), out).finish(
-      s.ctx,
-      s.run,
-    );
+    await startReport(onlyStatus, startOf(PUSHED_COMMIT), envFor(gh, fake.dir), out).finish(s.ctx, s.run);
     expect(gh.requests.map((r) => r.status)).toEqual([403, 201, 201]);
     expect(out.said.warnings).toEqual([]);
   });
@@ -106,10 +102,7 @@ describe('when GitHub refuses', () => {
     const out = sink();
     const s = SCENARIOS.success!();
     const onlyStatus = settings(gh.token, { deployment: '', prComment: false });
-    await startGitHubReport(onlyStatus, startOf(PUSHED_COMMIT), envFor(gh, fake.dir), out).finish(
-      s.ctx,
-      s.run,
-    );
+    await startReport(onlyStatus, startOf(PUSHED_COMMIT), envFor(gh, fake.dir), out).finish(s.ctx, s.run);
     expect(gh.requests.map((r) => r.status)).toEqual([403]);
     expect(out.said.warnings).toHaveLength(1);
     expect(out.said.warnings[0]).toContain(
@@ -123,10 +116,7 @@ describe('when GitHub refuses', () => {
     const out = sink();
     const s = SCENARIOS.success!();
     const onlyStatus = settings(gh.token, { deployment: '', prComment: false });
-    await startGitHubReport(onlyStatus, startOf(PUSHED_COMMIT), envFor(gh, fake.dir), out).finish(
-      s.ctx,
-      s.run,
-    );
+    await startReport(onlyStatus, startOf(PUSHED_COMMIT), envFor(gh, fake.dir), out).finish(s.ctx, s.run);
     expect(gh.requests.map((r) => r.status)).toEqual([502, 201, 201]);
     expect(out.said.warnings).toEqual([]);
   });
@@ -138,7 +128,7 @@ describe('when GitHub refuses', () => {
     const s = SCENARIOS.success!();
     const onlyStatus = settings(gh.token, { deployment: '', prComment: false });
     // No time left of the run: only the reserved share (10 s) is there for the calls.
-    const report = startGitHubReport(
+    const report = startReport(
       onlyStatus,
       startOf(PUSHED_COMMIT, { timeoutMs: 0 }),
       envFor(gh, fake.dir),

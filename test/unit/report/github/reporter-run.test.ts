@@ -1,11 +1,20 @@
 // The GitHub report over whole runs, against the loopback fake of GitHub's endpoints: which calls go out
 // in which order, what their bodies say, on which commit, under which base URL.
 import { describe, expect, it } from 'vitest';
-import { startGitHubReport } from '../../../../src/report/github/reporter.js';
 import { FIRST_COMMIT, PUSHED_COMMIT, short } from '../../../fixtures/report/captured.js';
 import { SCENARIOS } from '../../../fixtures/report/scenarios.js';
 import { startFakeGitHub } from '../../../helpers/github-api.js';
-import { envFor, PR, PR_HEAD, RUN_URL, settings, sink, startOf, useFakeGitHub } from './setup.js';
+import {
+  envFor,
+  PR,
+  PR_HEAD,
+  RUN_URL,
+  settings,
+  sink,
+  startOf,
+  startReport,
+  useFakeGitHub,
+} from './setup.js';
 
 const fake = useFakeGitHub();
 
@@ -14,7 +23,7 @@ describe('a run that ends Ready', () => {
     const gh = fake.gh;
     const s = SCENARIOS.success!();
     const out = sink();
-    const report = startGitHubReport(settings(gh.token), startOf(PUSHED_COMMIT), envFor(gh, fake.dir), out);
+    const report = startReport(settings(gh.token), startOf(PUSHED_COMMIT), envFor(gh, fake.dir), out);
     await report.finish(s.ctx, s.run);
 
     expect(gh.sequence()).toEqual([
@@ -75,7 +84,7 @@ describe('a run that fails', () => {
   it('posts failure with the failed object and its reason, and keeps older deployments active', async () => {
     const gh = fake.gh;
     const s = SCENARIOS['kustomization-build-failed']!();
-    const report = startGitHubReport(settings(gh.token), startOf(FIRST_COMMIT), envFor(gh, fake.dir), sink());
+    const report = startReport(settings(gh.token), startOf(FIRST_COMMIT), envFor(gh, fake.dir), sink());
     await report.finish(s.ctx, s.run);
     const failed = s.run.results.find((r) => !r.ok)!;
     const description = `1 failed: Kustomization ${failed.namespace}/${failed.name} ${failed.reason}`;
@@ -94,17 +103,14 @@ describe('a run that fails', () => {
     const gh = fake.gh;
     const s = SCENARIOS.timeout!();
     const onlyStatus = settings(gh.token, { deployment: '', prComment: false });
-    await startGitHubReport(onlyStatus, startOf(PUSHED_COMMIT), envFor(gh, fake.dir), sink()).finish(
-      s.ctx,
-      s.run,
-    );
+    await startReport(onlyStatus, startOf(PUSHED_COMMIT), envFor(gh, fake.dir), sink()).finish(s.ctx, s.run);
     expect(gh.calls('POST', /\/statuses\//).at(-1)!.body).toMatchObject({ state: 'error' });
     expect(String(gh.calls('POST', /\/statuses\//).at(-1)!.body!.description)).toMatch(/^2 timed out: /);
   });
 
   it('says error, with the message, when the run stops with an error', async () => {
     const gh = fake.gh;
-    const report = startGitHubReport(
+    const report = startReport(
       settings(gh.token, { prComment: false }),
       startOf(PUSHED_COMMIT),
       envFor(gh, fake.dir),
@@ -125,7 +131,7 @@ describe('which commit', () => {
   it('is the pull request head on a pull request run when revision names no commit', async () => {
     const gh = fake.gh;
     const s = SCENARIOS.success!();
-    await startGitHubReport(
+    await startReport(
       settings(gh.token, { deployment: '', prComment: false }),
       startOf(''),
       envFor(gh, fake.dir),
@@ -139,11 +145,8 @@ describe('which commit', () => {
     const s = SCENARIOS.success!();
     const env = envFor(gh, fake.dir, { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: undefined });
     const onlyStatus = settings(gh.token, { deployment: '', prComment: false });
-    await startGitHubReport(onlyStatus, startOf('v1.2.3'), env, sink()).finish(s.ctx, s.run);
-    await startGitHubReport(onlyStatus, startOf(`main@sha1:${FIRST_COMMIT}`), env, sink()).finish(
-      s.ctx,
-      s.run,
-    );
+    await startReport(onlyStatus, startOf('v1.2.3'), env, sink()).finish(s.ctx, s.run);
+    await startReport(onlyStatus, startOf(`main@sha1:${FIRST_COMMIT}`), env, sink()).finish(s.ctx, s.run);
     expect(gh.commitStatuses.map((c) => c.sha)).toEqual([
       'a'.repeat(40),
       'a'.repeat(40),
@@ -161,7 +164,7 @@ describe('GitHub Enterprise Server', () => {
       const out = sink();
       const statusAndComment = settings(ghes.token, { deployment: '' });
       const env = envFor(ghes, fake.dir);
-      await startGitHubReport(statusAndComment, startOf(PUSHED_COMMIT), env, out).finish(s.ctx, s.run);
+      await startReport(statusAndComment, startOf(PUSHED_COMMIT), env, out).finish(s.ctx, s.run);
       // Nothing reached the fake outside its /api/v3 (such a request is recorded as `(outside …)`).
       expect(ghes.apiUrl).toMatch(/\/api\/v3$/);
       expect(out.said.warnings).toEqual([]);

@@ -4,8 +4,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import type { SpacingGroup, WriteSpacing } from '../../../../src/github/client.js';
 import type { GitHubReportConfig } from '../../../../src/inputs/types.js';
-import type { ReportStart } from '../../../../src/report/github/reporter.js';
+import { type ReportStart, type Sink, startGitHubReport } from '../../../../src/report/github/reporter.js';
 import type { Env } from '../../../../src/report/github/target.js';
 import { type FakeGitHub, startFakeGitHub } from '../../../helpers/github-api.js';
 
@@ -33,6 +34,30 @@ export function useFakeGitHub(): { gh: FakeGitHub; dir: string } {
     await fake.gh.close();
   });
   return fake;
+}
+
+/**
+ * A spacing group that runs each write at once: what the tests check is the calls, not the plugin's pace.
+ * Of a Bottleneck group, the plugin calls `key(id).schedule(options, job, ...args)` only.
+ */
+const AT_ONCE = {
+  key: () => ({
+    schedule: (_options: object, job: (...args: unknown[]) => unknown, ...args: unknown[]) => job(...args),
+  }),
+} as unknown as SpacingGroup;
+export const UNSPACED: WriteSpacing = { write: AT_ONCE, notifications: AT_ONCE };
+
+/**
+ * startGitHubReport with writes unspaced: GitHub's one second between writes (three before a comment)
+ * would make these tests wait ~60 s in all. The bundled action in the e2e keeps the real spacing.
+ */
+export function startReport(
+  config: GitHubReportConfig,
+  start: ReportStart,
+  env: Env,
+  sink: Sink,
+): ReturnType<typeof startGitHubReport> {
+  return startGitHubReport(config, start, env, sink, UNSPACED);
 }
 
 /** The runner's variables of a pull request run, GitHub being the fake. */
@@ -78,10 +103,16 @@ export function startOf(revision: string, over: Partial<ReportStart> = {}): Repo
 }
 
 export function sink() {
-  const said = { info: [] as string[], warnings: [] as string[], outputs: {} as Record<string, string> };
+  const said = {
+    info: [] as string[],
+    warnings: [] as string[],
+    debug: [] as string[],
+    outputs: {} as Record<string, string>,
+  };
   return {
     said,
     info: (m: string) => said.info.push(m),
+    debug: (m: string) => said.debug.push(m),
     warning: (m: string) => said.warnings.push(m),
     setOutput: (name: string, value: string) => {
       said.outputs[name] = value;
