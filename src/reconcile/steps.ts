@@ -164,7 +164,11 @@ export type Start =
   | { do: 'watch' }
   | { do: 'request'; resuming: boolean };
 
-export function startOf(step: Step, command: Command): Start {
+/**
+ * @param readyAlready the object is Ready at the expected revision already (evaluate.ts's
+ *   readyAtExpectedRevision): a child then needs no request
+ */
+export function startOf(step: Step, command: Command, readyAlready = false): Start {
   const { planned } = step;
   const { act } = commandSpec(command);
   const resuming = act === 'resume' && planned.role === 'requested';
@@ -173,6 +177,10 @@ export function startOf(step: Step, command: Command): Start {
   // A suspended object is judged as it is (suspended), unless this run resumes it.
   if (planned.kind.isSuspended(step.latest) && !resuming) return { do: 'judge' };
   if (act === 'watch') return { do: 'watch' };
+  // A child its controller already applied at the expected revision (a new source revision reaches every
+  // object applying from it at once): a request would only make the controller do it again, and the run
+  // wait for that. The objects the person named are always requested, as asked.
+  if (planned.role === 'child' && readyAlready) return { do: 'judge' };
   return { do: 'request', resuming };
 }
 

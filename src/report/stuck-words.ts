@@ -1,7 +1,7 @@
 // Why an object that timed out got nowhere, in sentences a person can act on: the controller that never
 // handled the request, the dependency chain that blocks it, its last runs. Pure: the reads are in stuck.ts.
 import { oneLine, shorten } from '../base/text.js';
-import { dependencyNamedIn, findCondition } from '../flux/conditions.js';
+import { attemptUnderWay, dependencyNamedIn, findCondition } from '../flux/conditions.js';
 import type { RunRecord } from '../flux/history.js';
 import type { FluxKind } from '../flux/kinds.js';
 import type { ObjectRef } from '../flux/refs.js';
@@ -48,8 +48,8 @@ export function controllerSentence(result: FluxResult, reading: ControllerReadin
   if (reading.found && reading.ready === 0) {
     return `${controller} is not running (${reading.ready}/${reading.desired} ready)`;
   }
-  const reconciling = result.last ? findCondition(result.last, 'Reconciling') : undefined;
-  if (reconciling?.status === 'True' && reconciling.reason !== 'ProgressingWithRetry') {
+  const reconciling = result.last ? attemptUnderWay(result.last) : undefined;
+  if (reconciling) {
     const timeout = typeof result.last?.spec?.timeout === 'string' ? ` (${result.last.spec.timeout})` : '';
     const orStopped = reading.found ? '' : ', or stopped during it';
     return `${controller} was still busy with an earlier reconcile of it${orStopped} (${quoted(reconciling.reason, reconciling.message)}): it takes the request only when that one ends, which a health check makes last up to its spec.timeout${timeout}`;
