@@ -485,7 +485,8 @@ describe('benchmarks', () => {
         timeout: '10m',
       });
       if (measured.step.exitCode !== 0) throw new Error(measured.step.log.slice(-4000));
-      expect(resultsOf(measured.step)).toHaveLength(SPREAD + 1);
+      // The `results` output keeps to its share of the job's 1 MB: the summary's verdict counts every object.
+      expect(measured.step.summary).toContain(`all ${SPREAD + 1} objects`);
       const { step, requests, sample } = measured;
       const rss = ((sample?.peakRssBytes ?? 0) / 1024 / 1024).toFixed(0);
       rows.push({
