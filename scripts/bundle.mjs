@@ -19,16 +19,19 @@ const oidcClientOnDemand = {
   setup(build) {
     build.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, (args) => {
       if (!/@actions[\\/]core[\\/]lib[\\/]core\.js$/.test(args.importer)) return undefined;
-      return { path: join(args.resolveDir, 'oidc-utils.js'), namespace: 'oidc-on-demand' };
+      // The stand-in's path is a fixed name, not the checkout's absolute path: esbuild hashes the paths of a
+      // chunk's modules into its name, and dist/ must come out the same in any folder.
+      const realPath = join(args.resolveDir, 'oidc-utils.js');
+      return { path: '@actions/core/lib/oidc-utils.js', namespace: 'oidc-on-demand', pluginData: realPath };
     });
     build.onLoad({ filter: /.*/, namespace: 'oidc-on-demand' }, (args) => ({
       contents: `export class OidcClient {
   static async getIDToken(audience) {
-    const { OidcClient: Real } = await import(${JSON.stringify(args.path)});
+    const { OidcClient: Real } = await import('./oidc-utils.js');
     return Real.getIDToken(audience);
   }
 }`,
-      resolveDir: dirname(args.path),
+      resolveDir: dirname(args.pluginData),
     }));
   },
 };
