@@ -96,3 +96,11 @@ export function formatDuration(ms: number): string {
   if (minutes < 60) return `${minutes}m${pad2(seconds % 60)}s`;
   return `${Math.floor(minutes / 60)}h${pad2(minutes % 60)}m${pad2(seconds % 60)}s`;
 }
+
+/** An RFC 3339 time as `2025-01-31 14:02:07 UTC`; anything unparseable is shown as given. */
+export function formatTime(time: string | undefined): string {
+  if (!time) return '';
+  const date = new Date(time);
+  if (Number.isNaN(date.getTime())) return time;
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}

@@ -1,5 +1,6 @@
 // User info in URLs (`scheme://user:password@host`), hidden wherever text may quote a URL: client errors,
 // controller messages, a kubeconfig server that is not a URL. Below report/ and kube/ so both use it.
+// Also which URLs point at the runner itself, for the rules on plain http.
 
 /** Counts the characters a scan looks at, for the test that proves a scan linear. */
 export interface StepCounter {
@@ -54,4 +55,13 @@ export function hideUrlCredentials(text: string, steps: StepCounter = { count: 0
  */
 export function hideUserInfo(value: string): string {
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s]*@/i, '$1***@');
+}
+
+/**
+ * 127.0.0.0/8, ::1 and localhost: a server on the runner itself, with no network path between it and the
+ * action for anyone to tamper with (so plain http to it is safe).
+ */
+export function isLoopbackUrl(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

@@ -6,7 +6,7 @@ import { formatDuration } from '../base/duration.js';
 import { errorMessage } from '../base/error-message.js';
 import { relateCommits } from '../git/relate.js';
 import { workflowRun } from '../github/workflow-run.js';
-import { commandSpec, goalWord } from '../inputs/commands.js';
+import { commandSpec } from '../inputs/commands.js';
 import type { Config } from '../inputs/types.js';
 import type { KubeClusterApi } from '../kube/client.js';
 import type { PreparedKubeconfig } from '../kube/kubeconfig/prepare.js';
@@ -18,6 +18,7 @@ import {
   collectRelated,
   collectStuck,
   collectWorkloads,
+  failureLine,
   liveLogHooks,
   type ReportContext,
   report,
@@ -40,10 +41,7 @@ export async function runFamily(
   limits: Limits,
 ): Promise<string | undefined> {
   const result = await reconcileCommand(config, installing, limits);
-  if (result.ready) return undefined;
-  const failed = result.results.filter((r) => !r.ok);
-  const names = failed.map((r) => `${r.kind} ${r.namespace}/${r.name} (${r.outcome})`).join(', ');
-  return `${failed.length} of ${result.results.length} Flux objects did not end ${goalWord(config.reconcile.command)}: ${names}`;
+  return result.ready ? undefined : failureLine(result);
 }
 
 async function reconcileCommand(config: Config, installing: Installing, limits: Limits): Promise<RunResult> {
@@ -89,6 +87,9 @@ function runOptions(config: Config, deadline: Deadline, cancelled: AbortSignal):
     maxObjects: settings.maxObjects,
     relate: relateWith(config.install.token),
     hooks: liveLogHooks(),
+    workloads: settings.workloads,
+    stableForMs: settings.stableForMs,
+    verifyUrls: settings.verifyUrls,
   };
 }
 

@@ -7,7 +7,17 @@ import { type RunRecord, runHistory, runHistoryDetails } from './history.js';
 import { type InventoryEntry, inventoryEntries } from './inventory.js';
 import type { ObjectRef } from './refs.js';
 import type { DetailSection, FluxObject, GitOrigin } from './types.js';
-import { helmReleaseWorkloads, kustomizationWorkloads, type WorkloadScope } from './workload-scope.js';
+import {
+  type AppliedWorkloads,
+  helmReleaseApplied,
+  helmReleaseChecks,
+  helmReleaseWorkloads,
+  kustomizationApplied,
+  kustomizationChecks,
+  kustomizationWorkloads,
+  type WorkloadRef,
+  type WorkloadScope,
+} from './workload-scope.js';
 
 export type KindCategory = 'appliers' | 'sources' | 'image' | 'notification' | 'operator';
 
@@ -76,6 +86,10 @@ export interface FluxKind {
   gitOrigin?(obj: FluxObject): GitOrigin | undefined;
   /** The workloads its health check or Helm wait is waiting on; undefined when it is not waiting on any. */
   workloads?(obj: FluxObject): WorkloadScope | undefined;
+  /** The workloads it applied (Deployments, StatefulSets, DaemonSets, Jobs), judged once it is Ready; absent: none. */
+  appliedWorkloads?(obj: FluxObject): AppliedWorkloads | undefined;
+  /** Its controller checked this workload's health before it said Ready (`wait`, `healthChecks`, Helm's wait). */
+  checksWorkload?(obj: FluxObject, workload: WorkloadRef): boolean;
   /** The generation the controller has seen (the Flux Operator records it only in its Ready condition). */
   observedGeneration(obj: FluxObject): number | undefined;
   /** Suspended: its controller leaves it alone until it is resumed. */
@@ -209,6 +223,9 @@ export const KUSTOMIZATION: FluxKind = {
   runHistory,
   // The workloads of a remote cluster cannot be read here.
   workloads: (obj) => (hasKubeConfig(obj) ? undefined : kustomizationWorkloads(obj, inventoryEntries(obj))),
+  appliedWorkloads: (obj) =>
+    hasKubeConfig(obj) ? undefined : kustomizationApplied(obj, inventoryEntries(obj)),
+  checksWorkload: kustomizationChecks,
   ...toolkitQuestions('Kustomization', 'kustomization'),
 };
 
@@ -260,6 +277,9 @@ export const HELM_RELEASE: FluxKind = {
   details: helmReleaseDetails,
   appliesToAnotherCluster: hasKubeConfig,
   workloads: (obj) => (hasKubeConfig(obj) ? undefined : helmReleaseWorkloads(obj, HELM)),
+  appliedWorkloads: (obj) =>
+    hasKubeConfig(obj) ? undefined : helmReleaseApplied(obj, inventoryEntries(obj), HELM),
+  checksWorkload: helmReleaseChecks,
   ...toolkitQuestions('HelmRelease', 'helmrelease'),
 };
 

@@ -36,6 +36,18 @@ export interface WorkloadScope {
   labelled?: { namespace: string; labelSelector: string };
 }
 
+/**
+ * The workloads an applier applied, for the rollout check after it is Ready: those its inventory names, and
+ * those carrying its controller's labels in one namespace (a Helm release keeps no inventory of its own).
+ */
+export interface AppliedWorkloads {
+  refs: WorkloadRef[];
+  labelled?: { namespace: string; labels: Readonly<Record<string, string>> };
+}
+
+export const sameWorkload = (a: WorkloadRef, b: WorkloadRef): boolean =>
+  a.kind === b.kind && a.namespace === b.namespace && a.name === b.name;
+
 export function isWorkloadKind(kind: string): kind is WorkloadKind {
   return Object.hasOwn(WORKLOAD_KINDS, kind);
 }
@@ -146,6 +158,78 @@ export function kustomizationWorkloads(
   };
 }
 
+// An object with spec.kubeConfig applies to another cluster: its workloads are not in the one watched here.
+const appliesElsewhere = (obj: FluxObject): boolean => !!obj.spec?.kubeConfig;
+
+/** A Kustomization's workloads are in its inventory. */
+export function kustomizationApplied(
+  obj: FluxObject,
+  inventory: InventoryEntry[],
+): AppliedWorkloads | undefined {
+  return appliesElsewhere(obj) ? undefined : { refs: inventoryWorkloads(inventory) };
+}
+
+/**
+ * kustomize-controller checks a workload's health before Ready when `wait: true` (everything applied) or a
+ * `healthChecks` entry names it.
+ */
+export function kustomizationChecks(obj: FluxObject, workload: WorkloadRef): boolean {
+  if (obj.spec?.wait === true) return true;
+  return healthCheckWorkloads(obj, obj.metadata.namespace ?? 'default').some((w) =>
+    sameWorkload(w, workload),
+  );
+}
+
+/** Where helm-controller installs the release: its history's namespace, else the target or own namespace. */
+function releaseNamespace(obj: FluxObject): string {
+  const own = obj.metadata.namespace ?? 'default';
+  const target =
+    typeof obj.spec?.targetNamespace === 'string' && obj.spec.targetNamespace
+      ? obj.spec.targetNamespace
+      : own;
+  return obj.status?.history?.[0]?.namespace || target;
+}
+
+/** The labels helm-controller puts on every object of a release (internal/postrender, origin labels). */
+function originLabels(obj: FluxObject, originGroup: string): Record<string, string> {
+  return {
+    [`${originGroup}/name`]: obj.metadata.name,
+    [`${originGroup}/namespace`]: obj.metadata.namespace ?? 'default',
+  };
+}
+
+/**
+ * A HelmRelease's workloads are the release's objects: those in its inventory (helm-controller records one,
+ * like kustomize-controller's), else those carrying helm-controller's labels in the release namespace.
+ */
+export function helmReleaseApplied(
+  obj: FluxObject,
+  inventory: InventoryEntry[],
+  originGroup: string,
+): AppliedWorkloads | undefined {
+  if (appliesElsewhere(obj)) return undefined;
+  if (inventory.length) return { refs: inventoryWorkloads(inventory) };
+  return { refs: [], labelled: { namespace: releaseNamespace(obj), labels: originLabels(obj, originGroup) } };
+}
+
+/**
+ * helm-controller waits for the release's workloads unless the action it last ran (install or upgrade) has
+ * `disableWait`, and for its Jobs unless `disableWaitForJobs` (internal/action install.go, upgrade.go).
+ */
+export function helmReleaseChecks(obj: FluxObject, workload: WorkloadRef): boolean {
+  const ran = obj.status?.lastAttemptedReleaseAction;
+  const action =
+    ran === 'install' || ran === 'upgrade'
+      ? ran
+      : (obj.status?.history?.length ?? 0) > 1
+        ? 'upgrade'
+        : 'install';
+  const settings = obj.spec?.[action];
+  const spec = settings !== null && typeof settings === 'object' ? (settings as Record<string, unknown>) : {};
+  if (spec.disableWait === true) return false;
+  return workload.kind !== 'Job' || spec.disableWaitForJobs !== true;
+}
+
 /**
  * A HelmRelease waits on workloads when its install or upgrade failed on Helm's wait (the wait error in
  * Ready, or in Released after a remediation), or while an install or upgrade runs. Its objects carry
@@ -168,20 +252,16 @@ export function helmReleaseWorkloads(obj: FluxObject, originGroup: string): Work
     RUNNING_RELEASE_ACTION.test(reconciling.message ?? '');
   if (!failedInReady && !failedInReleased && !running) return undefined;
   const own = obj.metadata.namespace ?? 'default';
-  const target =
-    typeof obj.spec?.targetNamespace === 'string' && obj.spec.targetNamespace
-      ? obj.spec.targetNamespace
-      : own;
-  const releaseNamespace = obj.status?.history?.[0]?.namespace || target;
+  const namespace = releaseNamespace(obj);
   const saying = [failedInReady ? ready : undefined, failedInReleased ? released : undefined];
   return {
     named: workloadsNamedInConditions(
       saying.filter((c): c is Condition => !!c),
-      releaseNamespace,
+      namespace,
     ),
     candidates: [],
     labelled: {
-      namespace: releaseNamespace,
+      namespace,
       labelSelector: `${originGroup}/name=${obj.metadata.name},${originGroup}/namespace=${own}`,
     },
   };

@@ -32,6 +32,11 @@ export interface CommandSpec {
   takesRevision: boolean;
   /** It patches `requestedAt`, so `force` and `reset` can ride along. */
   requestsReconcile: boolean;
+  /**
+   * Once an object is Ready, the checks after Ready apply: its workloads are judged (`workloads`), everything
+   * is held for `stable-for` and `verify-url` is asked. Suspending and diffing roll nothing out.
+   */
+  judgesWorkloads: boolean;
   /** `trigger: receiver` can stand for its request (a webhook asks for a reconcile, nothing else). */
   triggerable: boolean;
   /** The pending line while it runs: "Reconciling apps", "Waiting for apps to be Ready". */
@@ -54,6 +59,7 @@ const RECONCILE: CommandSpec = {
   reportsToGitHub: true,
   takesRevision: true,
   requestsReconcile: true,
+  judgesWorkloads: true,
   triggerable: true,
   doing: reconciling,
 };
@@ -71,6 +77,7 @@ export const COMMANDS: Readonly<Record<Command, CommandSpec>> = {
     reportsToGitHub: true,
     takesRevision: true,
     requestsReconcile: false,
+    judgesWorkloads: true,
     triggerable: false,
     doing: (what) => `Waiting for ${what} to be Ready`,
   },
@@ -85,6 +92,7 @@ export const COMMANDS: Readonly<Record<Command, CommandSpec>> = {
     reportsToGitHub: false,
     takesRevision: false,
     requestsReconcile: false,
+    judgesWorkloads: false,
     triggerable: false,
     doing: (what) => `Suspending ${what}`,
   },
@@ -102,6 +110,7 @@ export const COMMANDS: Readonly<Record<Command, CommandSpec>> = {
     reportsToGitHub: false,
     takesRevision: false,
     requestsReconcile: false,
+    judgesWorkloads: false,
     triggerable: false,
     doing: (what) => `Comparing ${what} with the cluster`,
   },

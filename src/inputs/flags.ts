@@ -1,5 +1,6 @@
 // Two rules more than one input follows: a true/false input, and a plain-http URL (allowed on the runner
 // itself, elsewhere only with an explicit opt-in). Here so that read.ts and trigger.ts share them.
+import { isLoopbackUrl } from '../base/url-credentials.js';
 import { quoteInput } from './resources.js';
 import { ConfigError } from './types.js';
 
@@ -13,13 +14,7 @@ export function parseBoolean(input: string, value: string): boolean {
   throw new ConfigError(input, `Input '${input}' must be true or false; got ${quoteInput(value)}.`);
 }
 
-/** 127.0.0.0/8, ::1 and localhost: a server on the runner itself has no network path to tamper with. */
-export function isLoopback(url: URL): boolean {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
 /** Plain http to another machine, which the input's opt-in has not allowed. */
 export function isInsecureHttp(url: URL, allowInsecure: boolean): boolean {
-  return url.protocol === 'http:' && !isLoopback(url) && !allowInsecure;
+  return url.protocol === 'http:' && !isLoopbackUrl(url) && !allowInsecure;
 }

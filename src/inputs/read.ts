@@ -10,11 +10,11 @@
 import * as core from '@actions/core';
 import { MAX_TIMER_MS } from '../base/deadline.js';
 import { parseGoDuration } from '../base/duration.js';
-import { hideUserInfo } from '../base/url-credentials.js';
+import { hideUserInfo, isLoopbackUrl } from '../base/url-credentials.js';
 import { DIFFABLE_KINDS, FORCEABLE_KINDS, findKind, KINDS_IN_ALL } from '../flux/kinds.js';
 import { expectedRevisionProblem } from '../flux/revision.js';
 import { COMMAND_NAMES, type Command, commandSpec, findCommand } from './commands.js';
-import { FALSE_WORDS, isInsecureHttp, isLoopback, parseBoolean as parseFlag, TRUE_WORDS } from './flags.js';
+import { FALSE_WORDS, isInsecureHttp, parseBoolean as parseFlag, TRUE_WORDS } from './flags.js';
 import {
   GITHUB_INPUT_DEFAULTS,
   parseEnvironmentName,
@@ -26,6 +26,7 @@ import {
 import { isDnsLabel, isDnsSubdomain, LABEL_RULE, parseResources, quoteInput } from './resources.js';
 import { checkTriggerFits, parseTrigger } from './trigger.js';
 import { type Config, ConfigError, type ResourceSelector } from './types.js';
+import { parseStableFor, parseVerifyUrls, parseWorkloadsMode } from './verify.js';
 
 export type { Config };
 export { ConfigError };
@@ -45,6 +46,10 @@ export const INPUT_DEFAULTS = {
   revision: '',
   timeout: '5m',
   'fail-fast': 'true',
+  workloads: 'auto',
+  'stable-for': '',
+  'verify-url': '',
+  'allow-insecure-verify-url': 'false',
   force: 'false',
   reset: 'false',
   'path-root': '',
@@ -369,15 +374,31 @@ function warnAboutUselessInputs(config: Config, warn: Warn): void {
   if (r.revision !== '' && !commandSpec(r.command).takesRevision && commandSpec(r.command).family === 'run') {
     warn(`Input 'revision' has no effect with command 'suspend', which waits for no revision; remove it.`);
   }
+  warnAboutChecksAfterReady(r, warn);
   if (r.selector !== '' && !r.all && !r.resources.some((s) => s.name === '*')) {
     warn(`Input 'selector' narrows only kind/* and all entries, and 'resources' has none; it has no effect.`);
+  }
+}
+
+/** `workloads`, `stable-for` and `verify-url` act after Ready: a command that ends elsewhere ignores them. */
+function warnAboutChecksAfterReady(r: Config['reconcile'], warn: Warn): void {
+  if (commandSpec(r.command).judgesWorkloads) return;
+  for (const [input, on] of [
+    ['workloads', r.workloads !== INPUT_DEFAULTS.workloads],
+    ['stable-for', r.stableForMs > 0],
+    ['verify-url', r.verifyUrls.length > 0],
+  ] as const) {
+    if (on)
+      warn(
+        `Input '${input}' acts once objects are Ready, and command '${r.command}' rolls nothing out; it has no effect.`,
+      );
   }
 }
 
 function warnAboutInsecureDownload({ install }: Config, warn: Warn): void {
   if (!install.install || !install.allowInsecureDownload || !install.downloadUrl.startsWith('http:')) return;
   const url = new URL(install.downloadUrl);
-  if (isLoopback(url)) return;
+  if (isLoopbackUrl(url)) return;
   warn(
     `Input 'download-url' is plain http and allow-insecure-download is true: the flux archive and its checksums come unprotected from ${url.host}.`,
   );
@@ -400,6 +421,8 @@ export function readConfig(getInput: GetInput = defaultGetInput, warn: Warn = co
     all: false,
   });
   const allowInsecureDownload = flag('allow-insecure-download');
+  const timeoutMs = inputs.take(() => parseTimeout(read('timeout')), 0);
+  const environmentUrl = inputs.take(() => parseEnvironmentUrl(read('environment-url')), '');
   const config: Config = {
     install: {
       install: flag('install'),
@@ -425,18 +448,24 @@ export function readConfig(getInput: GetInput = defaultGetInput, warn: Warn = co
         () => parseMaxObjects(read('max-objects')),
         Number(INPUT_DEFAULTS['max-objects']),
       ),
-      timeoutMs: inputs.take(() => parseTimeout(read('timeout')), 0),
+      timeoutMs,
       revision: inputs.take(() => parseRevisionInput(read('revision')), ''),
       force: flag('force'),
       reset: flag('reset'),
       failFastGraceMs: inputs.take(() => parseFailFast(read('fail-fast')), 0),
+      workloads: inputs.take(() => parseWorkloadsMode(read('workloads')), 'auto'),
+      stableForMs: inputs.take(() => parseStableFor(read('stable-for'), timeoutMs), 0),
+      verifyUrls: inputs.take(
+        () => parseVerifyUrls(getInput('verify-url'), environmentUrl, flag('allow-insecure-verify-url')),
+        [],
+      ),
     },
     diff: { pathRoot: read('path-root'), failOnChange: flag('fail-on-change') },
     trigger: inputs.take(() => parseTrigger(read), { kind: 'patch' }),
     summary: flag('summary'),
     github: {
       deployment: inputs.take(() => parseEnvironmentName(read('github-deployment')), ''),
-      environmentUrl: inputs.take(() => parseEnvironmentUrl(read('environment-url')), ''),
+      environmentUrl,
       commitStatus: flag('commit-status'),
       statusContext: inputs.take(() => parseStatusContext(read('status-context')), ''),
       prComment: flag('pr-comment'),

@@ -12,6 +12,20 @@ export interface ResourceSelector {
   name: string; // a name, or '*' for every object of the kind
 }
 
+/** Which workloads a run judges once their object is Ready: `auto` those no controller checked, all, or none. */
+export type WorkloadsMode = 'auto' | 'always' | 'never';
+
+/** One `verify-url` line: what to ask from the runner, and the answer that counts as up. */
+export interface VerifyUrl {
+  url: string;
+  /** The status the answer must have; undefined: any 2xx. */
+  status?: number;
+  /** Text the body must contain. */
+  body?: string;
+  /** Plain http to a host other than the runner is allowed (`allow-insecure-verify-url`). */
+  allowInsecure: boolean;
+}
+
 export interface ReconcileConfig {
   command: Command;
   /** Empty: install only. `all` expands to every Kustomization and HelmRelease of the namespace. */
@@ -30,6 +44,11 @@ export interface ReconcileConfig {
   reset: boolean;
   /** How long a failure may be mended by the controller's retries: 0 = fail at once, Infinity = never. */
   failFastGraceMs: number;
+  workloads: WorkloadsMode;
+  /** Once all is Ready and rolled out, how long it must stay so (0: no soak). Counts inside timeoutMs. */
+  stableForMs: number;
+  /** Asked after Ready until they answer as expected, and again during the soak. */
+  verifyUrls: VerifyUrl[];
 }
 
 export interface DiffConfig {

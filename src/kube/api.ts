@@ -34,10 +34,23 @@ export interface KubeObject {
     uid?: string;
     generation?: number;
     creationTimestamp?: string;
+    deletionTimestamp?: string;
+    resourceVersion?: string;
     labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: Array<{ uid?: string; kind?: string; name?: string }>;
   };
   spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
+}
+
+/** What a watch of a resource outside Flux tells: each object, and when the current state is all delivered. */
+export interface ResourceWatchHandlers {
+  onObject(obj: KubeObject, type: WatchEventType): void;
+  /** Every object that exists has been delivered: after the first list, and after each re-list. */
+  onListed?(): void;
+  /** A transient error the watch recovers from by itself. */
+  onError?(error: Error): void;
 }
 
 export interface ClusterApi {
@@ -63,6 +76,13 @@ export interface ClusterApi {
    * without a namespace): then one stream serves every namespace. False when the review cannot tell.
    */
   canWatchEverywhere(kind: FluxKind): Promise<boolean>;
+  /** As `watch`, for a resource outside Flux (Deployments, ReplicaSets, Pods): one list+watch of the namespace. */
+  watchResource(
+    type: ResourceType,
+    namespace: string,
+    handlers: ResourceWatchHandlers,
+    signal: AbortSignal,
+  ): Promise<void>;
   /** Recent events about one object (of any kind: a Pod's too), newest last. */
   events(ref: ObjectRef): Promise<KubeEvent[]>;
   /** A namespaced object of a core, apps or batch resource, or undefined when it does not exist (404). */

@@ -25,14 +25,21 @@ import { retry } from '../base/retry.js';
 import { apiVersionOf, type FluxKind } from '../flux/kinds.js';
 import { describeRef, type ObjectRef } from '../flux/refs.js';
 import type { FluxObject, KubeEvent } from '../flux/types.js';
-import type { ClusterApi, KubeObject, ListResult, ResourceType, WatchHandler } from './api.js';
+import type {
+  ClusterApi,
+  KubeObject,
+  ListResult,
+  ResourceType,
+  ResourceWatchHandlers,
+  WatchHandler,
+} from './api.js';
 import { GuardedKubeConfig } from './auth-guard.js';
 import { MAX_REQUEST_CONNECTIONS } from './connections.js';
 import { ClusterAccessError, describeError, httpStatusOf, withContext } from './errors.js';
 import { toKubeEvent } from './events.js';
 import { lean } from './lean.js';
 import { RequestSlots } from './request-slots.js';
-import { ResourceReads } from './resource-reads.js';
+import { collectionPath, ResourceReads } from './resource-reads.js';
 import { adviseOnKubeFailure } from './transient.js';
 import { runWatch, type WatchStream } from './watch.js';
 
@@ -280,13 +287,45 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
       namespace === ''
         ? `/apis/${kind.group}/${kind.version}/${kind.plural}`
         : `/apis/${kind.group}/${kind.version}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}`;
+    return this.stream(
+      { label: `${kind.kind} watch in ${namespace || 'all namespaces'}`, path },
+      () => this.listOnce(kind, namespace),
+      { onObject: (obj, type) => onObject(obj as FluxObject, type), onError },
+      signal,
+    );
+  }
+
+  watchResource(
+    type: ResourceType,
+    namespace: string,
+    handlers: ResourceWatchHandlers,
+    signal: AbortSignal,
+  ): Promise<void> {
+    return this.stream(
+      { label: `${type.plural} watch in ${namespace}`, path: collectionPath(type, namespace) },
+      async () => {
+        const listed = await this.resources.listAll(type, namespace);
+        return { items: listed.items.map(lean), resourceVersion: listed.resourceVersion };
+      },
+      handlers,
+      signal,
+    );
+  }
+
+  /** One list+watch of a collection, until the signal (or the deadline) stops it. */
+  private stream(
+    target: { label: string; path: string },
+    list: () => Promise<{ items: Array<FluxObject | KubeObject>; resourceVersion: string }>,
+    handlers: ResourceWatchHandlers,
+    signal: AbortSignal,
+  ): Promise<void> {
     const stopped = this.options.deadline ? AbortSignal.any([signal, this.options.deadline.signal]) : signal;
     return runWatch(
       {
-        label: `${kind.kind} watch in ${namespace || 'all namespaces'}`,
+        label: target.label,
         server: this.server,
         backoff: this.options.backoff,
-        list: () => this.slots.run(() => this.listOnce(kind, namespace)),
+        list: () => this.slots.run(list) as Promise<ListResult>,
         open: async (resourceVersion, onEvent, onEnd): Promise<WatchStream> => {
           this.counter.count++;
           const query = {
@@ -296,12 +335,13 @@ export class KubeClusterApi implements ClusterApi, PreflightApi {
           };
           const leanEvent = (type: string, obj: unknown) =>
             onEvent(type, type === 'ERROR' ? obj : lean(obj as FluxObject));
-          return this.watcher().watch(path, query, leanEvent, onEnd);
+          return this.watcher().watch(target.path, query, leanEvent, onEnd);
         },
       },
-      onObject,
+      (obj, type) => handlers.onObject(obj as KubeObject, type ?? 'LISTED'),
       stopped,
-      onError,
+      handlers.onError,
+      handlers.onListed,
     );
   }
 

@@ -12,7 +12,7 @@ import {
 } from '@kubernetes/client-node';
 import type { KubeObject, ResourceType } from './api.js';
 
-function collectionPath(type: ResourceType, namespace: string): string {
+export function collectionPath(type: ResourceType, namespace: string): string {
   // The core group is served under /api/v1, every other group under /apis/<group>/<version>.
   const root = type.apiVersion.includes('/') ? 'apis' : 'api';
   return `/${root}/${type.apiVersion}/namespaces/${encodeURIComponent(namespace)}/${encodeURIComponent(type.plural)}`;
@@ -36,6 +36,22 @@ export class ResourceReads extends KubernetesObjectApi {
     if (options.limit) query.limit = String(options.limit);
     const list = (await this.getJson(collectionPath(type, namespace), query)) as { items?: unknown };
     return Array.isArray(list.items) ? (list.items as KubeObject[]) : [];
+  }
+
+  /** Every object of the resource in the namespace, and the list's resourceVersion to watch from. */
+  async listAll(
+    type: ResourceType,
+    namespace: string,
+  ): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+    const list = (await this.getJson(collectionPath(type, namespace), {})) as {
+      items?: unknown;
+      metadata?: { resourceVersion?: unknown };
+    };
+    const version = list.metadata?.resourceVersion;
+    return {
+      items: Array.isArray(list.items) ? (list.items as KubeObject[]) : [],
+      resourceVersion: typeof version === 'string' ? version : '',
+    };
   }
 
   private async getJson(path: string, query: Record<string, string>): Promise<unknown> {

@@ -118,6 +118,7 @@ export async function runWatch(
   onObject: WatchHandler,
   signal: AbortSignal,
   onError?: (error: Error) => void,
+  onListed?: () => void,
 ): Promise<void> {
   const backoff = new Backoff(source.backoff);
   const known = new Map<string, FluxObject>();
@@ -134,6 +135,7 @@ export async function runWatch(
     const present = new Set(listed.items.map(keyOf));
     for (const [key, obj] of known) if (!present.has(key)) deliver(obj, 'DELETED');
     for (const item of listed.items) deliver(item, 'LISTED');
+    onListed?.();
     return listed.resourceVersion;
   };
 

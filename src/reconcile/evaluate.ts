@@ -1,7 +1,7 @@
 // The verdict on one object at one moment: a pure function of what the controller wrote.
 // Unlike kstatus (what `flux reconcile` uses), an ordinary failure is a failure: Ready=False once the
 // controller has handled our request is the outcome of that attempt, not "in progress until the timeout".
-import { dependencyNamedIn, findCondition } from '../flux/conditions.js';
+import { attemptUnderWay, dependencyNamedIn, findCondition } from '../flux/conditions.js';
 import type { FluxKind } from '../flux/kinds.js';
 import { revisionApplies, revisionMatches } from '../flux/revision.js';
 import type { Condition, FluxObject } from '../flux/types.js';
@@ -112,7 +112,7 @@ export function evaluate(input: VerdictInput): Verdict {
     return waiting({ for: 'dependency', dependency: dependencyNamedIn(ready.message) });
   }
   if (ready.status === 'True') return readyOrBehind(input, lastWords);
-  if (ready.status === 'Unknown' || attemptUnderWay(obj, ready) || NOT_YET_REASONS.has(ready.reason ?? '')) {
+  if (ready.status === 'Unknown' || attemptUnderWay(obj) || NOT_YET_REASONS.has(ready.reason ?? '')) {
     return waiting({ for: 'progress' });
   }
 
@@ -205,7 +205,7 @@ function failureBeforeRequest(input: VerdictInput, ready: Condition | undefined)
   const attempted = kind.attemptedRevision?.(obj);
   if (ready?.status !== 'False' || !attempted || !input.failFast) return undefined;
   if (findCondition(obj, 'Stalled')?.status === 'True') return undefined;
-  if (NOT_YET_REASONS.has(ready.reason ?? '') || attemptUnderWay(obj, ready)) return undefined;
+  if (NOT_YET_REASONS.has(ready.reason ?? '') || attemptUnderWay(obj)) return undefined;
   if (!failedAtCurrentGeneration(obj, ready)) return undefined;
   const earlier: EarlierAttempt = sameCondition(ready, input.readyAtRequest) ? 'recorded' : 'running';
   if (expectedRevisions.some((want) => revisionApplies([attempted], want))) {
@@ -261,19 +261,6 @@ function reachesEvery(
 ): boolean {
   const applies = expected.some((want) => revisionApplies(candidates, want));
   return applies && unmetRevision(candidates, expected, containing) === undefined;
-}
-
-/**
- * A new attempt started after the failure was written: Reconciling=True (not the retry mark) and newer than
- * Ready. helm-controller leaves `Reconciling=True Progressing "Running 'upgrade' action"` behind a failed
- * upgrade, older than (or as old as) the failure, so an older Reconciling says nothing about progress.
- */
-function attemptUnderWay(obj: FluxObject, ready: Condition): boolean {
-  const reconciling = findCondition(obj, 'Reconciling');
-  if (reconciling?.status !== 'True' || reconciling.reason === 'ProgressingWithRetry') return false;
-  const started = Date.parse(reconciling.lastTransitionTime ?? '');
-  const failedAt = Date.parse(ready.lastTransitionTime ?? '');
-  return Number.isFinite(started) && Number.isFinite(failedAt) && started > failedAt;
 }
 
 function unmetRevision(

@@ -3,14 +3,18 @@
 // to do at each point is decided by the pure functions of steps.ts; this file patches, watches and keeps time.
 import { Backoff } from '../base/backoff.js';
 import { timerDelay } from '../base/deadline.js';
+import { formatDuration } from '../base/duration.js';
 import { errorMessage } from '../base/error-message.js';
 import { findCondition } from '../flux/conditions.js';
 import { describeRef, type ObjectRef, refKey } from '../flux/refs.js';
 import { revisionMatches } from '../flux/revision.js';
 import type { FluxObject, GitOrigin } from '../flux/types.js';
+import type { WorkloadRef } from '../flux/workload-scope.js';
 import { type CommitRelation, describeRelation } from '../git/relate.js';
-import type { Command } from '../inputs/commands.js';
+import { type Command, commandSpec } from '../inputs/commands.js';
+import type { VerifyUrl, WorkloadsMode } from '../inputs/types.js';
 import type { ClusterApi } from '../kube/api.js';
+import { AfterReady, type AfterReadyHooks } from './after-ready.js';
 import { evaluate, readyBeforeRequest, type VerdictInput } from './evaluate.js';
 import { childRefs, notFollowedElsewhere, readChildren, type UnreadableChild } from './follow.js';
 import { currentArtifact } from './learn.js';
@@ -35,6 +39,7 @@ import {
 } from './steps.js';
 import type { ObjectResult, RunResult, Verdict } from './types.js';
 import { WatchScopes } from './watch-scopes.js';
+import type { WorkloadVerdict } from './workload-verdict.js';
 
 export interface RunOptions {
   command: Command;
@@ -60,13 +65,22 @@ export interface RunOptions {
   hooks?: RunHooks;
   /** Aborts when the job is cancelled: what is not done yet ends `cancelled`, and the run returns. */
   signal?: AbortSignal;
+  /** Judge the workloads each Ready object applied (only for a command that judges workloads); default never. */
+  workloads?: WorkloadsMode;
+  /** Once all is Ready and rolled out, hold it this long (0: no soak). */
+  stableForMs?: number;
+  /** Asked once all is Ready and rolled out, and during the soak. */
+  verifyUrls?: readonly VerifyUrl[];
 }
 
 /** What the run tells the live log; the run itself prints nothing. */
-export interface RunHooks {
+export interface RunHooks extends AfterReadyHooks {
   requested?(planned: PlannedObject, request: RequestKind): void;
+  /** An object, or a workload one applied, ended. */
   finished?(result: ObjectResult): void;
   heartbeat?(waiting: Array<{ planned: PlannedObject; verdict?: Verdict; elapsedMs: number }>): void;
+  /** Workloads still rolling out, as often as the heartbeat. */
+  rollingOut?(waiting: Array<{ ref: WorkloadRef; verdict?: WorkloadVerdict; elapsedMs: number }>): void;
   /** A failure seen while `fail-fast` grants a grace period: a retry may still mend it. */
   failing?(planned: PlannedObject, verdict: Verdict, graceMs: number): void;
   /** Children found in a Ready object's inventory and added to the run. */
@@ -96,7 +110,10 @@ class RunLoop {
   private readonly steps: Map<string, Step>;
   private readonly watching = new AbortController();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** The Flux kinds' watches: cluster-wide where the credentials allow, else per namespace. */
   private readonly scopes: WatchScopes;
+  /** The workloads' watches (Deployments, Pods...), one per kind and namespace, ended with the run. */
+  private readonly workloadWatches = new Map<string, Promise<void>>();
   /** Inventories being read: the run is not done while children may still join it. */
   private discovering = 0;
   /** Expected revisions → newer revisions known to contain them. */
@@ -105,6 +122,9 @@ class RunLoop {
   private readonly relationsAsked = new Set<string>();
   private allDone: () => void = () => {};
   private cancelled = false;
+  /** The checks after Ready: workloads, then the URLs and the soak. */
+  private readonly after: AfterReady;
+  private verifying = false;
 
   constructor(
     private readonly api: ClusterApi,
@@ -120,6 +140,25 @@ class RunLoop {
       onObject: (obj, kind) => this.onObject(obj, kind.kind),
       onFailed: (kind, namespace, message) => this.watchFailed(kind.kind, namespace, message),
       debug: (message) => this.hooks.debug?.(message),
+    });
+    const checks = commandSpec(options.command).judgesWorkloads;
+    this.after = new AfterReady({
+      api,
+      registry: this.workloadWatches,
+      signal: this.watching.signal,
+      workloads: checks ? (options.workloads ?? 'never') : 'never',
+      stableForMs: checks ? (options.stableForMs ?? 0) : 0,
+      urls: checks ? (options.verifyUrls ?? []) : [],
+      failFastGraceMs: options.failFastGraceMs,
+      deadline: this.deadline,
+      timeoutMs: options.timeoutMs,
+      readyObjects: () =>
+        [...this.steps.values()]
+          .filter((s) => s.result?.outcome === 'ready')
+          .map((s) => ({ ref: s.planned.ref, obj: s.latest })),
+      later: (work, delayMs) => this.later(work, delayMs),
+      settled: () => this.checkDone(),
+      hooks: this.hooks,
     });
   }
 
@@ -141,14 +180,22 @@ class RunLoop {
     for (const timer of this.timers) clearTimeout(timer);
     this.watching.abort();
     await this.scopes.closed();
-    // In run order: the plan's objects, then each child after the object that applied it was done.
-    const results = [...this.steps.values()].map((s) => s.result!);
+    await Promise.allSettled(this.workloadWatches.values());
+    // In run order: the plan's objects, then each child after the object that applied it was done; each
+    // object's workloads right after it.
+    const results = [...this.steps.values()].flatMap((s): ObjectResult[] => [
+      s.result!,
+      ...this.after.resultsOf(s.planned.ref),
+    ]);
+    const { probes, ending } = this.after;
     return {
       command: this.options.command,
-      ready: results.every((r) => r.ok),
+      ready: results.every((r) => r.ok) && this.after.ok,
       results,
       durationMs: Date.now() - this.startedAt,
       expectedRevision: this.options.revision || undefined,
+      ...(probes.length ? { probes } : {}),
+      ...(ending ? { soak: ending.record } : {}),
     };
   }
 
@@ -169,6 +216,7 @@ class RunLoop {
     step.result = resultOf(step, ending, this.options.revision, Date.now());
     this.hooks.finished?.(step.result);
     this.releaseScope(step.planned);
+    if (ending.outcome === 'ready') this.after.begin(step.result);
     if (following && ending.ok) this.discover(step);
     this.startUnblocked();
     this.checkDone();
@@ -188,8 +236,12 @@ class RunLoop {
     return { outcome: 'failed', ok: false, reason: 'TreeTooLarge', message };
   }
 
-  /** No object of its scope is requested or judged anymore: a per-namespace stream may close. */
+  /**
+   * No object of its scope is requested or judged anymore: a per-namespace stream may close — unless a
+   * soak will watch the Ready objects for a change.
+   */
   private releaseScope(planned: PlannedObject): void {
+    if (this.after.soaks) return;
     const busy = [...this.steps.values()].some(
       (s) =>
         (s.phase === 'active' || s.phase === 'requesting') &&
@@ -199,8 +251,23 @@ class RunLoop {
     if (!busy) this.scopes.release(planned.kind, planned.ref.namespace);
   }
 
+  /** Every object done and every workload rolled out: then the URLs and the soak, once, and the run ends. */
   private checkDone(): void {
-    if (this.discovering === 0 && [...this.steps.values()].every((s) => s.phase === 'done')) this.allDone();
+    const objectsDone = this.discovering === 0 && [...this.steps.values()].every((s) => s.phase === 'done');
+    if (!objectsDone || !this.after.rolledOut || this.verifying) return;
+    this.verifying = true;
+    const allOk = [...this.steps.values()].every(
+      (s) => s.result?.ok && this.after.resultsOf(s.planned.ref).every((w) => w.ok),
+    );
+    if (this.cancelled || !allOk) {
+      this.allDone();
+      return;
+    }
+    void this.after
+      .verify()
+      .then(() => this.after.applyBreak((key) => this.steps.get(key)?.result))
+      .catch((error: unknown) => this.hooks.debug?.(`checks after Ready: ${errorMessage(error)}`))
+      .finally(() => this.allDone());
   }
 
   /** Reads the Flux objects in a Ready object's inventory and adds the new ones to the run. */
@@ -513,6 +580,7 @@ class RunLoop {
     if (!step) return;
     step.latest = newest(step.latest, obj);
     this.judge(step);
+    this.after.check();
   }
 
   /** Each kind of these objects is watched in every namespace when the credentials allow it. */
@@ -551,6 +619,7 @@ class RunLoop {
       if (waitedOn) step.waitedOn = waitedOn;
       this.finish(step, ending);
     }
+    this.after.timeOut(`the ${formatDuration(this.options.timeoutMs)} timeout ran out`);
   }
 
   /** The job was cancelled: nothing more is started, and what is not done ends `cancelled`. */
@@ -559,6 +628,7 @@ class RunLoop {
     for (const step of this.steps.values()) {
       if (step.phase !== 'done') this.finish(step, CANCELLED);
     }
+    this.after.cancel();
   }
 
   private heartbeat(): void {
@@ -570,6 +640,8 @@ class RunLoop {
         elapsedMs: Date.now() - (s.startedAt ?? this.startedAt),
       }));
     if (waiting.length > 0) this.hooks.heartbeat?.(waiting);
+    const rolling = this.after.rollingOut();
+    if (rolling.length > 0) this.hooks.rollingOut?.(rolling);
   }
 }
 

@@ -8,7 +8,7 @@ import type { Condition, FluxObject } from '../flux/types.js';
 import { type Command, commandSpec } from '../inputs/commands.js';
 import type { CurrentArtifact } from './learn.js';
 import type { PlannedObject } from './plan.js';
-import type { EarlierAttempt, ObjectResult, Outcome, Verdict, Waiting } from './types.js';
+import type { EarlierAttempt, FluxResult, Outcome, Verdict, Waiting } from './types.js';
 import { describeWaiting, waitWorthReporting } from './waiting.js';
 
 export interface Step {
@@ -25,7 +25,7 @@ export interface Step {
   failedSince?: number;
   /** The latest failure seen during the grace period: the verdict if no retry succeeds. */
   lastFailure?: Verdict;
-  result?: ObjectResult;
+  result?: FluxResult;
   /** How long until a source that fetched another commit than the expected one is asked again. */
   askAgain?: Backoff;
   /** A repeated request is scheduled or in flight. */
@@ -261,7 +261,7 @@ export function timeoutEnding(
   return { outcome: 'timed-out', ok: false, reason: verdict?.reason ?? 'Unknown', message, waitingFor };
 }
 
-export function resultOf(step: Step, ending: Ending, expectedRevision: string, now: number): ObjectResult {
+export function resultOf(step: Step, ending: Ending, expectedRevision: string, now: number): FluxResult {
   const { planned, latest } = step;
   const revisionAfter = planned.kind.revision(latest);
   const attempted = planned.kind.attemptedRevision?.(latest);

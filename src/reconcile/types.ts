@@ -1,6 +1,7 @@
 import type { FluxKind } from '../flux/kinds.js';
 import type { ObjectRef } from '../flux/refs.js';
 import type { FluxObject, KubeEvent } from '../flux/types.js';
+import type { WorkloadKind } from '../flux/workload-scope.js';
 import type { Command } from '../inputs/commands.js';
 import type { Role } from './plan.js';
 
@@ -62,16 +63,35 @@ export type Outcome =
   | 'skipped' // static object or blocked by a failed dependency: nothing was asked of it
   | 'cancelled'; // the run stopped early (fail-fast) before this object finished
 
-export interface ObjectResult extends ObjectRef {
-  /** The kind table's entry: every question about the kind is asked of it. */
-  fluxKind: FluxKind;
+/** What a result says about a workload's rollout: the counts, the version, and the pod that explains it. */
+export interface RolloutFacts {
+  workloadKind: WorkloadKind;
+  /** Ready (for a Job, succeeded) pods and the desired number: `1/1`. */
+  ready: number;
+  desired: number;
+  /** The workload's counts in words: `0/1 available · 1 updated · 0 ready`. */
+  counts: string;
+  /** The images of its pod template: the version it rolls out. */
+  images: string[];
+  /** The pod whose state explains a rollout that is not done, in its own words. */
+  pod?: PodFault;
+}
+
+/** A pod's own words on why a workload is not rolled out. */
+export interface PodFault {
+  pod: string;
+  container?: string;
+  /** The kubelet's or the scheduler's reason: `ImagePullBackOff`, `CrashLoopBackOff`, `Unschedulable`. */
+  reason: string;
+  message: string;
+  restarts?: number;
+  since?: string;
+}
+
+interface ResultCommon extends ObjectRef {
   outcome: Outcome;
   /** True when this outcome counts as success for the command (`ready`, or `suspended` for suspend). */
   ok: boolean;
-  /** Why the object is part of the run: asked for by the user, added as a source, or applied by a parent. */
-  role: Role;
-  /** For a child: the object whose inventory holds it. */
-  parent?: ObjectRef;
   revisionBefore?: string;
   revisionAfter?: string;
   expectedRevision?: string;
@@ -94,10 +114,86 @@ export interface ObjectResult extends ObjectRef {
   events?: KubeEvent[];
 }
 
+/** How a Flux object ended. */
+export interface FluxResult extends ResultCommon {
+  /** The kind table's entry: every question about the kind is asked of it. */
+  fluxKind: FluxKind;
+  /** Why the object is part of the run: asked for by the user, added as a source, or applied by a parent. */
+  role: Role;
+  /** For a child: the object whose inventory holds it. */
+  parent?: ObjectRef;
+  rollout?: undefined;
+}
+
+/** How a workload a Ready object applied rolled out (`workloads`). */
+export interface WorkloadResult extends ResultCommon {
+  fluxKind?: undefined;
+  role: 'workload';
+  /** The Flux object that applied it. */
+  parent: ObjectRef;
+  rollout: RolloutFacts;
+}
+
+export type ObjectResult = FluxResult | WorkloadResult;
+
+/** A Flux object's result, not a workload's. */
+export const isFluxResult = (result: ObjectResult): result is FluxResult => result.fluxKind !== undefined;
+
+/** Why a result is part of the run: a planned object's role, or a workload judged after its parent was Ready. */
+export type ResultRole = Role | 'workload';
+
+/** What the soak (`stable-for`) watched, and how it ended. */
+export interface SoakRecord {
+  stableForMs: number;
+  startedAt: string;
+  endedAt: string;
+  /** Held for the whole duration. */
+  held: boolean;
+  watched: { objects: number; workloads: number; pods: number; urls: number };
+  /** What changed, when it broke. */
+  broke?: { at: string; afterMs: number; what: string };
+  /** Why it ended before its time without anything changing (the timeout, a cancelled job). */
+  cutShort?: string;
+}
+
+/** How a `verify-url` answered. */
+export interface ProbeResult {
+  url: string;
+  /** `any 2xx`, `200`, `200 with "v1.2.3"`. */
+  expected: string;
+  ok: boolean;
+  /** Asked after Ready, or again during the soak. */
+  stage: 'ready' | 'soak';
+  attempts: number;
+  /** From the first question to the answer that settled it. */
+  elapsedMs: number;
+  /** The answer that settled it (the last one when it never answered as expected). */
+  answer?: ProbeAnswer;
+  /** Why the last question got no answer (a refused connection, a timeout). */
+  error?: string;
+  /** What was wrong with the last answer. */
+  why?: string;
+  at: string;
+}
+
+export interface ProbeAnswer {
+  status: number;
+  /** The first characters of the body as text, not yet sanitised (each medium makes it safe). */
+  excerpt: string;
+  /** How long it took. */
+  ms: number;
+  /** A redirect to another host that was not followed. */
+  redirect?: string;
+}
+
 export interface RunResult {
   command: Command;
   ready: boolean;
   results: ObjectResult[];
   durationMs: number;
   expectedRevision?: string;
+  /** The `verify-url` answers, when asked. */
+  probes?: ProbeResult[];
+  /** The soak, when `stable-for` asked for one and the run got to it. */
+  soak?: SoakRecord;
 }

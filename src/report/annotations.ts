@@ -27,12 +27,30 @@ function failureAnnotation(view: ObjectView): Annotation {
       : words;
   const at = view.revision.attempted ? `${view.look.label}${revisionPhrase(view.revision)}` : '';
   const waited = result.waitedOn ? `Waited on: ${result.waitedOn}` : '';
-  const workloads = workloadsLine(view.workloads);
+  const workloads = view.rollout ? '' : workloadsLine(view.workloads);
+  const parent = view.rollout && view.parentTitle ? `Workload of ${view.parentTitle}` : '';
   return {
     level: 'error',
     title: view.title,
-    message: [at, head, waited, workloads].filter(Boolean).join('\n'),
+    message: [at, head, waited, workloads, parent].filter(Boolean).join('\n'),
   };
+}
+
+/** A `verify-url` that did not answer as expected, and a soak that ended without anything in the results failing. */
+function checksAnnotations(run: RunResult): Annotation[] {
+  const found: Annotation[] = [];
+  for (const probe of run.probes ?? []) {
+    if (probe.ok) continue;
+    const why = probe.why ?? (probe.error ? `no answer: ${probe.error}` : 'no answer as expected');
+    const body = probe.answer?.excerpt ? `\nBody: ${probe.answer.excerpt}` : '';
+    const when =
+      probe.stage === 'soak'
+        ? 'during the soak'
+        : `after ${probe.attempts} tries in ${formatDuration(probe.elapsedMs)}`;
+    found.push({ level: 'error', title: `verify-url ${probe.url}`, message: `${why} (${when})${body}` });
+  }
+  if (run.soak?.cutShort) found.push({ level: 'error', title: 'Soak not held', message: run.soak.cutShort });
+  return found;
 }
 
 const NOT_DONE_WORDS: Partial<Record<ObjectView['result']['outcome'], string>> = {
@@ -42,7 +60,9 @@ const NOT_DONE_WORDS: Partial<Record<ObjectView['result']['outcome'], string>> =
 };
 
 function notDoneAnnotation(view: ObjectView): Annotation {
-  const what = NOT_DONE_WORDS[view.result.outcome] ?? view.result.outcome;
+  // A skipped workload's message says itself that it was not judged, and why.
+  const skippedWorkload = view.rollout && view.result.outcome === 'skipped';
+  const what = skippedWorkload ? '' : (NOT_DONE_WORDS[view.result.outcome] ?? view.result.outcome);
   const words = reasonAndMessage(view.reason, view.message);
   return { level: 'warning', title: view.title, message: [what, words].filter(Boolean).join(' ') };
 }
@@ -85,10 +105,13 @@ export function annotationsFor(run: RunResult, views = run.results.map(viewOf)):
   for (const view of views) {
     const { outcome, ok } = view.result;
     if (outcome === 'failed' || outcome === 'timed-out') errors.push(failureAnnotation(view));
-    else if (!ok) warnings.push(notDoneAnnotation(view));
+    // A workload that could not be judged (no right to watch it) is no failure under `workloads: auto`,
+    // but a person should know the run did not look at it.
+    else if (!ok || (view.rollout && outcome === 'skipped')) warnings.push(notDoneAnnotation(view));
     const revision = revisionAnnotation(view);
     if (revision) warnings.push(revision);
   }
+  errors.push(...checksAnnotations(run));
   return [...capped(errors, 'error'), ...capped(warnings, 'warning')].map((a) => ({
     level: a.level,
     title: oneLine(a.title),

@@ -76,7 +76,7 @@ export function relatedReads(run: RunResult): Read[] {
     if (result.ok) continue;
     want(result, false, true);
     const kind = result.fluxKind;
-    if (!result.last) continue;
+    if (!result.last || !kind) continue;
     const source = kind.sourceOf?.(result.last);
     if (source) want(source, true, true);
     for (const dependency of kind.dependsOn?.(result.last) ?? []) want(dependency, true, false);

@@ -182,7 +182,7 @@ export function renderDetails(view: ObjectView, around: Neighbourhood): string {
     stuckBlock(view.stuck, fullMessage),
     conditionsBlock(result, fullMessage),
     renderWorkloads(view.workloads),
-    kindBlocks(result.last ? (result.fluxKind.details?.(result.last) ?? []) : []),
+    kindBlocks(result.last ? (result.fluxKind?.details?.(result.last) ?? []) : []),
     eventsBlock(around.events(result), sourceRef ? around.events(sourceRef) : [], fullMessage),
     view.needsAttention ? commandsBlock(commands) : '',
   ].filter(Boolean);

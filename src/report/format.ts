@@ -19,15 +19,7 @@ export function shortRevisionsIn(text: string): string {
     .replace(BARE_DIGEST, (digest: string) => digest.slice(0, 12));
 }
 
-export { formatDuration } from '../base/duration.js';
-
-/** An RFC 3339 time as `2025-01-31 14:02:07 UTC`; anything unparseable is shown as given. */
-export function formatTime(time: string | undefined): string {
-  if (!time) return '';
-  const date = new Date(time);
-  if (Number.isNaN(date.getTime())) return time;
-  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
+export { formatDuration, formatTime } from '../base/duration.js';
 
 /**
  * Only the host (and port) of the API server URL: a kubeconfig `server` may carry user info or a query,

@@ -1,7 +1,19 @@
 // The live log of a run: the run loop's hooks, each printing the line log.ts formats for it.
 import * as core from '@actions/core';
 import type { RunHooks } from '../reconcile/run.js';
-import { failingLine, followedLine, heartbeatLine, noteLine, requestedLine, verdictLine } from './log.js';
+import {
+  failingLine,
+  followedLine,
+  heartbeatLine,
+  noteLine,
+  probeLine,
+  requestedLine,
+  rollingOutLine,
+  soakEndedLine,
+  soakStartedLine,
+  verdictLine,
+  workloadsFoundLine,
+} from './log.js';
 import { viewOf } from './view.js';
 
 export function liveLogHooks(): RunHooks {
@@ -22,6 +34,13 @@ export function liveLogHooks(): RunHooks {
           children.map((c) => c.ref),
         ),
       ),
+    found: (parent, judged, watchedOnly) => core.info(workloadsFoundLine(parent, judged, watchedOnly)),
+    rollingOut: (waiting) => {
+      for (const w of waiting) core.info(rollingOutLine(w.ref, w.verdict, w.elapsedMs));
+    },
+    probed: (result) => core.info(probeLine(result)),
+    soakStarted: (stableForMs, watched) => core.info(soakStartedLine(stableForMs, watched)),
+    soakEnded: (record) => core.info(soakEndedLine(record)),
     // A note may quote git or GitHub: one line, like every line of the log.
     note: (text) => core.info(noteLine(text)),
     debug: core.debug,

@@ -89,10 +89,10 @@ export class Neighbourhood {
 
   /** The source of a result, as the kinds table finds it. */
   sourceOf(result: ObjectResult): ObjectRef | undefined {
-    return result.last ? result.fluxKind.sourceOf?.(result.last) : undefined;
+    return result.last ? result.fluxKind?.sourceOf?.(result.last) : undefined;
   }
 
   dependenciesOf(result: ObjectResult): ObjectRef[] {
-    return result.last ? (result.fluxKind.dependsOn?.(result.last) ?? []) : [];
+    return result.last ? (result.fluxKind?.dependsOn?.(result.last) ?? []) : [];
   }
 }

@@ -2,8 +2,7 @@
 import * as core from '@actions/core';
 import { shorten } from '../base/text.js';
 import { refKey } from '../flux/refs.js';
-import type { Role } from '../reconcile/plan.js';
-import type { Outcome, RunResult } from '../reconcile/types.js';
+import type { Outcome, ResultRole, RunResult } from '../reconcile/types.js';
 import { type Fitted, fitList, fitMap, fitRecords, OUTPUT_SHARES, truncationNote } from './output-budget.js';
 import { type ObjectView, viewOf } from './view.js';
 
@@ -17,7 +16,7 @@ export interface ResultRecord {
   name: string;
   outcome: Outcome;
   ok: boolean;
-  role: Role;
+  role: ResultRole;
   /** For a child, the `Kind/namespace/name` of the object that applied it; else null. */
   parent: string | null;
   revisionBefore: string | null;
@@ -31,6 +30,14 @@ export interface ResultRecord {
   reason: string;
   message: string;
   waitedOn: string | null;
+  /** For a workload: ready (or succeeded) and desired pods, the images it rolls out, the pod that says why. */
+  rollout: {
+    ready: number;
+    desired: number;
+    images: string[];
+    pod: string | null;
+    podReason: string | null;
+  } | null;
 }
 
 export function resultRecord(view: ObjectView): ResultRecord {
@@ -52,6 +59,15 @@ export function resultRecord(view: ObjectView): ResultRecord {
     reason: result.reason,
     message: shorten(view.message, MAX_OUTPUT_MESSAGE_CHARS).text,
     waitedOn: result.waitedOn ?? null,
+    rollout: result.rollout
+      ? {
+          ready: result.rollout.ready,
+          desired: result.rollout.desired,
+          images: result.rollout.images,
+          pod: result.rollout.pod?.pod ?? null,
+          podReason: result.rollout.pod?.reason ?? null,
+        }
+      : null,
   };
 }
 

@@ -1,13 +1,13 @@
 // Why an object that timed out got nowhere, in sentences a person can act on: the controller that never
 // handled the request, the dependency chain that blocks it, its last runs. Pure: the reads are in stuck.ts.
 import { oneLine, shorten } from '../base/text.js';
-import { dependencyNamedIn, findCondition } from '../flux/conditions.js';
+import { attemptUnderWay, dependencyNamedIn, findCondition } from '../flux/conditions.js';
 import type { RunRecord } from '../flux/history.js';
 import type { FluxKind } from '../flux/kinds.js';
 import type { ObjectRef } from '../flux/refs.js';
 import { shortRevision } from '../flux/revision.js';
 import type { FluxObject, KubeEvent } from '../flux/types.js';
-import type { ObjectResult, Waiting } from '../reconcile/types.js';
+import type { FluxResult, Waiting } from '../reconcile/types.js';
 import { describeWaiting } from '../reconcile/waiting.js';
 import { formatDuration, formatTime } from './format.js';
 import { healthState, speakingCondition } from './health.js';
@@ -43,13 +43,13 @@ const quoted = (reason: string | undefined, message: string | undefined): string
  * reconcile of the object (it handles a new request only after the current one ends: a health check waits
  * up to spec.timeout), or never picked it up.
  */
-export function controllerSentence(result: ObjectResult, reading: ControllerReading): string {
+export function controllerSentence(result: FluxResult, reading: ControllerReading): string {
   const controller = result.fluxKind.controller;
   if (reading.found && reading.ready === 0) {
     return `${controller} is not running (${reading.ready}/${reading.desired} ready)`;
   }
-  const reconciling = result.last ? findCondition(result.last, 'Reconciling') : undefined;
-  if (reconciling?.status === 'True' && reconciling.reason !== 'ProgressingWithRetry') {
+  const reconciling = result.last ? attemptUnderWay(result.last) : undefined;
+  if (reconciling) {
     const timeout = typeof result.last?.spec?.timeout === 'string' ? ` (${result.last.spec.timeout})` : '';
     const orStopped = reading.found ? '' : ', or stopped during it';
     return `${controller} was still busy with an earlier reconcile of it${orStopped} (${quoted(reconciling.reason, reconciling.message)}): it takes the request only when that one ends, which a health check makes last up to its spec.timeout${timeout}`;
@@ -71,7 +71,7 @@ function waitingDependency(kind: string, waiting: Waiting | undefined): ObjectRe
 }
 
 /** A link the run judged: how it ended, or the dependency it waited on. */
-export function linkOfResult(result: ObjectResult): LinkState {
+export function linkOfResult(result: FluxResult): LinkState {
   const next = waitingDependency(result.kind, result.waitingFor);
   if (next && (result.outcome === 'timed-out' || result.outcome === 'skipped'))
     return { words: 'waits', next };

@@ -8,7 +8,7 @@ import { type ObjectRef, refKey } from '../flux/refs.js';
 import type { KubeEvent } from '../flux/types.js';
 import { WORKLOAD_KINDS } from '../flux/workload-scope.js';
 import type { ClusterApi } from '../kube/api.js';
-import type { ObjectResult, RunResult } from '../reconcile/types.js';
+import { type FluxResult, isFluxResult, type RunResult } from '../reconcile/types.js';
 import { errorText, type RelatedObjects } from './collect.js';
 import { newestWarnings, Reads } from './reads.js';
 import {
@@ -51,14 +51,14 @@ const MAX_CHAIN = 8;
 
 /** What the explanations share: the run's results, what was read after it, and the reads still to make. */
 class Lookups {
-  private readonly inRun: Map<string, ObjectResult>;
+  private readonly inRun: Map<string, FluxResult>;
 
   constructor(
     run: RunResult,
     private readonly related: RelatedObjects,
     readonly reads: Reads,
   ) {
-    this.inRun = new Map(run.results.map((r) => [refKey(r), r]));
+    this.inRun = new Map(run.results.filter(isFluxResult).map((r) => [refKey(r), r]));
   }
 
   /** How a dependency stands: as the run ended it, or as read now. */
@@ -101,7 +101,7 @@ class Lookups {
 }
 
 /** The first of its dependencies that is not Ready, when the controller's message does not name it. */
-async function firstUnready(result: ObjectResult, lookups: Lookups): Promise<ObjectRef | undefined> {
+async function firstUnready(result: FluxResult, lookups: Lookups): Promise<ObjectRef | undefined> {
   const dependencies = result.last ? (result.fluxKind.dependsOn?.(result.last) ?? []) : [];
   for (const ref of dependencies.slice(0, MAX_CHAIN)) {
     if ((await lookups.link(ref)).words !== 'is Ready') return ref;
@@ -110,7 +110,7 @@ async function firstUnready(result: ObjectResult, lookups: Lookups): Promise<Obj
 }
 
 /** From the stuck object to the first link that is not waiting on another: `apps → infra → crds`. */
-async function dependencyChain(result: ObjectResult, lookups: Lookups): Promise<ChainLink[]> {
+async function dependencyChain(result: FluxResult, lookups: Lookups): Promise<ChainLink[]> {
   const root: ChainLink = { ref: result, ...linkOfResult(result) };
   root.next ??= await firstUnready(result, lookups);
   if (!root.next) return [];
@@ -147,7 +147,7 @@ async function warningsOf(refs: ObjectRef[], lookups: Lookups, notes: string[]):
   return newestWarnings(events.sort((a, b) => time(a) - time(b)));
 }
 
-async function explain(result: ObjectResult, lookups: Lookups): Promise<StuckReport> {
+async function explain(result: FluxResult, lookups: Lookups): Promise<StuckReport> {
   const why: string[] = [];
   const notes: string[] = [];
   const watched: ObjectRef[] = [result];
@@ -170,8 +170,11 @@ async function explain(result: ObjectResult, lookups: Lookups): Promise<StuckRep
 }
 
 /** The objects the report explains: those that timed out, the first few. */
-export function stuckResults(run: RunResult): ObjectResult[] {
-  return run.results.filter((r) => r.outcome === 'timed-out').slice(0, MAX_OBJECTS);
+export function stuckResults(run: RunResult): FluxResult[] {
+  return run.results
+    .filter(isFluxResult)
+    .filter((r) => r.outcome === 'timed-out')
+    .slice(0, MAX_OBJECTS);
 }
 
 export async function collectStuck(

@@ -4,7 +4,8 @@
 import { escapeHtml, shorten } from '../base/text.js';
 import { shortRevision } from '../flux/revision.js';
 import { commandSpec, goalWord } from '../inputs/commands.js';
-import type { ObjectResult, Outcome, RunResult } from '../reconcile/types.js';
+import type { ObjectResult, Outcome, RolloutFacts, RunResult } from '../reconcile/types.js';
+import { renderChecksAfterReady } from './checks-view.js';
 import type { ReportContext } from './context.js';
 import { renderDetails } from './details.js';
 import { formatDuration, OUTCOME_ORDER, outcomeLook, serverHost, shortRevisionsIn } from './format.js';
@@ -24,19 +25,43 @@ const TABLE_SHARE = 0.6;
 const TABLE_HEADERS = ['Result', 'Kind\u00a0and\u00a0namespace/name', 'Revision', 'Duration', 'Message'];
 
 function verdictTitle(run: RunResult): string {
-  const total = run.results.length;
+  const objects = run.results.filter((r) => r.role !== 'workload');
+  const total = objects.length;
   const goal = goalWord(run.command);
   if (total === 0) return `✅ Flux ${run.command}: no objects to ${run.command}`;
+  const after = afterReadyWords(run);
   if (run.ready) {
     const goalOutcome = commandSpec(run.command).goal;
     // Static objects are skipped and still fine: then "all Ready" would not be true.
-    if (run.results.some((r) => r.outcome !== goalOutcome))
-      return `✅ Flux ${run.command}: ${total} objects, none failed`;
-    return `✅ Flux ${run.command}: ${total === 1 ? 'the object is' : `all ${total} objects`} ${goal}`;
+    if (objects.some((r) => r.outcome !== goalOutcome))
+      return `✅ Flux ${run.command}: ${total} objects, none failed${after}`;
+    return `✅ Flux ${run.command}: ${total === 1 ? 'the object is' : `all ${total} objects`} ${goal}${after}`;
   }
-  const bad = run.results.filter((r) => !r.ok).length;
+  const bad = objects.filter((r) => !r.ok).length;
+  if (bad === 0) return `❌ Flux ${run.command}: ${afterReadyFailure(run)}`;
   if (total === 1) return `❌ Flux ${run.command}: the object is not ${goal}`;
   return `❌ Flux ${run.command}: ${bad} of ${total} objects not ${goal}`;
+}
+
+/** `, 2 workloads rolled out, held 30s`: what a green run proved beyond Ready. */
+function afterReadyWords(run: RunResult): string {
+  const workloads = run.results.filter((r) => r.role === 'workload' && r.outcome === 'ready').length;
+  const parts: string[] = [];
+  if (workloads) parts.push(`${workloads === 1 ? '1 workload' : `${workloads} workloads`} rolled out`);
+  if (run.probes?.length && run.probes.every((p) => p.ok)) parts.push('answering');
+  if (run.soak?.held) parts.push(`held ${formatDuration(run.soak.stableForMs)}`);
+  return parts.length ? `, ${parts.join(', ')}` : '';
+}
+
+/** Every object Ready, and yet not green: a workload, a URL or the soak. */
+function afterReadyFailure(run: RunResult): string {
+  const workloads = run.results.filter((r) => r.role === 'workload');
+  const bad = workloads.filter((r) => !r.ok).length;
+  if (bad) return `${bad} of ${workloads.length} workloads not rolled out`;
+  if (run.probes?.some((p) => !p.ok && p.stage === 'ready')) return 'verify-url did not answer as expected';
+  if (run.soak?.broke) return `the soak broke after ${formatDuration(run.soak.broke.afterMs)}`;
+  if (run.soak && !run.soak.held) return 'the soak was not held';
+  return 'not verified';
 }
 
 function outcomeCounts(results: ObjectResult[]): string {
@@ -75,8 +100,21 @@ function revisionCell(view: ObjectView): string {
   return html;
 }
 
+/** The images a workload rolls out: the new version. */
+function imagesCell(rollout: RolloutFacts): string {
+  return rollout.images.length ? rollout.images.map(code).join('<br>') : '–';
+}
+
 /** The message cell, and whether the whole text had to go to the details. */
 function messageCell(view: ObjectView): { html: string; truncated: boolean } {
+  if (view.rollout && view.result.outcome === 'ready') {
+    return {
+      html: cell(
+        `${view.rollout.ready}/${view.rollout.desired} ${view.rollout.workloadKind === 'Job' ? 'succeeded' : 'ready'}`,
+      ),
+      truncated: false,
+    };
+  }
   const { text, truncated } = shorten(shortRevisionsIn(view.message), CELL_MESSAGE_CHARS, CELL_MESSAGE_LINES);
   const reason = view.reason ? `${bold(view.reason)}${text ? ': ' : ''}` : '';
   const more = truncated ? ' <i>(full text in the details below)</i>' : '';
@@ -88,27 +126,41 @@ function objectRow(view: ObjectView, message: string): string[] {
   const role =
     result.role === 'source'
       ? ' <sub>(source)</sub>'
-      : view.parentTitle
-        ? ` <sub>(applied by ${escapeHtml(view.parentTitle)})</sub>`
-        : '';
+      : result.role === 'workload'
+        ? ' <sub>(workload)</sub>'
+        : view.parentTitle
+          ? ` <sub>(applied by ${escapeHtml(view.parentTitle)})</sub>`
+          : '';
+  // A workload sits under the object that applied it, as part of its section.
+  const indent = view.rollout ? '\u00a0\u00a0↳ ' : '';
   return [
     // No-break spaces: `⏱️ Timed out` stays on one line in the narrow first column.
     `${look.emoji}\u00a0${escapeHtml(look.label.replace(/ /g, '\u00a0'))}`,
-    `${escapeHtml(result.kind)}${role}<br>${code(`${result.namespace}/${result.name}`)}`,
-    revisionCell(view),
+    `${indent}${escapeHtml(result.kind)}${role}<br>${indent}${code(`${result.namespace}/${result.name}`)}`,
+    view.rollout ? imagesCell(view.rollout) : revisionCell(view),
     // Nothing was asked of a skipped object: no time to show.
     view.timed || result.outcome !== 'skipped' ? escapeHtml(formatDuration(result.durationMs)) : '–',
     message,
   ];
 }
 
-/** Problems first, in run order within each outcome. */
+/**
+ * Problems first, in run order within each outcome. An object's workloads follow it (the section of that
+ * object), and a problem among them brings the whole section up.
+ */
 function readingOrder(views: ObjectView[]): ObjectView[] {
   const rank = (v: ObjectView) => OUTCOME_ORDER.indexOf(v.result.outcome);
-  return views
-    .map((view, index) => ({ view, index }))
-    .sort((a, b) => rank(a.view) - rank(b.view) || a.index - b.index)
-    .map(({ view }) => view);
+  const sections: ObjectView[][] = [];
+  for (const view of views) {
+    const last = sections.at(-1);
+    if (view.rollout && last) last.push(view);
+    else sections.push([view]);
+  }
+  const worst = (section: ObjectView[]) => Math.min(...section.map(rank));
+  return sections
+    .map((section, index) => ({ section, index }))
+    .sort((a, b) => worst(a.section) - worst(b.section) || a.index - b.index)
+    .flatMap(({ section }) => section);
 }
 
 const rowBytes = (cells: string[]): number =>
@@ -166,6 +218,8 @@ export function renderSummary(
     parts.push(results.html);
     needDetails = results.needDetails;
   }
+  const checks = renderChecksAfterReady(run);
+  if (checks) parts.push(checks);
   const footer = health ? renderHealth(health) : '';
   let size = Buffer.byteLength(parts.join('\n') + footer);
   const around = new Neighbourhood(run, ctx.related);

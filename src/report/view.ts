@@ -6,7 +6,7 @@ import { oneLine } from '../base/text.js';
 import { describeRef } from '../flux/refs.js';
 import { revisionApplies, revisionMatches, shortRevision } from '../flux/revision.js';
 import type { Condition } from '../flux/types.js';
-import type { EarlierAttempt, ObjectResult } from '../reconcile/types.js';
+import type { EarlierAttempt, ObjectResult, RolloutFacts } from '../reconcile/types.js';
 import { type OutcomeLook, outcomeLook } from './format.js';
 import type { StuckReport } from './stuck.js';
 import type { WorkloadReport } from './workloads.js';
@@ -40,12 +40,14 @@ export interface ObjectView {
   timed: boolean;
   /** Something a person should look at: it did not end as the command wanted. */
   needsAttention: boolean;
-  /** The workloads its health check or Helm wait waited on, when the report read them. */
+  /** The workloads its health check or Helm wait waited on (or, for a workload, itself), when the report read them. */
   workloads?: WorkloadReport;
   /** Why it timed out, when the report found out: its sentences lead `message`; the details show the rest. */
   stuck?: StuckReport;
   /** What the run left out about it (its children on another cluster); also the message's last line. */
   note?: string;
+  /** For a workload judged after its parent was Ready: its counts, images and the pod that says why. */
+  rollout?: RolloutFacts;
 }
 
 export function viewOf(result: ObjectResult): ObjectView {
@@ -66,7 +68,14 @@ export function viewOf(result: ObjectResult): ObjectView {
     revision: revisionView(result),
     timed: result.durationMs > 0,
     needsAttention: !result.ok,
+    ...(result.rollout ? { rollout: result.rollout } : {}),
   };
+}
+
+/** `1/1 ready · nginx:1.27`: what a workload row says when nothing went wrong. */
+export function rolloutPhrase(rollout: RolloutFacts): string {
+  const images = rollout.images.length ? ` · ${rollout.images.join(', ')}` : '';
+  return `${rollout.ready}/${rollout.desired} ${rollout.workloadKind === 'Job' ? 'succeeded' : 'ready'}${images}`;
 }
 
 /** The view with what the report read about the workloads the object waited on. */
@@ -110,7 +119,7 @@ function revisionView(result: ObjectResult): RevisionView {
   const candidates = revisionCandidates(result);
   const applies = !expected || !candidates.length || revisionApplies(candidates, expected);
   const missedExpected = !!expected && applies && !revisionMatches(candidates, expected);
-  const attempted = result.last ? result.fluxKind.attemptedRevision?.(result.last) : undefined;
+  const attempted = result.last ? result.fluxKind?.attemptedRevision?.(result.last) : undefined;
   const attemptedExpected = !!attempted && !!expected && revisionMatches([attempted], expected);
   return {
     before: result.revisionBefore,
@@ -124,7 +133,7 @@ function revisionView(result: ObjectResult): RevisionView {
 }
 
 function revisionCandidates(result: ObjectResult): string[] {
-  const fromObject = result.last ? result.fluxKind.revisionCandidates(result.last) : [];
+  const fromObject = result.last ? (result.fluxKind?.revisionCandidates(result.last) ?? []) : [];
   return fromObject.length ? fromObject : result.revisionAfter ? [result.revisionAfter] : [];
 }
 

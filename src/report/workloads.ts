@@ -11,16 +11,16 @@ import {
   type WorkloadScope,
 } from '../flux/workload-scope.js';
 import type { ClusterApi, ResourceType } from '../kube/api.js';
-import type { ObjectResult, RunResult } from '../reconcile/types.js';
-import { errorText } from './collect.js';
-import { Reads } from './reads.js';
 import {
   type PodProblem,
   podPhase,
   podProblems,
   type WorkloadState,
   workloadState,
-} from './workload-state.js';
+} from '../kube/workload-state.js';
+import type { ObjectResult, RunResult } from '../reconcile/types.js';
+import { errorText } from './collect.js';
+import { Reads } from './reads.js';
 
 export interface PodFinding {
   name: string;
@@ -181,12 +181,21 @@ async function explainObject(reads: Reads, scope: WorkloadScope): Promise<Worklo
   return { findings, notes: [...new Set(notes)] };
 }
 
-/** The results whose health check or wait the report explains, with what their kind says to look at. */
+/**
+ * The results whose health check or wait the report explains, with what their kind says to look at; and the
+ * workloads that did not roll out, each explaining itself.
+ */
 export function waitingOnWorkloads(run: RunResult): Array<{ result: ObjectResult; scope: WorkloadScope }> {
   const found: Array<{ result: ObjectResult; scope: WorkloadScope }> = [];
   for (const result of run.results) {
-    if (result.ok || (result.outcome !== 'failed' && result.outcome !== 'timed-out') || !result.last)
+    if (result.ok || (result.outcome !== 'failed' && result.outcome !== 'timed-out')) continue;
+    if (result.rollout) {
+      const ref = { kind: result.rollout.workloadKind, namespace: result.namespace, name: result.name };
+      // A kind that could not be listed names no workload (`*`): nothing more to read.
+      if (result.name !== '*') found.push({ result, scope: { named: [ref], candidates: [] } });
       continue;
+    }
+    if (!result.last) continue;
     const scope = result.fluxKind.workloads?.(result.last);
     if (scope) found.push({ result, scope });
   }

@@ -4,7 +4,14 @@
 import type { FluxKind } from '../../src/flux/kinds.js';
 import type { ObjectRef } from '../../src/flux/refs.js';
 import type { FluxObject, KubeEvent } from '../../src/flux/types.js';
-import type { ClusterApi, KubeObject, ListResult, ResourceType, WatchHandler } from '../../src/kube/api.js';
+import type {
+  ClusterApi,
+  KubeObject,
+  ListResult,
+  ResourceType,
+  ResourceWatchHandlers,
+  WatchHandler,
+} from '../../src/kube/api.js';
 import { buildPlan } from '../../src/reconcile/plan.js';
 import { type RunOptions, runPlan } from '../../src/reconcile/run.js';
 import type { RunResult } from '../../src/reconcile/types.js';
@@ -133,10 +140,68 @@ export class FakeCluster implements ClusterApi {
       .map((e) => structuredClone(e));
   }
 
-  /** Stores an object of a resource outside Flux (a Deployment, a Pod). */
+  private readonly resourceWatchers = new Set<{ prefix: string; handlers: ResourceWatchHandlers }>();
+  /** Resources whose watch fails as a permanent error (a 403) would: by plural. */
+  failResourceWatches = new Map<string, Error>();
+
+  /** Stores an object of a resource outside Flux (a Deployment, a Pod), and tells the watchers. */
   addResource(type: ResourceType, obj: KubeObject): void {
     const namespace = obj.metadata.namespace ?? 'default';
-    this.resources.set(this.resourceKey(type, namespace, obj.metadata.name), structuredClone(obj));
+    const stored = structuredClone(obj);
+    stored.metadata.resourceVersion = String(++this.version);
+    const key = this.resourceKey(type, namespace, obj.metadata.name);
+    const known = this.resources.has(key);
+    this.resources.set(key, stored);
+    this.tellResourceWatchers(key, stored, known ? 'MODIFIED' : 'ADDED');
+  }
+
+  /** Changes a stored resource as its controller (or the kubelet) would, and tells the watchers. */
+  updateResource(
+    type: ResourceType,
+    namespace: string,
+    name: string,
+    change: (obj: KubeObject) => void,
+  ): void {
+    const key = this.resourceKey(type, namespace, name);
+    const obj = this.resources.get(key);
+    if (!obj) throw new Error(`no ${type.plural} ${namespace}/${name}`);
+    change(obj);
+    obj.metadata.resourceVersion = String(++this.version);
+    this.tellResourceWatchers(key, obj, 'MODIFIED');
+  }
+
+  deleteResource(type: ResourceType, namespace: string, name: string): void {
+    const key = this.resourceKey(type, namespace, name);
+    const obj = this.resources.get(key);
+    if (!obj) return;
+    this.resources.delete(key);
+    this.tellResourceWatchers(
+      key,
+      { ...obj, metadata: { ...obj.metadata, deletionTimestamp: 'now' } },
+      'DELETED',
+    );
+  }
+
+  private tellResourceWatchers(key: string, obj: KubeObject, type: 'ADDED' | 'MODIFIED' | 'DELETED'): void {
+    for (const w of this.resourceWatchers)
+      if (key.startsWith(w.prefix)) w.handlers.onObject(structuredClone(obj), type);
+  }
+
+  async watchResource(
+    type: ResourceType,
+    namespace: string,
+    handlers: ResourceWatchHandlers,
+    signal: AbortSignal,
+  ): Promise<void> {
+    this.requests++;
+    const failure = this.failResourceWatches.get(type.plural);
+    if (failure) throw failure;
+    const watcher = { prefix: this.resourceKey(type, namespace, ''), handlers };
+    this.resourceWatchers.add(watcher);
+    for (const item of await this.listResources(type, namespace)) handlers.onObject(item, 'LISTED');
+    handlers.onListed?.();
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    this.resourceWatchers.delete(watcher);
   }
 
   async getResource(type: ResourceType, namespace: string, name: string): Promise<KubeObject | undefined> {

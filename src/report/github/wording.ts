@@ -22,7 +22,9 @@ export function finalState(run: RunResult): FinalState {
   // Only the clock stopped it (cancelled objects are those the deadline or fail-fast cut short).
   const onlyTime =
     notOk.length > 0 && notOk.every((r) => r.outcome === 'timed-out' || r.outcome === 'cancelled');
-  return onlyTime ? 'error' : 'failure';
+  // Everything Ready, and the soak cut short by the deadline: the clock again.
+  const soakCut = notOk.length === 0 && !!run.soak?.cutShort && (run.probes ?? []).every((p) => p.ok);
+  return onlyTime || soakCut ? 'error' : 'failure';
 }
 
 const length = (text: string): number => Array.from(text).length;
@@ -68,11 +70,20 @@ export function resultDescription(run: RunResult, views: readonly ObjectView[]):
   const ok = views.filter((v) => !v.needsAttention).length;
   if (run.ready) return oneLineWithin(`${ok}/${views.length} Ready${atRevision(run.expectedRevision)}`);
   const bad = problemsFirst(views.filter((v) => v.needsAttention));
+  if (bad.length === 0) return oneLineWithin(checksDescription(run));
   const looks = new Set(bad.map((v) => v.look.label));
   const word = looks.size === 1 ? bad[0]!.look.label.toLowerCase() : 'not Ready';
   const head = `${bad.length} ${word}: `;
   const names = bad.map((v) => oneLine(`${v.title} ${v.reason}`));
   return `${head}${namesThatFit(names, MAX_DESCRIPTION_CHARS - length(head))}`;
+}
+
+/** Every object Ready and yet not green: what a URL answered, or how the soak ended. */
+function checksDescription(run: RunResult): string {
+  const probe = run.probes?.find((p) => !p.ok);
+  if (probe) return `verify-url ${probe.url}: ${probe.why ?? probe.error ?? 'no answer as expected'}`;
+  if (run.soak?.broke) return `Soak broke: ${run.soak.broke.what}`;
+  return `Soak not held: ${run.soak?.cutShort ?? 'it ended early'}`;
 }
 
 /** The pending line while the run lasts: "Reconciling 12 objects on 10.0.0.1:6443". */

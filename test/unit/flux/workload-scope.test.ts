@@ -2,12 +2,16 @@
 // the controllers' own wording (fluxcd/pkg/ssa v0.76.2 WaitForSetWithContext, used by kustomize-controller
 // v1.9.5 and helm-controller v1.6.4); the objects around them are captured ones, changed only where said.
 import { describe, expect, it } from 'vitest';
-import { HELM_RELEASE, KUSTOMIZATION } from '../../../src/flux/kinds.js';
+import { HELM_RELEASE, KUSTOMIZATION, kindOf } from '../../../src/flux/kinds.js';
 import type { Condition, FluxObject } from '../../../src/flux/types.js';
 import { inventoryWorkloads, workloadsNamedIn } from '../../../src/flux/workload-scope.js';
 import installFailed from '../../fixtures/status/helmrelease-install-failed.json' with { type: 'json' };
 import retriesExhausted from '../../fixtures/status/helmrelease-retries-exhausted.json' with { type: 'json' };
+import helmWaitFailed from '../../fixtures/status/helmrelease-wait-failed.json' with { type: 'json' };
 import brokenYaml from '../../fixtures/status/kustomization-failed-invalid-yaml.json' with { type: 'json' };
+import checkRunning from '../../fixtures/status/kustomization-health-check-running.json' with {
+  type: 'json',
+};
 import ready from '../../fixtures/status/kustomization-ready.json' with { type: 'json' };
 import reconciling from '../../fixtures/status/kustomization-reconciling.json' with { type: 'json' };
 
@@ -205,5 +209,68 @@ describe('inventory ids', () => {
       'DaemonSet/kube-system/agent',
       'Job/apps/migrate',
     ]);
+  });
+});
+
+describe('the workloads an object applied, and whether its controller checked them (for workloads: auto)', () => {
+  const checking = flux(checkRunning);
+  const NS = checking.spec!.targetNamespace as string;
+  const api = { kind: 'Deployment' as const, namespace: NS, name: 'api' };
+
+  it('a Kustomization: its inventory’s workloads; with wait: true it checked them all', () => {
+    expect(KUSTOMIZATION.appliedWorkloads?.(checking)).toEqual({ refs: [api] });
+    expect(KUSTOMIZATION.checksWorkload?.(checking, api)).toBe(true);
+  });
+
+  it('a Kustomization without wait checks only what a healthChecks entry names', () => {
+    const noWait = flux(checkRunning);
+    noWait.spec = { ...noWait.spec, wait: false };
+    expect(KUSTOMIZATION.checksWorkload?.(noWait, api)).toBe(false);
+    noWait.spec.healthChecks = [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'api', namespace: NS }];
+    expect(KUSTOMIZATION.checksWorkload?.(noWait, api)).toBe(true);
+    expect(KUSTOMIZATION.checksWorkload?.(noWait, { ...api, name: 'web' })).toBe(false);
+  });
+
+  it('a Kustomization that applies to another cluster (spec.kubeConfig): none here', () => {
+    const remote = flux(checkRunning);
+    remote.spec = { ...remote.spec, kubeConfig: { secretRef: { name: 'remote' } } };
+    expect(KUSTOMIZATION.appliedWorkloads?.(remote)).toBeUndefined();
+  });
+
+  it('a HelmRelease: its inventory’s workloads; Helm waited for them unless the action it ran disabled the wait', () => {
+    const release = flux(helmWaitFailed);
+    const stuck = { kind: 'Deployment' as const, namespace: release.metadata.namespace!, name: 'stuck' };
+    expect(HELM_RELEASE.appliedWorkloads?.(release)).toEqual({ refs: [stuck] });
+    expect(HELM_RELEASE.checksWorkload?.(release, stuck)).toBe(true);
+    release.spec = { ...release.spec, install: { disableWait: true } };
+    expect(HELM_RELEASE.checksWorkload?.(release, stuck)).toBe(false);
+    // The last action was an install: the upgrade's settings say nothing about it.
+    release.spec = { upgrade: { disableWait: true } };
+    expect(HELM_RELEASE.checksWorkload?.(release, stuck)).toBe(true);
+  });
+
+  it('a HelmRelease’s Jobs: waited for unless disableWaitForJobs', () => {
+    const release = flux(helmWaitFailed);
+    const job = { kind: 'Job' as const, namespace: release.metadata.namespace!, name: 'migrate' };
+    expect(HELM_RELEASE.checksWorkload?.(release, job)).toBe(true);
+    release.spec = { ...release.spec, install: { disableWaitForJobs: true } };
+    expect(HELM_RELEASE.checksWorkload?.(release, job)).toBe(false);
+  });
+
+  it('a HelmRelease without an inventory: the release’s objects by helm-controller’s labels', () => {
+    const release = flux(helmWaitFailed);
+    delete release.status!.inventory;
+    const ns = release.metadata.namespace!;
+    expect(HELM_RELEASE.appliedWorkloads?.(release)).toEqual({
+      refs: [],
+      labelled: {
+        namespace: ns,
+        labels: { 'helm.toolkit.fluxcd.io/name': 'stuck', 'helm.toolkit.fluxcd.io/namespace': ns },
+      },
+    });
+  });
+
+  it('a source applies nothing', () => {
+    expect(kindOf('GitRepository').appliedWorkloads).toBeUndefined();
   });
 });

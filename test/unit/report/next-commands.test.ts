@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { kindOf } from '../../../src/flux/kinds.js';
-import type { ObjectResult } from '../../../src/reconcile/types.js';
+import type { FluxResult } from '../../../src/reconcile/types.js';
 import { commandsFor, nextCommands } from '../../../src/report/next-commands.js';
 
 const result = (
   kind: string,
   name: string,
   namespace: string,
-  extra: Partial<ObjectResult> = {},
-): ObjectResult => ({
+  extra: Partial<FluxResult> = {},
+): FluxResult => ({
   kind,
   fluxKind: kindOf(kind),
   name,

@@ -44,6 +44,7 @@ describe('buildOutputs', () => {
       reason: 'ReconciliationSucceeded',
       message: `Applied revision: main@sha1:${PUSHED_COMMIT}`,
       waitedOn: null,
+      rollout: null,
     });
     // Records, not objects: no status, conditions or events leak into the output.
     expect(out.results).not.toContain('conditions');

@@ -2,6 +2,8 @@ import type { CoreV1Event } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { FluxObject } from '../../../src/flux/types.js';
 import { toKubeEvent } from '../../../src/kube/events.js';
+import type { FluxResult } from '../../../src/reconcile/types.js';
+import { isFluxResult } from '../../../src/reconcile/types.js';
 import type { RelatedObjects } from '../../../src/report/collect.js';
 import { CELL_MESSAGE_CHARS, renderSummary, SUMMARY_BUDGET_BYTES } from '../../../src/report/summary.js';
 import unreachableEvents from '../../fixtures/events/gitrepository-failed-unreachable.json' with {
@@ -345,7 +347,7 @@ describe('renderSummary truncation and limits', () => {
 
   it('stays under GitHub’s summary size limit when hundreds of objects fail with huge messages', () => {
     const s = SCENARIOS['kustomization-build-failed']!();
-    const template = s.run.results.find((r) => r.name === 'broken-yaml')!;
+    const template = s.run.results.find((r) => r.name === 'broken-yaml') as FluxResult;
     s.run.results = Array.from({ length: 400 }, (_, i) =>
       resultFrom(structuredClone(template.last!), {
         ...template,
@@ -368,8 +370,10 @@ describe('renderSummary of a tree of thousands of objects', () => {
   /** 3,300 children (as a tree spanning hundreds of namespaces has): 7 failed, the rest Ready. */
   function thousands() {
     const s = SCENARIOS['kustomization-build-failed']!();
-    const failed = s.run.results.find((r) => r.name === 'broken-yaml')!;
-    const ready = SCENARIOS.success!().run.results.find((r) => r.kind === 'Kustomization')!;
+    const failed = s.run.results.filter(isFluxResult).find((r) => r.name === 'broken-yaml')!;
+    const ready = SCENARIOS.success!()
+      .run.results.filter(isFluxResult)
+      .find((r) => r.kind === 'Kustomization')!;
     s.run.results = Array.from({ length: 3_300 }, (_, i) => {
       const template = i % 470 === 469 ? failed : ready;
       return resultFrom(structuredClone(template.last!), {

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KUSTOMIZATION } from '../../../../src/flux/kinds.js';
-import type { ObjectResult, RunResult } from '../../../../src/reconcile/types.js';
+import type { FluxResult, ObjectResult, RunResult } from '../../../../src/reconcile/types.js';
 import {
   deploymentDescription,
   resultDescription as describeWithViews,
@@ -16,7 +16,7 @@ import { viewOf } from '../../../../src/report/view.js';
 import { FIRST_COMMIT, PUSHED_COMMIT, short } from '../../../fixtures/report/captured.js';
 import { SCENARIOS } from '../../../fixtures/report/scenarios.js';
 
-function result(over: Partial<ObjectResult>): ObjectResult {
+function result(over: Partial<FluxResult>): FluxResult {
   return {
     kind: 'Kustomization',
     fluxKind: KUSTOMIZATION,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/kube/api.js';
-import { podPhase, podProblems, selectorString, workloadState } from '../../../src/report/workload-state.js';
+import { podPhase, podProblems, selectorString, workloadState } from '../../../src/kube/workload-state.js';
 import {
   failedJob,
   readyDeployment,

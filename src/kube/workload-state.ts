@@ -2,7 +2,7 @@
 // kstatus applies (fluxcd/cli-utils pkg/kstatus/status/core.go), and the words a person would look for with
 // `kubectl describe`. Objects come from the cluster as plain JSON: every field is checked before use.
 import type { WorkloadKind } from '../flux/workload-scope.js';
-import type { KubeObject } from '../kube/api.js';
+import type { KubeObject } from './api.js';
 
 /** A condition of a workload or pod, as the API holds it. */
 export interface StatusCondition {
@@ -15,6 +15,11 @@ export interface StatusCondition {
 
 export interface WorkloadState {
   ready: boolean;
+  /** The controller has seen the workload's current spec: its conditions are about this version. */
+  observed: boolean;
+  /** What `kubectl get` shows as READY: ready (or, for a Job, succeeded) pods out of the desired number. */
+  readyCount: number;
+  desired: number;
   /** Counts as a person reads them: `0/1 available · 1 updated`, `active 1 · failed 2`. */
   counts: string;
   /** The conditions that explain it not being ready (False ones, ReplicaFailure, a Job's Failed), cause first. */
@@ -74,6 +79,42 @@ export function selectorString(selector: unknown): string | undefined {
   return terms.length ? terms.join(',') : undefined;
 }
 
+/** Whether a LabelSelector (matchLabels, matchExpressions) selects these labels; an empty one selects nothing. */
+export function selectorMatches(selector: unknown, labels: Readonly<Record<string, string>> = {}): boolean {
+  const { matchLabels, matchExpressions } = asObject(selector);
+  const pairs = Object.entries(asObject(matchLabels));
+  const expressions = asArray(matchExpressions).map(asObject);
+  if (!pairs.length && !expressions.length) return false;
+  const has = (key: string) => Object.hasOwn(labels, key);
+  return (
+    pairs.every(([key, value]) => has(key) && labels[key] === asString(value)) &&
+    expressions.every((e) => {
+      const key = asString(e.key);
+      const values = asArray(e.values).map(asString);
+      switch (asString(e.operator)) {
+        case 'In':
+          return has(key) && values.includes(labels[key]!);
+        case 'NotIn':
+          return !has(key) || !values.includes(labels[key]!);
+        case 'Exists':
+          return has(key);
+        case 'DoesNotExist':
+          return !has(key);
+        default:
+          return false;
+      }
+    })
+  );
+}
+
+/** The images of a workload's pod template, in container order: the version it rolls out. */
+export function templateImages(obj: KubeObject): string[] {
+  const template = asObject(asObject(obj.spec).template);
+  return asArray(asObject(template.spec).containers)
+    .map((c) => asString(asObject(c).image))
+    .filter(Boolean);
+}
+
 function observedCurrent(obj: KubeObject, status: Json): boolean {
   const observed = asNumber(status.observedGeneration);
   const generation = obj.metadata.generation;
@@ -97,6 +138,40 @@ interface ReplicaRules {
   counts: ReadonlyArray<readonly [string, string]>;
   /** Condition types that report a failure when True. */
   failureTypes: readonly string[];
+  /** What else kstatus waits for once the counts are reached (old pods still there, a revision not rolled out). */
+  pending?: (spec: Json, status: Json, desired: number) => string | undefined;
+}
+
+/** kstatus: more pods than desired are old ones not terminated yet. */
+function extraReplicas(_spec: Json, status: Json, desired: number): string | undefined {
+  const replicas = asNumber(status.replicas) ?? 0;
+  return replicas > desired ? `${replicas - desired} old pods pending termination` : undefined;
+}
+
+/**
+ * kstatus on a StatefulSet: an OnDelete one is the user's to roll; a partitioned one is done when the pods
+ * above the partition are updated; otherwise every pod must run the update revision.
+ */
+function statefulSetPending(spec: Json, status: Json, desired: number): string | undefined {
+  const strategy = asObject(spec.updateStrategy);
+  if (asString(strategy.type) === 'OnDelete') return undefined;
+  const extra = extraReplicas(spec, status, desired);
+  if (extra) return extra;
+  const partition = asNumber(asObject(strategy.rollingUpdate).partition);
+  const updated = asNumber(status.updatedReplicas) ?? 0;
+  if (partition !== undefined && partition > 0) {
+    return updated < desired - partition
+      ? `${updated}/${desired - partition} updated above the partition`
+      : undefined;
+  }
+  const current = asString(status.currentRevision);
+  const update = asString(status.updateRevision);
+  return current !== update ? `revision ${update} not on every pod yet` : undefined;
+}
+
+function daemonSetPending(_spec: Json, status: Json, desired: number): string | undefined {
+  const scheduled = asNumber(status.currentNumberScheduled) ?? 0;
+  return scheduled < desired ? `${scheduled}/${desired} scheduled` : undefined;
 }
 
 const specReplicas = (spec: Json): number => asNumber(spec.replicas) ?? 1;
@@ -110,6 +185,7 @@ const REPLICA_RULES: Record<Exclude<WorkloadKind, 'Job'>, ReplicaRules> = {
       ['readyReplicas', 'ready'],
     ],
     failureTypes: ['ReplicaFailure'],
+    pending: extraReplicas,
   },
   StatefulSet: {
     desired: specReplicas,
@@ -118,6 +194,7 @@ const REPLICA_RULES: Record<Exclude<WorkloadKind, 'Job'>, ReplicaRules> = {
       ['updatedReplicas', 'updated'],
     ],
     failureTypes: [],
+    pending: statefulSetPending,
   },
   DaemonSet: {
     desired: (_spec, status) => asNumber(status.desiredNumberScheduled) ?? 0,
@@ -127,6 +204,7 @@ const REPLICA_RULES: Record<Exclude<WorkloadKind, 'Job'>, ReplicaRules> = {
       ['numberReady', 'ready'],
     ],
     failureTypes: [],
+    pending: daemonSetPending,
   },
 };
 
@@ -141,8 +219,15 @@ function replicatedState(obj: KubeObject, rules: ReplicaRules): WorkloadState {
     index === 0 ? `${count(field)}/${desired} ${word}` : `${count(field)} ${word}`,
   );
   if (!current) words.push(`generation ${obj.metadata.generation} not observed yet`);
+  const counted = rules.counts.every(([field]) => count(field) >= desired);
+  const pending = counted ? rules.pending?.(spec, status, desired) : undefined;
+  if (pending) words.push(pending);
+  const readyField = rules.counts.find(([, word]) => word === 'ready')?.[0] ?? '';
   return {
-    ready: current && rules.counts.every(([field]) => count(field) >= desired) && !conditions.length,
+    ready: current && counted && !pending && !conditions.length,
+    observed: current,
+    readyCount: count(readyField),
+    desired,
     counts: words.join(' · '),
     conditions,
     podSelector: selectorString(spec.selector),
@@ -155,11 +240,15 @@ function jobState(obj: KubeObject): WorkloadState {
   const counts = (['active', 'succeeded', 'failed'] as const)
     .filter((field) => asNumber(status[field]) !== undefined)
     .map((field) => `${asNumber(status[field])} ${field}`);
+  const spec = asObject(obj.spec);
   return {
     ready: conditions.some((c) => c.type === 'Complete' && c.status === 'True'),
+    observed: true,
+    readyCount: asNumber(status.succeeded) ?? 0,
+    desired: asNumber(spec.completions) ?? asNumber(spec.parallelism) ?? 1,
     counts: counts.join(' · ') || 'not started',
     conditions: explaining(conditions, ['Failed', 'FailureTarget']),
-    podSelector: selectorString(asObject(obj.spec).selector),
+    podSelector: selectorString(spec.selector),
   };
 }
 
@@ -240,4 +329,50 @@ export function podProblems(pod: KubeObject): PodProblem[] {
 export function podPhase(pod: KubeObject): string {
   if ((pod.metadata as { deletionTimestamp?: unknown }).deletionTimestamp) return 'Terminating';
   return asString(asObject(pod.status).phase) || 'Unknown';
+}
+
+/** One container's restarts, for a soak that watches them rise. */
+export interface ContainerRestarts {
+  container: string;
+  restarts: number;
+  /** The last exit, when the container restarted: `OOMKilled (exit code 137)`. */
+  lastExit?: string;
+  /** When that exit happened. */
+  finishedAt?: string;
+  /** The container is stopped now (the kubelet restarts it next): `OOMKilled (exit code 137)`. */
+  exited?: string;
+  exitedAt?: string;
+}
+
+/** Every container of the pod (init containers too) with its restart count. */
+export function containerRestarts(pod: KubeObject): ContainerRestarts[] {
+  const status = asObject(pod.status);
+  return [...asArray(status.initContainerStatuses), ...asArray(status.containerStatuses)].map((raw) => {
+    const c = asObject(raw);
+    const last = asObject(asObject(c.lastState).terminated);
+    const now = asObject(asObject(c.state).terminated);
+    const exit = (t: Json) => `${asString(t.reason) || 'Exited'} (exit code ${asNumber(t.exitCode) ?? '?'})`;
+    const finishedAt = asString(last.finishedAt);
+    const exitedAt = asString(now.finishedAt);
+    return {
+      container: asString(c.name),
+      restarts: asNumber(c.restartCount) ?? 0,
+      ...(asString(last.reason) ? { lastExit: exit(last) } : {}),
+      ...(finishedAt ? { finishedAt } : {}),
+      ...(Object.keys(now).length ? { exited: exit(now) } : {}),
+      ...(exitedAt ? { exitedAt } : {}),
+    };
+  });
+}
+
+/** The pod's owners by uid (a Deployment's pods belong to a ReplicaSet, a Job's to the Job). */
+export function ownerUids(obj: KubeObject): string[] {
+  const refs = asArray((obj.metadata as { ownerReferences?: unknown }).ownerReferences);
+  return refs.map((r) => asString(asObject(r).uid)).filter(Boolean);
+}
+
+/** An annotation's value, when it is a string. */
+export function annotationOf(obj: KubeObject, name: string): string | undefined {
+  const value = asObject((obj.metadata as { annotations?: unknown }).annotations)[name];
+  return typeof value === 'string' ? value : undefined;
 }
