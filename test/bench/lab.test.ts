@@ -485,7 +485,9 @@ describe('benchmarks', () => {
         timeout: '10m',
       });
       if (measured.step.exitCode !== 0) throw new Error(measured.step.log.slice(-4000));
-      expect(resultsOf(measured.step)).toHaveLength(SPREAD + 1);
+      // 601 records are more than the `results` output's share of GitHub's 1 MB (it lists what fits and
+      // warns): the log's results group counts every object.
+      expect(measured.step.stdout).toContain(`::group::Results: ${SPREAD + 1} of ${SPREAD + 1} ok`);
       const { step, requests, sample } = measured;
       const rss = ((sample?.peakRssBytes ?? 0) / 1024 / 1024).toFixed(0);
       rows.push({
