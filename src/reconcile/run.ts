@@ -25,6 +25,7 @@ import {
   type Ending,
   expectedRevisions,
   failedEnding,
+  heldFailureAfter,
   type Learned,
   learnedSourceRevision,
   newest,
@@ -348,6 +349,7 @@ class RunLoop {
       mustHandleRequest: planned.kind.forceAndReset && (this.options.force || this.options.reset),
       readyAtRequest: step.readyAtRequest,
       sourceRevision: learnedSourceRevision(step),
+      heldFailure: step.heldFailure,
     };
   }
 
@@ -361,6 +363,7 @@ class RunLoop {
     if (step.phase !== 'active') return;
     const verdict = evaluate(this.verdictInput(step));
     step.verdict = verdict;
+    step.heldFailure = heldFailureAfter(step, verdict);
     step.waitedOn = waitedOnAfter(step, verdict);
     const now = Date.now();
     const next = nextAfter(

@@ -38,6 +38,8 @@ export interface Step {
   learned?: Learned;
   /** That read is in flight. */
   learning?: boolean;
+  /** The object as it showed a failure before our request was handled, while the source is read. */
+  heldFailure?: FluxObject;
   /** What the run left out about it (children on another cluster, not followed). */
   note?: string;
 }
@@ -138,6 +140,16 @@ function toLearn(step: Step, waiting: Waiting): { key: string; ref: ObjectRef } 
     return { key: `superseded ${waiting.since ?? ''} ${waiting.trigger}`, ref: { kind, namespace, name } };
   }
   return undefined;
+}
+
+/**
+ * What to keep of a failure before our request is handled while the source is read: the object as it showed
+ * it. kustomize-controller starts the attempt for our request a moment after it writes the failure.
+ */
+export function heldFailureAfter(step: Step, verdict: Verdict): FluxObject | undefined {
+  if (verdict.state !== 'waiting' || verdict.waiting.for !== 'request') return undefined;
+  const shown = step.latest.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'False');
+  return verdict.waiting.failedAttempt && shown ? step.latest : step.heldFailure;
 }
 
 /** The source's current artifact revision as the verdict takes it: unknown until read, null if unreadable. */

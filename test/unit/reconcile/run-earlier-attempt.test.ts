@@ -84,6 +84,23 @@ describe('a failure the run already holds', () => {
     );
   });
 
+  it('is taken though the controller starts the attempt for our request before the source is read', async () => {
+    const c = busyCluster(ATTEMPTED);
+    // As captured: the failure, and at once the next attempt (Ready=Unknown again), in one go.
+    c.controllers.set('Kustomization', () =>
+      setTimeout(() => {
+        endCheck(c);
+        endCheck(c, RUNNING.status);
+      }, 20),
+    );
+    const result = await runDeadline(c);
+    expect(result.results[0]).toMatchObject({
+      outcome: 'failed',
+      reason: 'HealthCheckFailed',
+      earlierAttempt: 'running',
+    });
+  });
+
   it('is not taken when the source has a newer artifact: the request is waited for', async () => {
     const c = busyCluster(`main@sha1:${'b'.repeat(40)}`);
     c.controllers.set('Kustomization', () => setTimeout(() => endCheck(c), 20));
