@@ -3,7 +3,8 @@
 // saw and after the last Ready they wrote; the phases cut it along the step's critical path: each is the
 // time from the event before it to the event that ends it, in the order they happened. The install ends
 // before the kubeconfig in a step that installs first, and beside (often after) the plan in one that
-// installs beside the session: its own length is given apart (`installMs`), whatever it overlapped.
+// installs beside the session: its own length is given apart (`installMs`), whatever it overlapped. A
+// bundle split by command loads the command's code after its first lines: that is a phase of its own.
 import type { ActionRun } from '../helpers/action-runner.js';
 import type { ControllerTimes } from './controller-clock.js';
 import { median } from './figures.js';
@@ -12,6 +13,7 @@ import { median } from './figures.js';
 const EVENTS = {
   firstLine: 'start-up to the first log line',
   onPath: 'install (tool cache, hash, `flux version`) until it ends',
+  kubeconfigStarts: "loading the command's code (to the kubeconfig's first line)",
   cluster: 'kubeconfig (`Cluster: …`)',
   planned: 'preflight and plan (the last wave line)',
   firstRequest: 'to the first request the controllers saw',
@@ -42,6 +44,9 @@ export function phasesOf(step: ActionRun, controllers: ControllerTimes): Phases 
   const at: Record<Event, number> = {
     firstLine,
     onPath: lineAt(step, /^flux \S+ is on PATH/),
+    // Its first debug line comes once the session's code has loaded (a bundle that loads everything at its
+    // start prints it right after the install).
+    kubeconfigStarts: lineAt(step, /^(::debug::kubeconfig: |Cluster: )/),
     cluster: lineAt(step, /^Cluster: /),
     planned: lineAt(step, /^wave \d+: /, true),
     firstRequest: controllers.firstRequestAt,
