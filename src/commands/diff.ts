@@ -15,7 +15,7 @@ import { displayRepository } from '../git/repository-url.js';
 import type { Config } from '../inputs/types.js';
 import { logDiffResult } from '../report/diff/log.js';
 import { reportDiff } from '../report/diff/report.js';
-import { type Limits, openSession, type Session } from './session.js';
+import { type Installing, type Limits, openSession, type Session } from './session.js';
 
 /** Why the step fails: a diff failed, or, with `fail-on-change`, when anything differs. */
 function verdict(run: DiffRun, failOnChange: boolean): string | undefined {
@@ -32,25 +32,27 @@ function verdict(run: DiffRun, failOnChange: boolean): string | undefined {
   return undefined;
 }
 
-/** `flux`: the CLI the install step put on PATH. Every API request keeps the step's deadline. */
-export async function diffCommand(
+/**
+ * Diffs through the CLI the install puts on PATH (the session waits for it). Every API request keeps the
+ * step's deadline. Returns why the step fails, or nothing.
+ */
+export async function runFamily(
   config: Config,
-  flux: { version: string; path: string },
+  installing: Installing,
   limits: Limits,
 ): Promise<string | undefined> {
   const checkout = resolveCheckout(config.diff.pathRoot);
-  const { cluster, api, plan } = await openSession(config, limits.deadline);
+  const session = await openSession(config, limits.deadline, installing);
   try {
-    return await diffWith(config, flux, { cluster, api, plan }, checkout, limits.deadline);
+    return await diffWith(config, session, checkout, limits.deadline);
   } finally {
-    await api.close();
+    await session.api.close();
   }
 }
 
 async function diffWith(
   config: Config,
-  flux: { version: string; path: string },
-  { cluster, api, plan }: Session,
+  { cluster, api, plan, flux }: Session,
   checkout: Checkout,
   stepDeadline: Deadline,
 ): Promise<string | undefined> {

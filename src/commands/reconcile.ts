@@ -18,11 +18,12 @@ import {
   collectRelated,
   collectStuck,
   collectWorkloads,
+  failureLine,
   liveLogHooks,
   type ReportContext,
   report,
 } from '../report/index.js';
-import { type Limits, openSession } from './session.js';
+import { type Installing, type Limits, openSession } from './session.js';
 
 // The report's share of time for reading unready workloads, and why what timed out got nowhere, after the
 // run; what is not read by then is left out.
@@ -33,15 +34,21 @@ function reportShareMs(timeoutMs: number): number {
   return Math.min(5_000, timeoutMs / 10);
 }
 
-export async function reconcileCommand(
+/** Runs the command; returns why the step fails, or nothing when every object ended as the command asks. */
+export async function runFamily(
   config: Config,
-  fluxVersion: string,
+  installing: Installing,
   limits: Limits,
-): Promise<RunResult> {
+): Promise<string | undefined> {
+  const result = await reconcileCommand(config, installing, limits);
+  return result.ready ? undefined : failureLine(result);
+}
+
+async function reconcileCommand(config: Config, installing: Installing, limits: Limits): Promise<RunResult> {
   const settings = config.reconcile;
   // Preflight, plan and run share the step's deadline less the report's share, which its reads keep.
   const runDeadline = limits.deadline.reserving(reportShareMs(settings.timeoutMs));
-  const { cluster, api, plan } = await openSession(config, runDeadline);
+  const { cluster, api, plan, flux } = await openSession(config, runDeadline, installing);
   try {
     // Deployment `in_progress` and status `pending` go out beside the run; final states after report().
     const github = startGitHubReport(config.github, {
@@ -56,7 +63,7 @@ export async function reconcileCommand(
     );
     core.info(`Finished in ${formatDuration(result.durationMs)}; ${api.requestCount()} API requests.`);
     api.useDeadline(limits.deadline);
-    const { context, health } = await reportExtras(config, cluster, fluxVersion, api, result, limits);
+    const { context, health } = await reportExtras(config, cluster, flux.version, api, result, limits);
     const views = await report(context, result, health, { summary: config.summary });
     await github.finish(context, result, views);
     return result;

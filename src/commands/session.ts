@@ -1,5 +1,6 @@
-// What every command that reads the cluster shares: kubeconfig → client → preflight → plan. The command
-// table says which access preflight checks and whether sources are planned first.
+// What every command that reads the cluster shares: kubeconfig → client → preflight → plan, while the flux
+// CLI is installed beside it; the session joins the install before the command changes anything. The
+// command table says which access preflight checks and whether sources are planned first.
 import * as core from '@actions/core';
 import type { Deadline } from '../base/deadline.js';
 import { formatDuration } from '../base/duration.js';
@@ -11,6 +12,9 @@ import { type PreparedKubeconfig, prepareKubeconfig } from '../kube/kubeconfig/p
 import { preflight } from '../kube/preflight.js';
 import { buildPlan, type Plan, type PlanRequest, planScopes } from '../reconcile/plan.js';
 
+/** The install running beside the session: the CLI, once it is on PATH (its outputs are written). */
+export type Installing = Promise<{ version: string; path: string }>;
+
 /** What bounds the step: the `timeout` input, counted from the step's start, and the job's cancellation. */
 export interface Limits {
   deadline: Deadline;
@@ -21,13 +25,20 @@ export interface Session {
   cluster: PreparedKubeconfig;
   api: KubeClusterApi;
   plan: Plan;
+  /** The installed CLI. */
+  flux: { version: string; path: string };
 }
 
 /**
- * Connects and plans under `deadline`; the caller closes `session.api` (also when this throws after the
- * client was made, the client is closed here).
+ * Connects and plans under `deadline`, then waits for the install: nothing is requested, patched or
+ * reported before the CLI is on PATH, as when the install ran first. The caller closes `session.api` (also
+ * when this throws after the client was made, the client is closed here).
  */
-export async function openSession(config: Config, deadline: Deadline): Promise<Session> {
+export async function openSession(
+  config: Config,
+  deadline: Deadline,
+  installing: Installing,
+): Promise<Session> {
   const cluster = await prepareKubeconfig(config.cluster);
   core.info(`Cluster: ${cluster.serverHost} (context ${cluster.context})`);
   const api = createClusterApi(cluster.kubeConfig, {
@@ -36,7 +47,8 @@ export async function openSession(config: Config, deadline: Deadline): Promise<S
       core.debug(`${what}: ${describeError(error)}; asking again in ${formatDuration(delayMs)}`),
   });
   try {
-    return { cluster, api, plan: await checkAndPlan(config, api) };
+    const plan = await checkAndPlan(config, api);
+    return { cluster, api, plan, flux: await installing };
   } catch (error) {
     await api.close();
     throw error;
@@ -64,11 +76,12 @@ async function checkAndPlan(config: Config, api: KubeClusterApi): Promise<Plan> 
     verbs: [...spec.verbs],
     targets,
   });
-  return core.group('Plan', async () => {
-    const planned = await buildPlan(api, request);
-    logPlan(planned);
-    return planned;
-  });
+  const planned = await buildPlan(api, request);
+  // Written at once, so that the install's lines, which may come meanwhile, never land in the group.
+  core.startGroup('Plan');
+  logPlan(planned);
+  core.endGroup();
+  return planned;
 }
 
 function logPlan(plan: Plan): void {

@@ -39,6 +39,14 @@ export async function readFluxVersion(path: string): Promise<string> {
   return reported.replace(/^v/, '');
 }
 
+/** Runs the binary and refuses it unless it reports `expected`; `origin` says where it came from. */
+export async function checkVersion(path: string, expected: string, origin: string): Promise<void> {
+  const reported = await readFluxVersion(path);
+  if (reported !== expected) {
+    throw new Error(`${path} reports flux ${reported}, but ${expected} was requested: ${origin}`);
+  }
+}
+
 function isExecutableFile(path: string): boolean {
   try {
     if (!statSync(path).isFile()) return false;

@@ -1,35 +1,20 @@
 // Puts a verified flux CLI on PATH: resolve → tool cache, else download → verify → extract → check → cache.
 // The binary is run and its version checked before it enters the cache, so a bad archive is never cached.
+// A cache hit loads none of the download code (HTTP client, archive extraction): download-release.ts is
+// imported only on a miss.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import * as tc from '@actions/tool-cache';
 import type { Deadline } from '../base/deadline.js';
 import { formatDuration } from '../base/duration.js';
-import { findOnPath, readFluxVersion } from './binary.js';
-import { checkBinaryHash, recordBinaryHash } from './cache-record.js';
-import { verifyChecksum } from './checksum.js';
+import { checkVersion, findOnPath, readFluxVersion } from './binary.js';
+import { type CacheCheck, checkBinaryHash, noteVerified } from './cache-record.js';
 import type { InstallConfig } from './config.js';
-import {
-  DEFAULT_RETRY,
-  downloadFile,
-  downloadText,
-  HttpStatusError,
-  type RequestOptions,
-  type RetryPolicy,
-  redactUrl,
-} from './download.js';
-import { assetName, checksumsName, detectPlatform, type Platform } from './platform.js';
-import { formatBytes, since } from './units.js';
+import type { RetryPolicy } from './download.js';
+import { detectPlatform, type Platform } from './platform.js';
+import { findCachedFlux } from './tool-cache.js';
+import { since } from './units.js';
 import { type GitHubEndpoints, githubEndpoints, parseVersionInput, resolveVersion } from './version.js';
-
-/** The tool-cache name; entries live at `$RUNNER_TOOL_CACHE/flux2/<version>/<arch>`. */
-export const TOOL_NAME = 'flux2';
-
-// flux's checksums file is about 1 KiB (one line per asset); a larger answer is not a checksums file.
-const MAX_CHECKSUMS_BYTES = 64 * 1024;
 
 /** What tests (and unusual runners) may change; everything defaults to this runner. */
 export interface InstallOptions {
@@ -49,94 +34,47 @@ export interface InstalledFlux {
   cached: boolean;
 }
 
-async function checkVersion(path: string, expected: string, origin: string): Promise<void> {
-  const reported = await readFluxVersion(path);
-  if (reported !== expected) {
-    throw new Error(`${path} reports flux ${reported}, but ${expected} was requested: ${origin}`);
-  }
-}
-
-async function fetchOrExplain<T>(url: string, version: string, fetch: () => Promise<T>): Promise<T> {
-  try {
-    return await fetch();
-  } catch (error) {
-    if (error instanceof HttpStatusError && error.status === 404) {
-      throw new Error(
-        `flux v${version} does not exist at ${redactUrl(url)}: check the \`version\` input (or your \`download-url\` mirror)`,
-      );
-    }
-    throw error;
-  }
-}
-
-/** Downloads, verifies and extracts the release asset into the tool cache; returns the cache directory. */
-async function downloadToCache(
-  version: string,
+/**
+ * A cache entry is used only when its binary still has the SHA-256 recorded when the action installed it
+ * (read again only when the file may have changed since it was last checked: cache-record.ts).
+ */
+async function trustCached(
+  dir: string,
   platform: Platform,
-  downloadUrl: string,
-  request: RequestOptions,
-): Promise<string> {
-  const asset = assetName(version, platform);
-  const sums = checksumsName(version);
-  const base = `${downloadUrl.replace(/\/+$/, '')}/v${version}`;
-  const workDir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'flux-download-'));
-  try {
-    let start = performance.now();
-    const sumsUrl = `${base}/${sums}`;
-    const checksums = await fetchOrExplain(sumsUrl, version, () =>
-      downloadText(sumsUrl, MAX_CHECKSUMS_BYTES, request),
-    );
-    const archive = join(workDir, asset);
-    const archiveUrl = `${base}/${asset}`;
-    const bytes = await fetchOrExplain(archiveUrl, version, () => downloadFile(archiveUrl, archive, request));
-    core.info(
-      `Downloaded ${redactUrl(archiveUrl)} (${formatBytes(bytes)}) and ${sums} in ${formatDuration(since(start))}`,
-    );
-
-    start = performance.now();
-    const sha256 = await verifyChecksum(archive, asset, checksums, sums);
-    core.info(`Verified the SHA-256 of ${asset}: ${sha256} (${formatDuration(since(start))})`);
-
-    start = performance.now();
-    const target = join(workDir, 'extracted');
-    const extracted =
-      platform.extension === 'zip'
-        ? await tc.extractZip(archive, target)
-        : await tc.extractTar(archive, target);
-    const binary = join(extracted, platform.binary);
-    if (!existsSync(binary))
-      throw new Error(`${asset} from ${redactUrl(archiveUrl)} holds no ${platform.binary}`);
-    core.info(`Extracted ${platform.binary} from ${asset} (${formatDuration(since(start))})`);
-
-    await checkVersion(
-      binary,
-      version,
-      `${redactUrl(archiveUrl)} does not hold the release it is named after`,
-    );
-    const binarySha256 = await recordBinaryHash(extracted, platform.binary);
-    core.debug(`${platform.binary} from the verified archive has SHA-256 ${binarySha256}`);
-
-    start = performance.now();
-    const cacheDir = await tc.cacheDir(extracted, TOOL_NAME, version, platform.arch);
-    core.info(`Cached flux ${version} in ${cacheDir} (${formatDuration(since(start))})`);
-    return cacheDir;
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
-  }
-}
-
-/** A cache entry is used only when its binary still has the SHA-256 recorded when the action installed it. */
-async function trustCached(dir: string, platform: Platform): Promise<boolean> {
+): Promise<(CacheCheck & { ok: true }) | undefined> {
   const check = await checkBinaryHash(dir, platform.binary);
   if (check.ok) {
-    core.debug(`tool cache: ${platform.binary} in ${dir} has the recorded SHA-256 ${check.sha256}`);
-    return true;
+    const how = check.version === undefined ? 'has' : 'is unchanged since it was checked against';
+    core.debug(`tool cache: ${platform.binary} in ${dir} ${how} the recorded SHA-256 ${check.sha256}`);
+    return check;
   }
   const said = `The tool cache entry ${dir} is not used: ${check.problem}. Downloading flux again.`;
   // A missing record is an entry from before records were kept; a wrong hash is worth a person's look.
   if (check.missing) core.info(said);
   else core.warning(said);
-  return false;
+  return undefined;
+}
+
+/**
+ * The cached binary must be the release asked for: it is run to say its version, unless it is the very
+ * file that said so when its identity was noted. A binary hashed now is noted, for the next step.
+ */
+async function checkCachedVersion(
+  dir: string,
+  platform: Platform,
+  version: string,
+  check: CacheCheck & { ok: true },
+): Promise<void> {
+  const path = join(dir, platform.binary);
+  if (check.version === version) {
+    core.debug(`tool cache: ${path} reported flux ${version} when its identity was noted; not run again`);
+    return;
+  }
+  await checkVersion(path, version, `the tool cache entry ${dir} holds another release; delete it`);
+  if (check.hashed) {
+    const { identity, atMs } = check.hashed;
+    await noteVerified(dir, platform.binary, { sha256: check.sha256, identity, version }, atMs);
+  }
 }
 
 /**
@@ -146,7 +84,7 @@ async function trustCached(dir: string, platform: Platform): Promise<boolean> {
 export async function installFlux(cfg: InstallConfig, options: InstallOptions = {}): Promise<InstalledFlux> {
   const started = performance.now();
   const platform = options.platform ?? detectPlatform();
-  const retry = options.retry ?? DEFAULT_RETRY;
+  const retry = options.retry;
   if (!process.env.RUNNER_TOOL_CACHE) {
     throw new Error(
       'RUNNER_TOOL_CACHE is not set: flux is installed into the runner tool cache, which the runner names',
@@ -155,23 +93,22 @@ export async function installFlux(cfg: InstallConfig, options: InstallOptions = 
   const version = await resolveVersion(parseVersionInput(cfg.version), {
     token: cfg.token,
     github: options.github ?? githubEndpoints(),
-    retry,
+    ...(retry ? { retry } : {}),
     ...(options.deadline ? { deadline: options.deadline } : {}),
   });
 
-  let dir = tc.find(TOOL_NAME, version, platform.arch);
-  const cached = dir !== '' && existsSync(join(dir, platform.binary)) && (await trustCached(dir, platform));
-  if (cached) {
+  let dir = findCachedFlux(version, platform.arch);
+  const trusted =
+    dir !== '' && existsSync(join(dir, platform.binary)) ? await trustCached(dir, platform) : undefined;
+  const cached = trusted !== undefined;
+  if (trusted) {
     core.info(`Found flux ${version} for ${platform.os}/${platform.arch} in the tool cache: ${dir}`);
-    await checkVersion(
-      join(dir, platform.binary),
-      version,
-      `the tool cache entry ${dir} holds another release; delete it`,
-    );
+    await checkCachedVersion(dir, platform, version, trusted);
   } else {
     core.debug(`flux ${version} ${platform.arch} is not in the tool cache ${process.env.RUNNER_TOOL_CACHE}`);
+    const { downloadToCache } = await import('./download-release.js');
     dir = await downloadToCache(version, platform, cfg.downloadUrl, {
-      retry,
+      ...(retry ? { retry } : {}),
       ...(options.deadline ? { deadline: options.deadline } : {}),
     });
   }

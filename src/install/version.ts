@@ -1,12 +1,13 @@
 // The `version` input: an exact release (`2.9.5`, `v2.9.5`) or `latest`, which is resolved to a tag the way
 // the official flux setup action does: the GitHub API when there is a token, else the redirect of
-// `<server>/fluxcd/flux2/releases/latest` (which needs no token and no API rate limit).
+// `<server>/fluxcd/flux2/releases/latest` (which needs no token and no API rate limit). The HTTP client is
+// loaded only then: an exact version asks nothing.
 import * as core from '@actions/core';
 import type { Deadline } from '../base/deadline.js';
 import { formatDuration } from '../base/duration.js';
 import { errorMessage } from '../base/error-message.js';
 import { workflowRun } from '../github/workflow-run.js';
-import { DEFAULT_RETRY, downloadText, type RetryPolicy, redirectLocation } from './download.js';
+import type { RetryPolicy } from './download.js';
 import { since } from './units.js';
 
 // A release's JSON is a few tens of KiB (its notes and asset list); anything far larger is not GitHub's answer.
@@ -54,6 +55,7 @@ function versionFromTag(tag: string, source: string): string {
 
 async function latestFromApi(options: ResolveOptions): Promise<string> {
   const url = `${options.github.apiUrl}/repos/fluxcd/flux2/releases/latest`;
+  const { DEFAULT_RETRY, downloadText } = await import('./download.js');
   const body = await downloadText(url, MAX_API_ANSWER_BYTES, {
     retry: options.retry ?? DEFAULT_RETRY,
     ...(options.deadline ? { deadline: options.deadline } : {}),
@@ -75,6 +77,7 @@ async function latestFromApi(options: ResolveOptions): Promise<string> {
 
 async function latestFromRedirect(options: ResolveOptions): Promise<string> {
   const url = `${options.github.serverUrl}/fluxcd/flux2/releases/latest`;
+  const { DEFAULT_RETRY, redirectLocation } = await import('./download.js');
   const location = await redirectLocation(url, {
     retry: options.retry ?? DEFAULT_RETRY,
     ...(options.deadline ? { deadline: options.deadline } : {}),

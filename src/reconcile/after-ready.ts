@@ -4,12 +4,14 @@
 // asked for is skipped; the next one runs only when the last went well.
 import { timerDelay } from '../base/deadline.js';
 import { formatDuration, formatTime } from '../base/duration.js';
+import { errorMessage } from '../base/error-message.js';
 import { describeRef, type ObjectRef, refKey } from '../flux/refs.js';
 import type { FluxObject } from '../flux/types.js';
 import type { WorkloadRef } from '../flux/workload-scope.js';
 import type { VerifyUrl, WorkloadsMode } from '../inputs/types.js';
 import type { ClusterApi } from '../kube/api.js';
 import { askUntilAnswered, Prober } from './probe.js';
+import { expectedWords } from './probe-verdict.js';
 import { Rollout, type RolloutHooks } from './rollout.js';
 import { Soak, type SoakEnding } from './soak.js';
 import type { SoakSubjects } from './soak-verdict.js';
@@ -100,41 +102,68 @@ export class AfterReady {
     this.soak?.check();
   }
 
-  /** Probes, then the soak, when asked for. */
+  /**
+   * Probes, then the soak, when asked for. Never throws: a stage that breaks down is a failed check (a URL
+   * not answered, a soak not held), never a green run.
+   */
   async verify(): Promise<void> {
-    const { urls, stableForMs, deadline, hooks } = this.options;
     try {
-      if (urls.length) {
-        // The soak keeps its time: the URLs must answer before it has to begin.
-        const until = deadline - stableForMs;
-        const signal = AbortSignal.any([
-          this.stopping.signal,
-          AbortSignal.timeout(timerDelay(until - Date.now())),
-        ]);
-        const answered = await Promise.all(
-          urls.map((url) => askUntilAnswered(this.prober, url, until, signal)),
-        );
-        for (const result of answered) hooks?.probed?.(result);
-        this.probes.push(...answered);
-        if (!answered.every((r) => r.ok) || this.stopping.signal.aborted) return;
-      }
-      if (stableForMs > 0) {
-        this.soak = new Soak({
-          stableForMs,
-          deadline,
-          timeoutMs: this.options.timeoutMs,
-          urls,
-          prober: this.prober,
-          subjects: () => this.subjects(),
-          hooks: { started: hooks?.soakStarted },
-        });
-        this.ending = await this.soak.run();
-        if (this.ending.probe) this.probes.push(this.ending.probe);
-        hooks?.soakEnded?.(this.ending.record);
-      }
+      if (this.options.urls.length && !(await this.probeAll())) return;
+      if (this.options.stableForMs > 0) await this.soakFor();
     } finally {
       await this.prober.close();
     }
+  }
+
+  /** Asks every URL until it answers as expected; whether all did. */
+  private async probeAll(): Promise<boolean> {
+    const { urls, stableForMs, deadline, hooks } = this.options;
+    // The soak keeps its time: the URLs must answer before it has to begin.
+    const until = deadline - stableForMs;
+    const signal = AbortSignal.any([
+      this.stopping.signal,
+      AbortSignal.timeout(timerDelay(until - Date.now())),
+    ]);
+    const answered = await Promise.all(
+      urls.map((url) =>
+        askUntilAnswered(this.prober, url, until, signal).catch(
+          (error: unknown): ProbeResult => ({
+            url: url.url,
+            expected: expectedWords(url),
+            ok: false,
+            stage: 'ready',
+            attempts: 0,
+            elapsedMs: 0,
+            error: `could not be asked: ${errorMessage(error)}`,
+            at: new Date().toISOString(),
+          }),
+        ),
+      ),
+    );
+    for (const result of answered) hooks?.probed?.(result);
+    this.probes.push(...answered);
+    return answered.every((r) => r.ok) && !this.stopping.signal.aborted;
+  }
+
+  private async soakFor(): Promise<void> {
+    const { stableForMs, deadline, urls, hooks } = this.options;
+    this.soak = new Soak({
+      stableForMs,
+      deadline,
+      timeoutMs: this.options.timeoutMs,
+      urls,
+      prober: this.prober,
+      subjects: () => this.subjects(),
+      hooks: { started: hooks?.soakStarted },
+    });
+    try {
+      this.ending = await this.soak.run();
+    } catch (error) {
+      this.soak.stop(`the soak could not run (${errorMessage(error)})`);
+      this.ending = await this.soak.ended;
+    }
+    if (this.ending.probe) this.probes.push(this.ending.probe);
+    hooks?.soakEnded?.(this.ending.record);
   }
 
   /** The deadline came: the rollouts not done end timed out, the URLs are asked no more, the soak ends. */

@@ -35,6 +35,11 @@ export interface VerdictInput {
    * expected revision, a failure before our request is handled is the answer when it is of this revision.
    */
   sourceRevision?: string | null;
+  /**
+   * The object as it showed a failure before our request was handled, kept while the run read the source:
+   * the controller starts its next attempt a moment later, and that state is gone from `obj`.
+   */
+  heldFailure?: FluxObject;
 }
 
 /** Ready=False reasons that say "not yet", not "failed". (HealthCheckCanceled is judged on its own.) */
@@ -93,6 +98,7 @@ export function evaluate(input: VerdictInput): Verdict {
     return (
       readyAtExpectedRevision(input, ready) ??
       failureBeforeRequest(input, ready) ??
+      heldFailure(input) ??
       waiting({ for: 'request' })
     );
   }
@@ -163,6 +169,16 @@ function failed(input: VerdictInput, speaking: Condition, earlierAttempt?: Earli
 }
 
 /**
+ * Ready at every expected revision (at least one of which applies to it), with its latest spec observed:
+ * the state a request would ask for is already there. False when no expected revision applies.
+ */
+export function readyBeforeRequest(input: VerdictInput): boolean {
+  const { obj, kind } = input;
+  if (kind.isStatic(obj) || kind.isSuspended(obj) || obj.metadata.deletionTimestamp) return false;
+  return readyAtExpectedRevision(input, findCondition(obj, 'Ready')) !== undefined;
+}
+
+/**
  * Ready at every expected revision (at least one of which applies to this object), whatever request the
  * controller last handled; undefined when the object's state says nothing about them.
  */
@@ -215,6 +231,14 @@ function failureBeforeRequest(input: VerdictInput, ready: Condition | undefined)
   }
   const current = attempted === input.sourceRevision || revisionMatches([attempted], input.sourceRevision);
   return current ? failed(input, ready, earlier) : undefined;
+}
+
+/** The failure kept from a moment ago, judged now that the source's artifact is known. */
+function heldFailure(input: VerdictInput): Verdict | undefined {
+  const held = input.heldFailure;
+  if (!held || held === input.obj || held.metadata.generation !== input.obj.metadata.generation)
+    return undefined;
+  return failureBeforeRequest({ ...input, obj: held }, findCondition(held, 'Ready'));
 }
 
 /** The failure was written for the object's current spec (the condition records the generation it saw). */

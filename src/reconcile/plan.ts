@@ -6,6 +6,7 @@ import { describeRef, type ObjectRef, refKey } from '../flux/refs.js';
 import type { FluxObject } from '../flux/types.js';
 import type { ResourceSelector } from '../inputs/types.js';
 import type { ClusterApi } from '../kube/api.js';
+import { readNamed } from './read-named.js';
 
 export interface PlannedObject {
   ref: ObjectRef;
@@ -92,6 +93,10 @@ export function planScopes(
 
 async function resolveSelectors(api: ClusterApi, request: PlanRequest): Promise<Found[]> {
   const selectors = expandedSelectors(request);
+  const named = selectors
+    .filter((s) => s.name !== '*')
+    .map((s) => ({ kind: kindOf(s.kind), namespace: s.namespace, name: s.name }));
+  const readOf = readNamed(api, named);
   const problems: string[] = [];
   const found = await Promise.all(
     selectors.map(async (selector): Promise<Found[]> => {
@@ -100,9 +105,11 @@ async function resolveSelectors(api: ClusterApi, request: PlanRequest): Promise<
         const { items } = await api.list(kind, selector.namespace, request.labelSelector || undefined);
         return items.map((obj) => ({ kind, obj }));
       }
-      const obj = await api.get(kind, selector.namespace, selector.name);
+      const read = await readOf(kind, selector.namespace);
+      const obj = read.byName.get(selector.name);
       if (obj) return [{ kind, obj }];
-      problems.push(await notFoundMessage(api, kind, selector.namespace, selector.name));
+      const existing = read.listed ?? (await api.list(kind, selector.namespace)).items;
+      problems.push(notFoundMessage(kind, selector.namespace, selector.name, existing));
       return [];
     }),
   );
@@ -117,20 +124,19 @@ async function resolveSelectors(api: ClusterApi, request: PlanRequest): Promise<
   return flat;
 }
 
-async function notFoundMessage(
-  api: ClusterApi,
+function notFoundMessage(
   kind: FluxKind,
   namespace: string,
   name: string,
-): Promise<string> {
-  const { items } = await api.list(kind, namespace);
-  const names = items.map((o) => o.metadata.name).sort();
+  existing: readonly FluxObject[],
+): string {
+  const names = existing.map((o) => o.metadata.name).sort();
   const shown = names.slice(0, 20).join(', ') + (names.length > 20 ? `, … (${names.length} in all)` : '');
-  const existing =
+  const there =
     names.length > 0
       ? `${kind.kind}s in ${namespace}: ${shown}`
       : `there are no ${kind.kind}s in ${namespace}`;
-  return `${kind.kind} ${namespace}/${name} not found; ${existing}.`;
+  return `${kind.kind} ${namespace}/${name} not found; ${there}.`;
 }
 
 function addObject(
@@ -158,37 +164,51 @@ function addObject(
   return planned;
 }
 
-/** Adds each object's source, and the source's source (HelmRelease → HelmChart → HelmRepository). */
+/**
+ * Adds each object's source, and the source's source (HelmRelease → HelmChart → HelmRepository). A source
+ * many objects share is read once, and the sources of one kind and namespace together (read-named.ts).
+ */
 async function addSources(api: ClusterApi, objects: Map<string, PlannedObject>): Promise<void> {
   const problems: string[] = [];
   let frontier = [...objects.values()];
   while (frontier.length > 0) {
-    const next: PlannedObject[] = [];
-    await Promise.all(
-      frontier.map(async (planned) => {
-        const sourceRef = planned.kind.sourceOf?.(planned.initial);
-        if (!sourceRef) return;
-        const sourceKind = findKind(sourceRef.kind);
-        if (!sourceKind) {
-          problems.push(
-            `${describeRef(planned.ref)}: its source kind ${sourceRef.kind} is not one the action knows.`,
-          );
-          return;
-        }
-        const key = refKey({ ...sourceRef, kind: sourceKind.kind });
-        planned.sourceKey = key;
-        if (objects.has(key)) return;
-        const obj = await api.get(sourceKind, sourceRef.namespace, sourceRef.name);
-        if (!obj) {
-          problems.push(
-            `${describeRef(planned.ref)}: its source ${sourceKind.kind} ${sourceRef.namespace}/${sourceRef.name} was not found.`,
-          );
-          planned.sourceKey = undefined;
-          return;
-        }
-        next.push(addObject(objects, sourceKind, obj, 'source'));
-      }),
+    const wanted = new Map<string, { kind: FluxKind; ref: ObjectRef; for: PlannedObject[] }>();
+    for (const planned of frontier) {
+      const sourceRef = planned.kind.sourceOf?.(planned.initial);
+      if (!sourceRef) continue;
+      const sourceKind = findKind(sourceRef.kind);
+      if (!sourceKind) {
+        problems.push(
+          `${describeRef(planned.ref)}: its source kind ${sourceRef.kind} is not one the action knows.`,
+        );
+        continue;
+      }
+      const ref = { ...sourceRef, kind: sourceKind.kind };
+      const key = refKey(ref);
+      planned.sourceKey = key;
+      if (objects.has(key)) continue;
+      const entry = wanted.get(key) ?? { kind: sourceKind, ref, for: [] };
+      entry.for.push(planned);
+      wanted.set(key, entry);
+    }
+    const readOf = readNamed(
+      api,
+      [...wanted.values()].map(({ kind, ref }) => ({ kind, namespace: ref.namespace, name: ref.name })),
     );
+    const next: PlannedObject[] = [];
+    for (const [key, { kind, ref, for: dependents }] of wanted) {
+      const obj = (await readOf(kind, ref.namespace)).byName.get(ref.name);
+      if (obj) {
+        next.push(addObject(objects, kind, obj, 'source'));
+        continue;
+      }
+      for (const planned of dependents) {
+        problems.push(
+          `${describeRef(planned.ref)}: its source ${kind.kind} ${ref.namespace}/${ref.name} was not found.`,
+        );
+        if (planned.sourceKey === key) planned.sourceKey = undefined;
+      }
+    }
     frontier = next;
   }
   if (problems.length > 0) throw new PlanError(problems.join('\n'));

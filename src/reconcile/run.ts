@@ -15,7 +15,7 @@ import { type Command, commandSpec } from '../inputs/commands.js';
 import type { VerifyUrl, WorkloadsMode } from '../inputs/types.js';
 import type { ClusterApi } from '../kube/api.js';
 import { AfterReady, type AfterReadyHooks } from './after-ready.js';
-import { evaluate } from './evaluate.js';
+import { evaluate, readyBeforeRequest, type VerdictInput } from './evaluate.js';
 import { childRefs, notFollowedElsewhere, readChildren, type UnreadableChild } from './follow.js';
 import { currentArtifact } from './learn.js';
 import { type Child, type Plan, type PlannedObject, planChildren, treeTooLargeMessage } from './plan.js';
@@ -25,6 +25,7 @@ import {
   type Ending,
   expectedRevisions,
   failedEnding,
+  heldFailureAfter,
   type Learned,
   learnedSourceRevision,
   newest,
@@ -335,10 +336,10 @@ class RunLoop {
     return { step, message: child.message };
   }
 
-  private judge(step: Step): void {
-    if (step.phase !== 'active') return;
+  /** What the verdict on a step is judged from: its latest state, our request, the expected revisions. */
+  private verdictInput(step: Step): VerdictInput {
     const { planned } = step;
-    const verdict = evaluate({
+    return {
       obj: step.latest,
       kind: planned.kind,
       token: step.token,
@@ -348,8 +349,21 @@ class RunLoop {
       mustHandleRequest: planned.kind.forceAndReset && (this.options.force || this.options.reset),
       readyAtRequest: step.readyAtRequest,
       sourceRevision: learnedSourceRevision(step),
-    });
+      heldFailure: step.heldFailure,
+    };
+  }
+
+  /** Ready at the expected revision before anything is asked, unless the request itself is the point. */
+  private readyAlready(step: Step): boolean {
+    const input = this.verdictInput(step);
+    return !input.mustHandleRequest && readyBeforeRequest(input);
+  }
+
+  private judge(step: Step): void {
+    if (step.phase !== 'active') return;
+    const verdict = evaluate(this.verdictInput(step));
     step.verdict = verdict;
+    step.heldFailure = heldFailureAfter(step, verdict);
     step.waitedOn = waitedOnAfter(step, verdict);
     const now = Date.now();
     const next = nextAfter(
@@ -525,7 +539,9 @@ class RunLoop {
     try {
       await this.watchStep(step);
       if (step.phase !== 'requesting') return;
-      const start = startOf(step, this.options.command);
+      const start = startOf(step, this.options.command, this.readyAlready(step));
+      if (start.do === 'judge' && planned.role === 'child')
+        this.hooks.debug?.(`${describeRef(planned.ref)}: nothing requested, its state is the verdict`);
       if (start.do === 'suspend') {
         await this.patchObject(step, planned.kind.suspendPatch(true), 'suspend');
         const message = 'suspended: Flux no longer reconciles it until it is resumed';

@@ -5,6 +5,7 @@
 import { sleep } from '../base/backoff.js';
 import { timerDelay } from '../base/deadline.js';
 import { formatDuration } from '../base/duration.js';
+import { errorMessage } from '../base/error-message.js';
 import type { VerifyUrl } from '../inputs/types.js';
 import { askOnce, type Prober } from './probe.js';
 import {
@@ -48,8 +49,14 @@ export class Soak {
   private timer?: NodeJS.Timeout;
   private settle: (ending: SoakEnding) => void = () => {};
   private ending?: SoakEnding;
+  /** Resolves with the ending, however it came. */
+  readonly ended: Promise<SoakEnding>;
 
-  constructor(private readonly options: SoakOptions) {}
+  constructor(private readonly options: SoakOptions) {
+    this.ended = new Promise<SoakEnding>((resolve) => {
+      this.settle = resolve;
+    });
+  }
 
   /** Runs the soak; resolves when it held, broke, or was cut short. */
   run(): Promise<SoakEnding> {
@@ -64,9 +71,7 @@ export class Soak {
       urls: this.options.urls.length,
     };
     this.startedAt = now;
-    const ended = new Promise<SoakEnding>((resolve) => {
-      this.settle = resolve;
-    });
+    const ended = this.ended;
     if (left < stableForMs) {
       this.end({
         cutShort: `not started: ${formatDuration(Math.max(0, left))} of the ${formatDuration(timeoutMs)} timeout were left, and the soak needs ${formatDuration(stableForMs)}; raise timeout`,
@@ -84,15 +89,24 @@ export class Soak {
   /** Something the watches see changed: judge it against the start. */
   check(): void {
     if (this.ending || this.startedAt === 0 || this.timer === undefined) return;
-    const subjects = this.options.subjects();
-    this.baseline = soakBaseline(subjects, this.baseline);
-    const change = soakChange(this.baseline, subjects);
-    if (change) this.end({ change });
+    try {
+      const subjects = this.options.subjects();
+      this.baseline = soakBaseline(subjects, this.baseline);
+      const change = soakChange(this.baseline, subjects);
+      if (change) this.end({ change });
+    } catch (error) {
+      // Called from a watch: what went wrong ends the soak unheld, never the watch.
+      this.stop(`the soak could not judge a change (${errorMessage(error)})`);
+    }
   }
 
   /** The run's deadline came, or the job was cancelled: the soak did not hold its whole time. */
   stop(why: string): void {
     if (this.ending) return;
+    if (this.timer === undefined) {
+      this.end({ cutShort: why });
+      return;
+    }
     const elapsed = formatDuration(Date.now() - this.startedAt);
     this.end({ cutShort: `${why} ${elapsed} into the ${formatDuration(this.options.stableForMs)} soak` });
   }

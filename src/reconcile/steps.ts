@@ -38,6 +38,8 @@ export interface Step {
   learned?: Learned;
   /** That read is in flight. */
   learning?: boolean;
+  /** The object as it showed a failure before our request was handled, while the source is read. */
+  heldFailure?: FluxObject;
   /** What the run left out about it (children on another cluster, not followed). */
   note?: string;
 }
@@ -140,6 +142,16 @@ function toLearn(step: Step, waiting: Waiting): { key: string; ref: ObjectRef } 
   return undefined;
 }
 
+/**
+ * What to keep of a failure before our request is handled while the source is read: the object as it showed
+ * it. kustomize-controller starts the attempt for our request a moment after it writes the failure.
+ */
+export function heldFailureAfter(step: Step, verdict: Verdict): FluxObject | undefined {
+  if (verdict.state !== 'waiting' || verdict.waiting.for !== 'request') return undefined;
+  const shown = step.latest.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'False');
+  return verdict.waiting.failedAttempt && shown ? step.latest : step.heldFailure;
+}
+
 /** The source's current artifact revision as the verdict takes it: unknown until read, null if unreadable. */
 export function learnedSourceRevision(step: Step): string | null | undefined {
   if (!step.learned?.key.startsWith('source ')) return undefined;
@@ -164,7 +176,11 @@ export type Start =
   | { do: 'watch' }
   | { do: 'request'; resuming: boolean };
 
-export function startOf(step: Step, command: Command): Start {
+/**
+ * @param readyAlready the object is Ready at the expected revision already (evaluate.ts's
+ *   readyAtExpectedRevision): a child then needs no request
+ */
+export function startOf(step: Step, command: Command, readyAlready = false): Start {
   const { planned } = step;
   const { act } = commandSpec(command);
   const resuming = act === 'resume' && planned.role === 'requested';
@@ -173,6 +189,10 @@ export function startOf(step: Step, command: Command): Start {
   // A suspended object is judged as it is (suspended), unless this run resumes it.
   if (planned.kind.isSuspended(step.latest) && !resuming) return { do: 'judge' };
   if (act === 'watch') return { do: 'watch' };
+  // A child its controller already applied at the expected revision (a new source revision reaches every
+  // object applying from it at once): a request would only make the controller do it again, and the run
+  // wait for that. The objects the person named are always requested, as asked.
+  if (planned.role === 'child' && readyAlready) return { do: 'judge' };
   return { do: 'request', resuming };
 }
 

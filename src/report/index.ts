@@ -7,7 +7,15 @@ export type { ReportContext } from './context.js';
 export type { NamespaceHealth } from './health.js';
 export { namespaceHealth } from './health.js';
 export { liveLogHooks } from './live-log.js';
-export { failingLine, followedLine, heartbeatLine, noteLine, requestedLine, verdictLine } from './log.js';
+export {
+  failingLine,
+  failureLine,
+  followedLine,
+  heartbeatLine,
+  noteLine,
+  requestedLine,
+  verdictLine,
+} from './log.js';
 export { buildOutputs, writeOutputs } from './outputs.js';
 export { type ReportOptions, report, reportStopped } from './report.js';
 export { collectStuck, type StuckReports } from './stuck.js';

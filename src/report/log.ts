@@ -6,8 +6,16 @@ import type { FluxKind } from '../flux/kinds.js';
 import { describeRef, type ObjectRef } from '../flux/refs.js';
 import { shortRevision } from '../flux/revision.js';
 import type { WorkloadRef } from '../flux/workload-scope.js';
+import { goalWord } from '../inputs/commands.js';
 import type { RequestKind } from '../reconcile/request.js';
-import type { ProbeResult, RolloutFacts, SoakRecord, Verdict } from '../reconcile/types.js';
+import type {
+  ObjectResult,
+  ProbeResult,
+  RolloutFacts,
+  RunResult,
+  SoakRecord,
+  Verdict,
+} from '../reconcile/types.js';
 import { describeWaiting } from '../reconcile/waiting.js';
 import type { WorkloadVerdict } from '../reconcile/workload-verdict.js';
 import { formatDuration, formatTime } from './format.js';
@@ -168,4 +176,33 @@ export function watchedWords(watched: SoakRecord['watched']): string {
     parts.push(`${count(watched.workloads, 'workload')} (${count(watched.pods, 'pod')})`);
   if (watched.urls) parts.push(count(watched.urls, 'URL'));
   return parts.join(', ');
+}
+
+/**
+ * The step's failure in one line: `1 of 3 Flux objects did not end Ready: Kustomization apps/web (failed);
+ * 1 of 2 workloads did not roll out: Deployment shop/api (failed)`, and a URL or the soak when they failed.
+ */
+export function failureLine(run: RunResult): string {
+  const named = (results: readonly ObjectResult[]) =>
+    results.map((r) => `${r.kind} ${r.namespace}/${r.name} (${r.outcome})`).join(', ');
+  const objects = run.results.filter((r) => r.role !== 'workload');
+  const workloads = run.results.filter((r) => r.role === 'workload');
+  const parts: string[] = [];
+  const badObjects = objects.filter((r) => !r.ok);
+  if (badObjects.length)
+    parts.push(
+      `${badObjects.length} of ${objects.length} Flux objects did not end ${goalWord(run.command)}: ${named(badObjects)}`,
+    );
+  const badWorkloads = workloads.filter((r) => !r.ok);
+  if (badWorkloads.length)
+    parts.push(
+      `${badWorkloads.length} of ${workloads.length} workloads did not roll out: ${named(badWorkloads)}`,
+    );
+  for (const probe of run.probes ?? []) {
+    if (!probe.ok)
+      parts.push(`verify-url ${probe.url}: ${probe.why ?? probe.error ?? 'no answer as expected'}`);
+  }
+  if (run.soak?.broke) parts.push(`the soak broke: ${run.soak.broke.what}`);
+  else if (run.soak?.cutShort) parts.push(`the soak was not held: ${run.soak.cutShort}`);
+  return oneLine(parts.join('; ') || 'the run did not end as the command wanted');
 }

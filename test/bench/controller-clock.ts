@@ -139,6 +139,30 @@ export class ControllerClock {
     }
   }
 
+  /**
+   * With a revision: waits until every object is Ready at it and every request made has its Ready written,
+   * then stops. (An object already Ready at the revision may never be asked: the action leaves such a child
+   * alone.)
+   */
+  async stopWhenReached(timeoutMs = 60_000): Promise<ControllerTimes> {
+    try {
+      return await waitUntil(
+        async () => {
+          const t = this.times();
+          return t.reachedMs !== undefined && t.ready === t.requested ? t : undefined;
+        },
+        {
+          what: 'every object Ready at the revision and every request handled',
+          timeoutMs,
+          intervalMs: 20,
+          context: () => JSON.stringify(this.times()),
+        },
+      );
+    } finally {
+      await this.stop();
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopping.abort();
     await Promise.allSettled(this.watches);

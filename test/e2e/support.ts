@@ -31,6 +31,8 @@ export interface StepOptions {
   onStart?: (pid: number) => void;
   /** Told the main step's stdout so far whenever more comes. */
   onStdout?: (text: string) => void;
+  /** Another bundle's folder instead of dist/ (the benchmarks' baseline). */
+  dist?: string;
 }
 
 export async function newJobDir(): Promise<string> {
@@ -59,8 +61,14 @@ export async function runStep(
     env: options.env,
     ...(options.onStart ? { onStart: options.onStart } : {}),
     ...(options.onStdout ? { onStdout: options.onStdout } : {}),
+    ...(options.dist ? { dist: options.dist } : {}),
   });
-  const post = await runAction({ entry: 'post', state: main.state, workdir: options.jobDir });
+  const post = await runAction({
+    entry: 'post',
+    state: main.state,
+    workdir: options.jobDir,
+    ...(options.dist ? { dist: options.dist } : {}),
+  });
   const step: Step = { ...main, post, log: `${main.stdout}\n${main.stderr}` };
   expectNoSecrets(lab, step);
   expect(post.exitCode).toBe(0);

@@ -20,6 +20,8 @@ export const NODE = join(REPO_ROOT, 'node_modules', '.bin', 'node');
 export interface RunOptions {
   /** dist/index.js (the main step) or dist/post.js (the post step). Default index. */
   entry?: 'index' | 'post';
+  /** Another bundle's folder instead of dist/ (the benchmarks' baseline, built from another commit). */
+  dist?: string;
   /** By input name as in action.yml; the others get action.yml's defaults, as on the runner. */
   inputs?: Record<string, string>;
   /** Extra environment, applied last (it may override the runner variables). */
@@ -113,9 +115,9 @@ export function parseFileCommands(text: string, file = 'file command'): Record<s
   return result;
 }
 
-/** Runs dist/<entry>.js. Bundle first (`npm run bundle`). */
+/** Runs dist/<entry>.js (or that of `opts.dist`). Bundle first (`npm run bundle`). */
 export function runAction(opts: RunOptions = {}): Promise<ActionRun> {
-  return runScript(join(REPO_ROOT, 'dist', `${opts.entry ?? 'index'}.js`), opts);
+  return runScript(join(opts.dist ?? join(REPO_ROOT, 'dist'), `${opts.entry ?? 'index'}.js`), opts);
 }
 
 /** Runs any script as the runner would run the action; runAction's engine, open to the harness's own tests. */

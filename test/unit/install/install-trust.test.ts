@@ -2,12 +2,13 @@
 // from the release host, and a tool-cache entry only while its binary has the SHA-256 recorded when the action
 // installed it from a verified archive.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tc from '@actions/tool-cache';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InstallConfig } from '../../../src/inputs/types.js';
+import { checkBinaryHash } from '../../../src/install/cache-record.js';
 import { type InstallOptions, installFlux } from '../../../src/install/installer.js';
 import { platformFor } from '../../../src/install/platform.js';
 import { fakeFluxScript, type ReleaseServer, startReleaseServer } from '../../helpers/release-server.js';
@@ -117,5 +118,78 @@ describe('the tool cache entry', () => {
     expect(flux.cached).toBe(false);
     expect(runner.stdout()).toContain('is not used: it has no SHA-256 recorded at install time');
     expect(readFileSync(cachedBinary(), 'utf8')).not.toContain('other tool');
+  });
+
+  describe('read and run again only when the binary may have changed since its last check', () => {
+    const entry = () => join(runner.toolCache, 'flux2', '2.9.5', 'amd64');
+    const notRunAgain = /reported flux 2\.9\.5 when its identity was noted; not run again/;
+
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** A later step: the binary's last change is then a minute old. */
+    const aMinuteLater = () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + 60_000);
+    };
+
+    it('notes the identity and version of a binary that passed, then neither reads nor runs it', async () => {
+      await installFlux(config('2.9.5'), options());
+      aMinuteLater();
+      expect((await installFlux(config('2.9.5'), options())).cached).toBe(true);
+      const noted = JSON.parse(await readFile(`${cachedBinary()}.verified`, 'utf8'));
+      expect(noted).toMatchObject({ sha256: sha256(readFileSync(cachedBinary())), version: '2.9.5' });
+      expect(runner.stdout()).not.toMatch(notRunAgain);
+      expect(await checkBinaryHash(entry(), 'flux')).toEqual({
+        ok: true,
+        sha256: noted.sha256,
+        version: '2.9.5',
+      });
+      const again = await installFlux(config('2.9.5'), options());
+      expect(again.cached).toBe(true);
+      expect(runner.stdout()).toMatch(notRunAgain);
+      expect(runner.stdout()).toMatch(/is unchanged since it was checked against the recorded SHA-256/);
+    });
+
+    it('notes nothing for a binary changed a moment ago (its times could still match a write)', async () => {
+      await installFlux(config('2.9.5'), options());
+      expect((await installFlux(config('2.9.5'), options())).cached).toBe(true);
+      expect(existsSync(`${cachedBinary()}.verified`)).toBe(false);
+    });
+
+    it('reads a binary rewritten with the same size and its old mtime put back, and refuses it', async () => {
+      await installFlux(config('2.9.5'), options());
+      aMinuteLater();
+      await installFlux(config('2.9.5'), options());
+      expect(existsSync(`${cachedBinary()}.verified`)).toBe(true);
+      const original = readFileSync(cachedBinary());
+      const { atime, mtime } = await stat(cachedBinary());
+      const forged = Buffer.from(original);
+      forged[forged.length - 2] = forged[forged.length - 2]! ^ 1;
+      await writeFile(cachedBinary(), forged);
+      await utimes(cachedBinary(), atime, mtime);
+      expect(await checkBinaryHash(entry(), 'flux')).toMatchObject({
+        ok: false,
+        missing: false,
+        problem: expect.stringMatching(/not the [0-9a-f]{64} recorded at install time/),
+      });
+    });
+
+    it('reads and runs it again when the note is of another hash, or of another version', async () => {
+      await installFlux(config('2.9.5'), options());
+      aMinuteLater();
+      await installFlux(config('2.9.5'), options());
+      const noted = JSON.parse(await readFile(`${cachedBinary()}.verified`, 'utf8'));
+      await writeFile(`${cachedBinary()}.verified`, JSON.stringify({ ...noted, sha256: 'f'.repeat(64) }));
+      expect(await checkBinaryHash(entry(), 'flux')).toMatchObject({ ok: true, hashed: expect.anything() });
+      await writeFile(`${cachedBinary()}.verified`, JSON.stringify({ ...noted, version: '2.9.4' }));
+      const check = await checkBinaryHash(entry(), 'flux');
+      expect(check).toMatchObject({ ok: true, version: '2.9.4' });
+      const skipped = () => runner.stdout().match(new RegExp(notRunAgain.source, 'g'))?.length ?? 0;
+      const before = skipped();
+      expect((await installFlux(config('2.9.5'), options())).cached).toBe(true);
+      expect(skipped()).toBe(before);
+    });
   });
 });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { kindOf } from '../../../src/flux/kinds.js';
 import { revisionApplies } from '../../../src/flux/revision.js';
 import type { FluxObject } from '../../../src/flux/types.js';
-import { evaluate } from '../../../src/reconcile/evaluate.js';
+import { evaluate, readyBeforeRequest } from '../../../src/reconcile/evaluate.js';
 import type { Verdict, VerdictState, Waiting } from '../../../src/reconcile/types.js';
 import { describeWaiting } from '../../../src/reconcile/waiting.js';
 
@@ -414,17 +414,44 @@ describe('the kind table decides what a verdict can be', () => {
   });
 });
 
+describe('readyBeforeRequest: nothing left for a request to ask', () => {
+  const kind = kindOf('Kustomization');
+  const ready = fixture('kustomization-ready');
+  const at = (obj: FluxObject, expectedRevisions: string[]) =>
+    readyBeforeRequest({ obj, kind, expectedRevisions, failFast: true });
+
+  it('holds for a Ready object at the expected revision, with its spec observed', () => {
+    expect(at(ready, [ready.status!.lastAppliedRevision!])).toBe(true);
+  });
+
+  it('does not hold without an expected revision, at another one, or behind its spec', () => {
+    expect(at(ready, [])).toBe(false);
+    expect(at(ready, [`main@sha1:${'e'.repeat(40)}`])).toBe(false);
+    const newSpec = { ...ready, metadata: { ...ready.metadata, generation: 99 } };
+    expect(at(newSpec, [ready.status!.lastAppliedRevision!])).toBe(false);
+  });
+
+  it('does not hold for a suspended object or one being deleted', () => {
+    const revision = [ready.status!.lastAppliedRevision!];
+    expect(at({ ...ready, spec: { ...ready.spec, suspend: true } }, revision)).toBe(false);
+    const deleting = { ...ready, metadata: { ...ready.metadata, deletionTimestamp: '2025-01-01T00:00:00Z' } };
+    expect(at(deleting, revision)).toBe(false);
+  });
+});
+
 describe('a failure the run already holds is not waited out twice', () => {
   const kind = kindOf('Kustomization');
-  // kustomize-controller ended the health check it was running when the request was made: Ready=False
-  // HealthCheckFailed at the revision it tried, our token not handled (it only takes it in its next run).
-  const failed = fixture('kustomization-health-check-failed');
+  // Captured: a request made while the first health check ran (Ready=Unknown Progressing), then that check
+  // failing before the controller took the request (Ready=False HealthCheckFailed, lastHandledReconcileAt
+  // still empty: the controller reads the request only when it starts its next attempt).
+  const atRequest = fixture('kustomization-health-check-running-at-request');
+  const failed = fixture('kustomization-health-check-failed-before-request');
+  const token = failed.metadata.annotations!['reconcile.fluxcd.io/requestedAt'];
   const attempted = failed.status!.lastAttemptedRevision!;
   const ready = (obj: FluxObject) => obj.status!.conditions!.find((c) => c.type === 'Ready')!;
-  // What the answer to our request showed: that check still running (Ready=Unknown Progressing).
-  const readyAtRequest = ready(fixture('kustomization-health-check-running'));
+  const readyAtRequest = ready(atRequest);
   const judge = (extra: Partial<Parameters<typeof evaluate>[0]> = {}) =>
-    evaluate({ obj: failed, kind, token: 'not-handled', expectedRevisions: [], failFast: true, ...extra });
+    evaluate({ obj: failed, kind, token, expectedRevisions: [], failFast: true, ...extra });
 
   it('with no revision, asks for the source current artifact first', () => {
     const verdict = judge({ readyAtRequest });
@@ -442,7 +469,9 @@ describe('a failure the run already holds is not waited out twice', () => {
       reason: 'HealthCheckFailed',
       earlierAttempt: 'running',
     });
-    expect(verdict.message).toContain("Deployment/fixtures-health-311ac6/web status: 'Failed'");
+    expect(verdict.message).toMatch(
+      /^health check failed after [\d.]+s: timeout waiting for: \[Deployment\/\S+\/slow status: 'InProgress'\]$/,
+    );
   });
 
   it('waits for the request when the source has moved on, or cannot be read', () => {
@@ -475,11 +504,23 @@ describe('a failure the run already holds is not waited out twice', () => {
     const verdict = evaluate({
       obj,
       kind,
-      token: 'not-handled',
+      token,
       expectedRevisions: [],
       failFast: true,
       readyAtRequest,
       sourceRevision: attempted,
+    });
+    expect(verdict.state === 'waiting' && verdict.waiting).toEqual({ for: 'request' });
+  });
+
+  it('while the check runs, it waits for the request', () => {
+    const verdict = evaluate({
+      obj: atRequest,
+      kind,
+      token,
+      expectedRevisions: [],
+      failFast: true,
+      readyAtRequest,
     });
     expect(verdict.state === 'waiting' && verdict.waiting).toEqual({ for: 'request' });
   });
@@ -489,5 +530,28 @@ describe('a failure the run already holds is not waited out twice', () => {
     expect(judge({ readyAtRequest, sourceRevision: attempted, mustHandleRequest: true }).state).toBe(
       'waiting',
     );
+  });
+});
+
+describe('a health check canceled for a newer revision (Flux 2.7+)', () => {
+  // Captured with kustomize-controller's CancelHealthCheckOnNewRevision gate on: a new commit arrived while
+  // the check of the previous one ran.
+  const canceled = fixture('kustomization-health-check-canceled');
+  const kind = kindOf('Kustomization');
+
+  it('is superseded, naming what canceled it, whether or not our request was handled', () => {
+    for (const token of [undefined, 'not-handled', canceled.status?.lastHandledReconcileAt]) {
+      const verdict = evaluate({ obj: canceled, kind, token, expectedRevisions: [], failFast: true });
+      expect(verdict.state).toBe('waiting');
+      expect(verdict.state === 'waiting' && verdict.waiting).toEqual({
+        for: 'superseded',
+        canceled: canceled.status!.lastAttemptedRevision,
+        trigger: `GitRepository/${canceled.metadata.namespace}/fixtures`,
+        since: canceled.status!.conditions!.find((c) => c.type === 'Ready')!.lastTransitionTime,
+      });
+      expect(waitingWords(verdict)).toBe(
+        `the next attempt: kustomize-controller canceled the health check of ${canceled.status!.lastAttemptedRevision} for newer input from GitRepository/${canceled.metadata.namespace}/fixtures (superseded)`,
+      );
+    }
   });
 });

@@ -112,6 +112,51 @@ describe('follow', () => {
     expect(result.results[1]!.message).toBe('web: kustomize build failed');
   });
 
+  describe('a child already Ready at the expected revision', () => {
+    const readyAt =
+      (revision: string, observedGeneration = 1) =>
+      (o: FluxObject) => {
+        o.status = {
+          observedGeneration,
+          lastAppliedRevision: `main@sha1:${revision}`,
+          conditions: [
+            { type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied' },
+          ],
+        };
+      };
+
+    it('is judged without a request; one at another revision, or behind its spec, is requested', async () => {
+      const c = tree([ks('apps', 'web'), ks('apps', 'db'), ks('apps', 'api')]);
+      c.update('Kustomization', 'apps', 'web', readyAt(A));
+      c.update('Kustomization', 'apps', 'db', readyAt(B));
+      // Its parent applied a new spec the controller has not seen yet.
+      c.update('Kustomization', 'apps', 'api', (o) => {
+        readyAt(A)(o);
+        o.metadata.generation = 2;
+      });
+      const result = await run(c, ['root'], options({ revision: A }));
+      expect(result.ready).toBe(true);
+      expect(result.results.map((r) => [r.name, r.outcome, r.revisionAfter])).toEqual([
+        ['root', 'ready', `main@sha1:${A}`],
+        ['web', 'ready', `main@sha1:${A}`],
+        ['db', 'ready', `main@sha1:${A}`],
+        ['api', 'ready', `main@sha1:${A}`],
+      ]);
+      expect(c.patches.map((p) => p.key).sort()).toEqual([
+        'Kustomization/apps/api',
+        'Kustomization/apps/db',
+        'Kustomization/flux-system/root',
+      ]);
+    });
+
+    it('is requested when no revision is expected of it', async () => {
+      const c = tree([ks('apps', 'web')]);
+      c.update('Kustomization', 'apps', 'web', readyAt(A));
+      await run(c, ['root'], options());
+      expect(c.patches.map((p) => p.key)).toContain('Kustomization/apps/web');
+    });
+  });
+
   it('never follows an inventory from another cluster: same-named objects here are left alone, even with force', async () => {
     const c = tree([ks('apps', 'web'), 'apps_db_helm.toolkit.fluxcd.io_HelmRelease']);
     // The root applies to a remote cluster: its inventory names objects there.

@@ -130,4 +130,72 @@ describe('buildPlan', () => {
     const error = await buildPlan(cluster, { ...request([]), all: true }).catch((e) => e);
     expect(error.message).toMatch(/Input 'resources' matched no Flux objects/);
   });
+
+  describe('reads', () => {
+    it('the names of one kind and namespace with one list, a single name with one GET', async () => {
+      const cluster = new FakeCluster();
+      for (const name of ['a', 'b', 'c']) cluster.add('Kustomization', ks(name));
+      cluster.add('Kustomization', { ...ks('x'), metadata: { name: 'x', namespace: 'apps' } });
+      const plan = await buildPlan(cluster, {
+        ...request(['a', 'b', 'c']),
+        selectors: [
+          ...request(['a', 'b', 'c']).selectors,
+          { kind: 'Kustomization', namespace: 'apps', name: 'x' },
+        ],
+      });
+      expect(plan.objects.map((o) => o.key).sort()).toEqual([
+        'Kustomization/apps/x',
+        'Kustomization/flux-system/a',
+        'Kustomization/flux-system/b',
+        'Kustomization/flux-system/c',
+      ]);
+      expect(cluster.requestCount()).toBe(2);
+    });
+
+    it('says what exists when one of several names is not found, from the same list', async () => {
+      const cluster = new FakeCluster();
+      cluster.add('Kustomization', ks('apps'));
+      cluster.add('Kustomization', ks('infra'));
+      const error = await buildPlan(cluster, request(['apps', 'app'])).catch((e) => e);
+      expect(error.message).toBe(
+        'Kustomization flux-system/app not found; Kustomizations in flux-system: apps, infra.',
+      );
+      expect(cluster.requestCount()).toBe(1);
+    });
+
+    it('a source many objects share once, and the sources of one kind and namespace together', async () => {
+      const cluster = new FakeCluster();
+      cluster.add('GitRepository', { metadata: { name: 'repo' } });
+      cluster.add('GitRepository', { metadata: { name: 'other' } });
+      const names = Array.from({ length: 20 }, (_, i) => `app-${i}`);
+      for (const name of names) cluster.add('Kustomization', ks(name));
+      const shared = await buildPlan(cluster, request(names, { withSource: true }));
+      expect(shared.objects.filter((o) => o.role === 'source').map((o) => o.key)).toEqual([
+        'GitRepository/flux-system/repo',
+      ]);
+      expect(shared.objects.every((o) => o.role === 'source' || o.after.length === 1)).toBe(true);
+      // The Kustomizations' list, then the one GitRepository.
+      expect(cluster.requestCount()).toBe(2);
+
+      cluster.add('Kustomization', ks('elsewhere', [], 'other'));
+      const before = cluster.requestCount();
+      await buildPlan(cluster, request([...names, 'elsewhere'], { withSource: true }));
+      // The Kustomizations' list, then one list for both GitRepositories.
+      expect(cluster.requestCount() - before).toBe(2);
+    });
+
+    it('names each object whose source was not found', async () => {
+      const cluster = new FakeCluster();
+      cluster.add('Kustomization', ks('a', [], 'gone'));
+      cluster.add('Kustomization', ks('b', [], 'gone'));
+      const error = await buildPlan(cluster, request(['a', 'b'], { withSource: true })).catch((e) => e);
+      expect(error).toBeInstanceOf(PlanError);
+      expect(error.message).toBe(
+        [
+          'Kustomization flux-system/a: its source GitRepository flux-system/gone was not found.',
+          'Kustomization flux-system/b: its source GitRepository flux-system/gone was not found.',
+        ].join('\n'),
+      );
+    });
+  });
 });

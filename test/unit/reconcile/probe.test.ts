@@ -153,10 +153,12 @@ describe('verify-url in the run', () => {
     const app = await serve((n) =>
       n === 1 ? { status: 503, body: 'not yet' } : { status: 200, body: 'ok' },
     );
+    // The action's deadline is the timeout less the report's share: not a whole number of milliseconds.
+    const deadlineAt = Date.now() + 30_000.25;
     const run = await runKustomizations(
       cluster(),
       ['apps'],
-      options({ verifyUrls: [target(app.url)], stableForMs: 1_500 }),
+      options({ verifyUrls: [target(app.url)], stableForMs: 1_500, deadlineAt }),
     );
     expect(run.ready).toBe(true);
     expect(run.probes).toEqual([expect.objectContaining({ ok: true, attempts: 2, stage: 'ready' })]);

@@ -14,9 +14,12 @@ function fixture(name: string): FluxObject {
   return JSON.parse(readFileSync(new URL(`../../fixtures/status/${name}.json`, import.meta.url), 'utf8'));
 }
 
-// Captured: `wait: true` on a Deployment no node can run; first caught checking, then failed.
-const RUNNING = fixture('kustomization-health-check-running');
-const FAILED = fixture('kustomization-health-check-failed');
+// Captured: `wait: true` on a Deployment no node can run; a request made while its first check ran, then
+// that check failed before the controller took the request. And, with the CancelHealthCheckOnNewRevision
+// gate on, a check canceled for a new commit.
+const RUNNING = fixture('kustomization-health-check-running-at-request');
+const FAILED = fixture('kustomization-health-check-failed-before-request');
+const CANCELED = fixture('kustomization-health-check-canceled');
 const NS = FAILED.metadata.namespace!;
 const ATTEMPTED = FAILED.status!.lastAttemptedRevision!;
 
@@ -39,7 +42,8 @@ function busyCluster(artifact: string): FakeCluster {
     spec: { url: 'https://git.example/fleet.git' },
     status: { artifact: { revision: artifact } },
   });
-  c.add('Kustomization', { ...structuredClone(RUNNING), metadata: { ...FAILED.metadata } });
+  const { annotations: _request, ...metadata } = RUNNING.metadata;
+  c.add('Kustomization', { ...structuredClone(RUNNING), metadata });
   return c;
 }
 
@@ -80,6 +84,23 @@ describe('a failure the run already holds', () => {
     );
   });
 
+  it('is taken though the controller starts the attempt for our request before the source is read', async () => {
+    const c = busyCluster(ATTEMPTED);
+    // As captured: the failure, and at once the next attempt (Ready=Unknown again), in one go.
+    c.controllers.set('Kustomization', () =>
+      setTimeout(() => {
+        endCheck(c);
+        endCheck(c, RUNNING.status);
+      }, 20),
+    );
+    const result = await runDeadline(c);
+    expect(result.results[0]).toMatchObject({
+      outcome: 'failed',
+      reason: 'HealthCheckFailed',
+      earlierAttempt: 'running',
+    });
+  });
+
   it('is not taken when the source has a newer artifact: the request is waited for', async () => {
     const c = busyCluster(`main@sha1:${'b'.repeat(40)}`);
     c.controllers.set('Kustomization', () => setTimeout(() => endCheck(c), 20));
@@ -99,18 +120,15 @@ describe('a failure the run already holds', () => {
 describe('a health check canceled for a newer revision (HealthCheckCanceled)', () => {
   const EXPECTED = 'a'.repeat(40);
   const NEWER = `main@sha1:${'c'.repeat(40)}`;
-  const canceled = (): FluxObject['status'] => {
-    const status = structuredClone(FAILED.status)!;
-    const ready = status.conditions!.find((c) => c.type === 'Ready')!;
-    ready.reason = 'HealthCheckCanceled';
-    ready.message = `New reconciliation triggered by GitRepository/${NS}/fixtures`;
-    ready.lastTransitionTime = '2026-11-29T16:36:00Z';
-    status.lastAttemptedRevision = `main@sha1:${EXPECTED}`;
-    return status;
-  };
+  // The captured cancellation, as if it had been of the expected commit.
+  const canceled = (): FluxObject['status'] => ({
+    ...structuredClone(CANCELED.status),
+    lastAttemptedRevision: `main@sha1:${EXPECTED}`,
+  });
 
   async function runWith(relation: CommitRelation) {
     const c = busyCluster(NEWER);
+    expect(CANCELED.metadata.namespace).toBe(NS);
     const asked: string[] = [];
     const notes: string[] = [];
     c.controllers.set('Kustomization', () => setTimeout(() => endCheck(c, canceled()), 20));

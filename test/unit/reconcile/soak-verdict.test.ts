@@ -10,6 +10,10 @@ import ksFailed from '../../fixtures/status/kustomization-failed-retrying.json' 
 import ksReady from '../../fixtures/status/kustomization-ready.json' with { type: 'json' };
 import ksReconciling from '../../fixtures/status/kustomization-reconciling.json' with { type: 'json' };
 import podJson from '../../fixtures/status/pod-unschedulable.json' with { type: 'json' };
+import deployRestarted from '../../fixtures/status/workload-deployment-restarted-once.json' with {
+  type: 'json',
+};
+import podRestarted from '../../fixtures/status/workload-pod-restarted-once.json' with { type: 'json' };
 
 const flux = (json: unknown): FluxObject => structuredClone(json) as FluxObject;
 const kube = (json: unknown): KubeObject => structuredClone(json) as KubeObject;
@@ -152,6 +156,31 @@ describe('soakChange', () => {
 
   it.each(cases)('$name', ({ now, change }) => {
     expect(soakChange(soakBaseline(start), now)).toEqual(change);
+  });
+
+  it('captured on kwok’s node: a container OOMKilled and restarted once, as it was just before', () => {
+    const before = kube(podRestarted);
+    const status = before.status as { containerStatuses: Array<Record<string, unknown>> };
+    status.containerStatuses[0]!.restartCount = 0;
+    status.containerStatuses[0]!.lastState = {};
+    const flaky = (pod: KubeObject): SoakSubjects => ({
+      objects: [],
+      workloads: [
+        {
+          key: 'Deployment/ns/flaky',
+          title: 'Deployment ns/flaky',
+          kind: 'Deployment',
+          obj: kube(deployRestarted),
+          pods: [pod],
+        },
+      ],
+    });
+    expect(soakChange(soakBaseline(flaky(before)), flaky(kube(podRestarted)))).toEqual({
+      subject: 'Deployment/ns/flaky',
+      reason: 'RestartedDuringSoak',
+      what: `Deployment ns/flaky restarted: container app of pod ${kube(podRestarted).metadata.name} (restart count 0 → 1; last exit OOMKilled (exit code 137))`,
+      at: '2026-12-05T16:44:31Z',
+    });
   });
 
   it('a pod first seen during the soak starts from its own restart count', () => {

@@ -1,6 +1,7 @@
 // The workload verdict on payloads captured from the lab's real controllers (kube-controller-manager's
-// Deployment and ReplicaSet controllers, kube-scheduler; see test/fixtures/status/README.md): what a person
-// would conclude from `kubectl rollout status` and `kubectl describe pod`, as a typed verdict.
+// Deployment, ReplicaSet, StatefulSet, DaemonSet and Job controllers, kube-scheduler, and kwok's node for the
+// pods; see test/fixtures/status/README.md): what a person would conclude from `kubectl rollout status` and
+// `kubectl describe pod`, as a typed verdict.
 import { describe, expect, it } from 'vitest';
 import type { WorkloadRef } from '../../../src/flux/workload-scope.js';
 import type { KubeObject } from '../../../src/kube/api.js';
@@ -21,6 +22,30 @@ import deadlinePod from '../../fixtures/status/pod-of-deployment-deadline-exceed
 };
 import unschedulable from '../../fixtures/status/pod-unschedulable.json' with { type: 'json' };
 import replicaSet from '../../fixtures/status/replicaset-pending.json' with { type: 'json' };
+import dsReady from '../../fixtures/status/workload-daemonset-ready.json' with { type: 'json' };
+import deployAvailable from '../../fixtures/status/workload-deployment-available.json' with { type: 'json' };
+import deployCrash from '../../fixtures/status/workload-deployment-crash-loop.json' with { type: 'json' };
+import deployPull from '../../fixtures/status/workload-deployment-image-pull-backoff.json' with {
+  type: 'json',
+};
+import deployDeadline from '../../fixtures/status/workload-deployment-progress-deadline-exceeded.json' with {
+  type: 'json',
+};
+import deployRestarted from '../../fixtures/status/workload-deployment-restarted-once.json' with {
+  type: 'json',
+};
+import jobComplete from '../../fixtures/status/workload-job-complete.json' with { type: 'json' };
+import jobFailed from '../../fixtures/status/workload-job-failed.json' with { type: 'json' };
+import podCrash from '../../fixtures/status/workload-pod-crash-loop.json' with { type: 'json' };
+import podPull from '../../fixtures/status/workload-pod-image-pull-backoff.json' with { type: 'json' };
+import podDeadline from '../../fixtures/status/workload-pod-of-deployment-progress-deadline-exceeded.json' with {
+  type: 'json',
+};
+import podJobComplete from '../../fixtures/status/workload-pod-of-job-complete.json' with { type: 'json' };
+import podJobFailed from '../../fixtures/status/workload-pod-of-job-failed.json' with { type: 'json' };
+import podRestarted from '../../fixtures/status/workload-pod-restarted-once.json' with { type: 'json' };
+import podRunning from '../../fixtures/status/workload-pod-running.json' with { type: 'json' };
+import stsReady from '../../fixtures/status/workload-statefulset-ready.json' with { type: 'json' };
 
 const kube = (json: unknown): KubeObject => structuredClone(json) as KubeObject;
 const refOf = (obj: KubeObject): WorkloadRef => ({
@@ -242,5 +267,130 @@ describe('workloadNext: the fail-fast grace', () => {
         ? { state: 'ready', facts: failed('short').facts }
         : failed(verdict === 'slow' ? 'short' : 'fail-fast');
     expect(workloadNext(v, since, grace, now)).toEqual(next);
+  });
+});
+
+// Payloads captured on kwok's node (test/fixtures/status/README.md, `workload-*`): each Deployment with one of
+// its pods, each StatefulSet, DaemonSet and Job as kube-controller-manager left it.
+
+/**
+ * The ReplicaSet kube-controller-manager made for the Deployment at its revision, shaped as the captured
+ * replicaset-pending.json: its name and uid are those the captured pod's ownerReference names.
+ */
+function replicaSetOf(deploymentJson: unknown, podJson: unknown): KubeObject {
+  const d = kube(deploymentJson);
+  const owner = kube(podJson).metadata.ownerReferences![0]!;
+  const rs = kube(replicaSet);
+  rs.metadata = {
+    ...rs.metadata,
+    name: owner.name!,
+    namespace: d.metadata.namespace,
+    uid: owner.uid!,
+    annotations: {
+      'deployment.kubernetes.io/revision': d.metadata.annotations!['deployment.kubernetes.io/revision']!,
+    },
+    ownerReferences: [{ kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid! }],
+  };
+  return rs;
+}
+
+const deploymentSight = (d: unknown, pod: unknown) =>
+  sight(kube(d), { replicaSets: [replicaSetOf(d, pod)], pods: [kube(pod)] });
+
+describe('judgeWorkload on kwok’s node', () => {
+  const podName = (json: unknown) => kube(json).metadata.name;
+  const cases: Array<{ name: string; sight: WorkloadSight; expected: Record<string, unknown> }> = [
+    {
+      name: 'a Deployment rolled out: ready 2/2 at its image',
+      sight: deploymentSight(deployAvailable, podRunning),
+      expected: { state: 'ready', ready: '2/2', images: ['nginx:1.27'] },
+    },
+    {
+      name: 'one whose pod restarted once and runs again: rolled out (the soak is what notices restarts)',
+      sight: deploymentSight(deployRestarted, podRestarted),
+      expected: { state: 'ready', ready: '1/1', images: ['nginx:1.27'] },
+    },
+    {
+      name: 'an image that cannot be pulled: ImagePullBackOff in the kubelet’s words, with the short grace',
+      sight: deploymentSight(deployPull, podPull),
+      expected: {
+        state: 'failed',
+        reason: 'ImagePullBackOff',
+        message: expect.stringMatching(
+          new RegExp(
+            `^pod ${podName(podPull)} \\(container app\\): Back-off pulling image "registry\\.invalid/app:1": ErrImagePull: .*no such host$`,
+          ),
+        ),
+        grace: 'short',
+        ready: '0/1',
+        images: ['registry.invalid/app:1'],
+      },
+    },
+    {
+      name: 'a crash loop: CrashLoopBackOff, the last exit and the restart count, failed at once',
+      sight: deploymentSight(deployCrash, podCrash),
+      expected: {
+        state: 'failed',
+        reason: 'CrashLoopBackOff',
+        message: `pod ${podName(podCrash)} (container app): back-off 20s restarting failed container=app pod=${podName(podCrash)}_${kube(podCrash).metadata.namespace}(${kube(podCrash).metadata.uid}); last exit: Error (exit code 1); 2 restarts`,
+        grace: 'fail-fast',
+        ready: '0/1',
+        images: ['nginx:1.27'],
+      },
+    },
+    {
+      name: 'past its progress deadline: the controller’s words, then the pod’s',
+      sight: deploymentSight(deployDeadline, podDeadline),
+      expected: {
+        state: 'failed',
+        reason: 'ProgressDeadlineExceeded',
+        message: expect.stringMatching(
+          /^ReplicaSet "deadline-686f9596d" has timed out progressing\.; pod deadline-\S+ \(container app\) (ImagePullBackOff|ErrImagePull): /,
+        ),
+        grace: 'fail-fast',
+        ready: '0/1',
+        images: ['registry.invalid/app:1'],
+      },
+    },
+    {
+      name: 'a StatefulSet with every pod at the update revision: ready 2/2',
+      sight: sight(kube(stsReady)),
+      expected: { state: 'ready', ready: '2/2', images: ['nginx:1.27'] },
+    },
+    {
+      name: 'a DaemonSet on the one node: ready 1/1',
+      sight: sight(kube(dsReady)),
+      expected: { state: 'ready', ready: '1/1', images: ['nginx:1.27'] },
+    },
+    {
+      name: 'a Job Complete: done, its pod’s exit 0 no problem',
+      sight: sight(kube(jobComplete), { pods: [kube(podJobComplete)] }),
+      expected: { state: 'ready', ready: '1/1', images: ['nginx:1.27'] },
+    },
+    {
+      name: 'a Job out of retries: BackoffLimitExceeded, and its pod’s exit',
+      sight: sight(kube(jobFailed), { pods: [kube(podJobFailed)] }),
+      expected: {
+        state: 'failed',
+        reason: 'BackoffLimitExceeded',
+        message: `Job has reached the specified backoff limit; pod ${podName(podJobFailed)} (container app) Error: exit code 1`,
+        grace: 'fail-fast',
+        ready: '0/1',
+        images: ['nginx:1.27'],
+      },
+    },
+  ];
+
+  it.each(cases)('$name', ({ sight: seen, expected }) => {
+    expect(said(judgeWorkload(seen))).toEqual(expected);
+  });
+
+  it('a crash loop’s pod is kept with its restart count, for the report and the kubectl logs it suggests', () => {
+    expect(judgeWorkload(deploymentSight(deployCrash, podCrash)).facts.pod).toMatchObject({
+      pod: podName(podCrash),
+      container: 'app',
+      reason: 'CrashLoopBackOff',
+      restarts: 2,
+    });
   });
 });

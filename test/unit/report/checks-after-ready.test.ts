@@ -6,7 +6,7 @@ import { KUSTOMIZATION } from '../../../src/flux/kinds.js';
 import type { FluxResult, RunResult, WorkloadResult } from '../../../src/reconcile/types.js';
 import { annotationsFor } from '../../../src/report/annotations.js';
 import { finalState, resultDescription } from '../../../src/report/github/wording.js';
-import { probeLine, soakEndedLine, verdictLine } from '../../../src/report/log.js';
+import { failureLine, probeLine, soakEndedLine, verdictLine } from '../../../src/report/log.js';
 import { buildOutputs } from '../../../src/report/outputs.js';
 import { renderSummary } from '../../../src/report/summary.js';
 import { viewOf } from '../../../src/report/view.js';
@@ -153,6 +153,9 @@ describe('a workload row', () => {
     });
     expect(records[0]!.rollout).toBeNull();
     expect(JSON.parse(outputs.failed)).toEqual(['Deployment/shop/api']);
+    expect(failureLine(run([apps, web, api]))).toBe(
+      '1 of 2 workloads did not roll out: Deployment shop/api (failed)',
+    );
     expect(outputs.ready).toBe('false');
   });
 
@@ -233,6 +236,9 @@ describe('verify-url and the soak', () => {
       title: 'verify-url https://shop.example.com/healthz',
       message: 'answered 502, expected any 2xx (during the soak)\nBody: <script>alert(1)</script> ::error::x',
     });
+    expect(failureLine(red)).toBe(
+      'verify-url https://shop.example.com/healthz: answered 502, expected any 2xx; the soak broke: https://shop.example.com/healthz answered 502, expected any 2xx',
+    );
     const views = red.results.map(viewOf);
     expect(finalState(red)).toBe('failure');
     expect(resultDescription(red, views)).toBe(
