@@ -54,25 +54,35 @@ describe('the deadline', () => {
     const api = await connect({ watchIdleMs: 60_000 });
     const stop = new AbortController();
     const watching = api.watch(KUSTOMIZATION, 'flux-system', () => undefined, stop.signal);
-    await vi.waitFor(() => expect(server.hangingWatches.size).toBe(1), { timeout: 3_000 });
+    await vi.waitFor(() => expect(server.hangingWatches.size).toBe(1), { timeout: 20_000 });
     stop.abort();
     await watching;
     await api.close();
-    await vi.waitFor(() => expect(server.hangingWatches.size).toBe(0), { timeout: 3_000 });
+    await vi.waitFor(() => expect(server.hangingWatches.size).toBe(0), { timeout: 20_000 });
   });
 
   it('bounds preflight: a server that never answers gets the time left, not ten seconds more', async () => {
     server.hangVersion = true;
-    const api = await connect({ deadline: Deadline.after(300) });
-    const error = (await preflight(api, {
-      kinds: [KUSTOMIZATION],
-      namespaces: ['flux-system'],
-      verbs: ['get'],
-    }).catch((e: Error) => e)) as Error;
-    // The time left when preflight asked, whatever the connection took on a busy machine: never more.
-    const waited = Number(/did not answer within (\d+)ms/.exec(error.message)?.[1]);
-    expect(waited).toBeGreaterThan(0);
-    expect(waited).toBeLessThanOrEqual(300);
+    // On a busy machine connecting may use up a short deadline, and then preflight asks nothing (the next
+    // test): then again with a longer one.
+    for (let ms = 300; ; ms *= 2) {
+      expect(ms, 'preflight never asked before the deadline').toBeLessThan(10_000);
+      const api = await connect({ deadline: Deadline.after(ms) });
+      const error = (await preflight(api, {
+        kinds: [KUSTOMIZATION],
+        namespaces: ['flux-system'],
+        verbs: ['get'],
+      }).catch((e: Error) => e)) as Error;
+      const waited = /did not answer within (\d+)ms/.exec(error.message)?.[1];
+      if (waited === undefined) {
+        expect(error.message).toContain('ran out before the API server');
+        continue;
+      }
+      // The time left when preflight asked, whatever the connection took: never more.
+      expect(Number(waited)).toBeGreaterThan(0);
+      expect(Number(waited)).toBeLessThanOrEqual(ms);
+      break;
+    }
   });
 
   it('says the timeout ran out, and asks nothing, when it has passed before preflight', async () => {

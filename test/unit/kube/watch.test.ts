@@ -46,6 +46,12 @@ afterEach(async () => {
   await runner.restore();
 });
 
+/**
+ * Waits for what the client and the server do next. Generously: vitest's default second is not enough for
+ * a busy machine, and nothing here is about how soon.
+ */
+const eventually = (check: () => void) => vi.waitFor(check, { timeout: 20_000, interval: 20 });
+
 async function connect(options: ClusterApiOptions = {}): Promise<KubeClusterApi> {
   const yaml = kubeconfigYaml({
     cluster: { server: server.url, caData: b64(pki.ca.cert) },
@@ -103,7 +109,7 @@ describe('watch', () => {
   it('lists, then watches from the list resourceVersion with bookmarks, and resolves on abort', async () => {
     const api = await connect();
     const w = startWatch(api);
-    await vi.waitFor(() => expect(server.openWatchCount()).toBe(1));
+    await eventually(() => expect(server.openWatchCount()).toBe(1));
     expect(listed(w.seen, 'apps')).toBe(1);
     expect(listed(w.seen, 'infra')).toBe(1);
     const [first] = watchRequests();
@@ -111,27 +117,27 @@ describe('watch', () => {
     expect(first?.query.get('resourceVersion')).toBe(String(server.currentResourceVersion()));
 
     server.put(PREFIX, ks('apps', 'r2'));
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(w.seen.at(-1)).toMatchObject({ type: 'MODIFIED', name: 'apps', revision: 'r2' }),
     );
 
     w.controller.abort();
     await w.done;
     expect(w.settled()).toBe('resolved');
-    await vi.waitFor(() => expect(server.openWatchCount()).toBe(0));
+    await eventually(() => expect(server.openWatchCount()).toBe(0));
     expect(api.requestCount()).toBe(2);
   });
 
   it('lists again after a dropped connection and delivers every object again', async () => {
     const api = await connect();
     const w = startWatch(api);
-    await vi.waitFor(() => expect(server.openWatchCount()).toBe(1));
+    await eventually(() => expect(server.openWatchCount()).toBe(1));
 
     server.dropWatches();
     server.put(PREFIX, ks('infra', 'r2')); // happens while the client is not watching
 
-    await vi.waitFor(() => expect(server.openWatchCount()).toBe(1));
-    await vi.waitFor(() => expect(listed(w.seen, 'apps')).toBe(2));
+    await eventually(() => expect(server.openWatchCount()).toBe(1));
+    await eventually(() => expect(listed(w.seen, 'apps')).toBe(2));
     expect(listRequests()).toHaveLength(2);
     expect(w.seen.filter((s) => s.name === 'infra').at(-1)).toMatchObject({ revision: 'r2' });
     expect(w.errors.length).toBeGreaterThan(0);
@@ -147,15 +153,15 @@ describe('watch', () => {
     server.goneAs = goneAs;
     const api = await connect();
     const w = startWatch(api);
-    await vi.waitFor(() => expect(server.openWatchCount()).toBe(1));
+    await eventually(() => expect(server.openWatchCount()).toBe(1));
 
     // The client's resourceVersion falls out of the server's window, then its stream ends.
     server.put(ELSEWHERE, { ...ks('elsewhere'), metadata: { name: 'elsewhere', namespace: 'other' } });
     server.expiredBelow = server.currentResourceVersion();
     server.endWatches();
 
-    await vi.waitFor(() => expect(listed(w.seen, 'apps')).toBe(2));
-    await vi.waitFor(() => expect(server.openWatchCount()).toBe(1));
+    await eventually(() => expect(listed(w.seen, 'apps')).toBe(2));
+    await eventually(() => expect(server.openWatchCount()).toBe(1));
     expect(listRequests()).toHaveLength(2);
     expect(w.errors).toContain(
       'Kustomization watch in flux-system: the watch expired (410 Gone); listing again',
@@ -169,12 +175,12 @@ describe('watch', () => {
   it('resumes a cleanly ended stream from the last resourceVersion seen (a bookmark counts), without listing', async () => {
     const api = await connect();
     const w = startWatch(api);
-    await vi.waitFor(() => expect(server.openWatchCount()).toBe(1));
+    await eventually(() => expect(server.openWatchCount()).toBe(1));
     server.put(ELSEWHERE, { ...ks('elsewhere'), metadata: { name: 'elsewhere', namespace: 'other' } });
     server.sendBookmark();
     server.endWatches(); // the bookmark is the last line of the stream
 
-    await vi.waitFor(() => expect(watchRequests()).toHaveLength(2));
+    await eventually(() => expect(watchRequests()).toHaveLength(2));
     expect(watchRequests()[1]?.query.get('resourceVersion')).toBe(String(server.currentResourceVersion()));
     expect(listRequests()).toHaveLength(1);
     expect(w.errors).toEqual([]);
@@ -185,11 +191,11 @@ describe('watch', () => {
   it('reports objects deleted while the watch was down as DELETED', async () => {
     const api = await connect();
     const w = startWatch(api);
-    await vi.waitFor(() => expect(server.openWatchCount()).toBe(1));
+    await eventually(() => expect(server.openWatchCount()).toBe(1));
     server.dropWatches();
     server.remove(PREFIX, 'infra');
 
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(w.seen.find((s) => s.type === 'DELETED')).toMatchObject({ name: 'infra', deleted: true }),
     );
     w.controller.abort();
@@ -199,9 +205,9 @@ describe('watch', () => {
   it('delivers a DELETED event with a deletionTimestamp', async () => {
     const api = await connect();
     const w = startWatch(api);
-    await vi.waitFor(() => expect(server.openWatchCount()).toBe(1));
+    await eventually(() => expect(server.openWatchCount()).toBe(1));
     server.remove(PREFIX, 'apps');
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(w.seen.at(-1)).toMatchObject({ type: 'DELETED', name: 'apps', deleted: true }),
     );
     w.controller.abort();
@@ -212,7 +218,7 @@ describe('watch', () => {
     server.listFailuresToServe = 3;
     const api = await connect();
     const w = startWatch(api);
-    await vi.waitFor(() => expect(server.openWatchCount()).toBe(1));
+    await eventually(() => expect(server.openWatchCount()).toBe(1));
     expect(listRequests()).toHaveLength(4);
     expect(w.errors).toHaveLength(3);
     expect(w.errors[0]).toBe(
@@ -236,7 +242,7 @@ describe('watch', () => {
   it('reopens a stream that stays silent past the idle timeout, from the same resourceVersion', async () => {
     const api = await connect({ watchIdleMs: 150 });
     const w = startWatch(api);
-    await vi.waitFor(() => expect(watchRequests().length).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
+    await eventually(() => expect(watchRequests().length).toBeGreaterThanOrEqual(2));
     const [first, second] = watchRequests();
     expect(second?.query.get('resourceVersion')).toBe(first?.query.get('resourceVersion'));
     expect(listRequests()).toHaveLength(1);
@@ -248,7 +254,7 @@ describe('watch', () => {
     server.listFailuresToServe = 1000;
     const api = await connect({ backoff: { initialMs: 60_000, maxMs: 60_000 } });
     const w = startWatch(api);
-    await vi.waitFor(() => expect(w.errors).toHaveLength(1));
+    await eventually(() => expect(w.errors).toHaveLength(1));
     w.controller.abort();
     await w.done;
     expect(w.settled()).toBe('resolved');

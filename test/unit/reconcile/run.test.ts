@@ -12,7 +12,8 @@ const SHA = '0123456789abcdef0123456789abcdef01234567';
 const options = (extra: Partial<RunOptions> = {}): RunOptions => ({
   command: 'reconcile',
   revision: '',
-  timeoutMs: 2_000,
+  // Runs end when their objects do; a test about the deadline sets its own.
+  timeoutMs: 30_000,
   failFastGraceMs: 0,
   follow: true,
   force: false,
