@@ -9,6 +9,11 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts'],
           // Bundles the action once for the tests that run it.
           globalSetup: ['test/unit/global-setup.ts'],
+          // Files share worker processes, each file starting afresh (see each-file.ts): half the time.
+          isolate: false,
+          setupFiles: ['test/unit/each-file.ts'],
+          // Most files wait on servers, programs and timers rather than on the CPU.
+          maxWorkers: 4,
           testTimeout: 30_000,
           // Hooks build git histories and certificates with real programs: on a busy machine that takes
           // longer than vitest's default of 10 s.
