@@ -1,3 +1,6 @@
-import { runPost } from './post-main.js';
+// The post step's entry: as index.ts, the compile cache first.
+import { useCompileCache } from './base/compile-cache.js';
 
+useCompileCache();
+const { runPost } = await import('./post-main.js');
 await runPost();

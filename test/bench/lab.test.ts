@@ -13,6 +13,7 @@ import { benchInstall, THIS_BUNDLE } from '../../scripts/bench/install.mjs';
 import type { GitRepo } from '../e2e/lab/git-repo.js';
 import { runOk } from '../e2e/lab/run.js';
 import { useLab } from '../e2e/lab/use-lab.js';
+import { deployment } from '../e2e/lab/workload-manifests.js';
 import {
   configMap,
   gitRepository,
@@ -26,6 +27,7 @@ import { ControllerClock } from './controller-clock.js';
 import { loadAverage, machine, median, faster as ratio, requestsOf, seconds } from './figures.js';
 import { describePhases, type Phases, phasesOf } from './phases.js';
 import { type Sample, sampleProcess } from './process-sampler.js';
+import { RolloutClock } from './rollout-clock.js';
 import { createTree, leafFiles, type Tree } from './tree.js';
 
 const lab = useLab();
@@ -660,5 +662,100 @@ describe('a tree of Kustomizations', () => {
     // does not grow with the tree, and each added object costs a small constant.
     expect(perObject(large)).toBeLessThanOrEqual(perObject(small));
     expect(added).toBeLessThanOrEqual(3);
+  });
+});
+
+describe(`${N} Kustomizations with 1 Deployment each`, () => {
+  // The lab's kwok node runs the pods and kube-controller-manager rolls them out: what `workloads` (issue
+  // "deployed means running") costs in requests, and how close the step ends to the controllers' own time.
+  let rolloutNs = '';
+  let rolloutRepo: GitRepo;
+  const services = Array.from({ length: N }, (_, i) => `svc-${i}`);
+  const resources = services.map((s) => `ks/${s}`).join('\n');
+  const imageOf = (tag: string) => `nginx:bench-${tag}`;
+  const deploymentsAt = (tag: string) =>
+    Object.fromEntries(
+      services.map((s) => [`svc/${s}/deployment.yaml`, deployment(s, { image: imageOf(tag) })]),
+    );
+
+  beforeAll(async () => {
+    rolloutNs = await lab.namespace('bench-rollout');
+    rolloutRepo = await lab.createGitRepo('bench-rollout');
+    await rolloutRepo.commit(deploymentsAt('0'), 'bench services');
+    await lab.apply([
+      gitRepository('fleet', rolloutRepo.url, { namespace: rolloutNs }),
+      ...services.map((s) => kustomization(s, `./svc/${s}`, { namespace: rolloutNs })),
+    ]);
+    const clock = await RolloutClock.start(lab.kubeconfig, rolloutNs, imageOf('0'));
+    for (const s of services) await lab.waitForReady('Kustomization', rolloutNs, s, { timeoutMs: 180_000 });
+    await clock.stopWhenRolledOut(N);
+  }, 600_000);
+
+  /** A commit of a new image for every Deployment, reconciled with its source: the step and the controllers. */
+  async function rollOut(tag: string, workloads: 'auto' | 'false') {
+    const sha = await rolloutRepo.commit(deploymentsAt(tag), `every service at ${tag}`);
+    const flux = await ControllerClock.start(lab.kubeconfig, rolloutNs, ['GitRepository', 'Kustomization'], {
+      revision: sha,
+    });
+    const rollout = await RolloutClock.start(lab.kubeconfig, rolloutNs, imageOf(tag));
+    const step = await runStep(
+      lab,
+      { resources, namespace: rolloutNs, 'with-source': 'true', revision: sha, workloads, timeout: '5m' },
+      { jobDir },
+    );
+    const [controllers, lastRolledOut] = await Promise.all([
+      flux.stopWhenReached(),
+      rollout.stopWhenRolledOut(N),
+    ]);
+    if (step.exitCode !== 0) throw new Error(step.log.slice(-4000));
+    const judged = resultsOf(step).filter((r) => r.role === 'workload');
+    expect(judged).toHaveLength(workloads === 'auto' ? N : 0);
+    expect(judged.filter((r) => r.outcome !== 'ready')).toEqual([]);
+    const reachedAt = controllers.firstRequestAt + controllers.reachedMs!;
+    // The controllers are done when every Kustomization is Ready at the commit and every Deployment runs it.
+    const doneMs = Math.max(reachedAt, workloads === 'auto' ? lastRolledOut : 0) - controllers.firstRequestAt;
+    return { step, doneMs, requests: requestsOf(step.stdout) };
+  }
+
+  it('the step vs the controllers’ time for the rollout; requests the judgement adds per workload', async () => {
+    const judged = await rollOut('1', 'auto');
+    const unjudged = await rollOut('2', 'false');
+    const { step, doneMs } = judged;
+    rows.push({
+      scenario: `${N} Kustomizations with 1 Deployment each, a new image (with-source, \`workloads: auto\`)`,
+      action: `${seconds(step.durationMs)} (${seconds(step.startedAt + step.durationMs - (step.startedAt + doneMs))} more than the controllers, start-up included)`,
+      other: `${seconds(doneMs)} (the controllers: first request to the last Deployment running the new image, kube-controller-manager and kwok included)`,
+      ratio: `${(step.durationMs / doneMs).toFixed(2)}× the controllers' time`,
+    });
+    const perWorkload = (judged.requests - unjudged.requests) / N;
+    rows.push({
+      scenario: `API requests the workload judgement adds per workload (${N} in one namespace; target ≤ 2)`,
+      action: perWorkload.toFixed(2),
+      other: `${judged.requests} requests judged, ${unjudged.requests} with \`workloads: false\``,
+      ratio: '—',
+    });
+    // One list+watch per kind and namespace, none per workload and no polling.
+    expect(perWorkload).toBeLessThanOrEqual(2);
+  });
+
+  it('requests stay the same however long the workloads are watched (`stable-for` 2 s / 20 s)', async () => {
+    const counts: number[] = [];
+    for (const soak of ['2s', '20s']) {
+      const step = await runStep(
+        lab,
+        { command: 'wait', resources, namespace: rolloutNs, 'stable-for': soak, timeout: '2m' },
+        { jobDir },
+      );
+      if (step.exitCode !== 0) throw new Error(step.log.slice(-4000));
+      counts.push(requestsOf(step.stdout));
+    }
+    rows.push({
+      scenario: `API requests for ${N} Kustomizations and their Deployments held through \`stable-for\` 2 s / 20 s`,
+      action: counts.join(' / '),
+      other: '—',
+      ratio: '—',
+    });
+    // Watches, not polling: a longer soak asks nothing more.
+    expect(counts[1]).toBe(counts[0]);
   });
 });
