@@ -1,2 +1,2 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{a as o}from"./chunks/chunk-W4GI3OSN.js";import"./chunks/chunk-IM7GNSPV.js";o();var{runPost:t}=await import("./chunks/post-main-FIF6Z364.js");await t();
+import{b as e}from"./chunks/chunk-U6RF3VZM.js";import{d as o}from"./chunks/chunk-B5FUIIIQ.js";import{q as r}from"./chunks/chunk-R4IS2SQS.js";import"./chunks/chunk-IM7GNSPV.js";async function i(){try{await e()}catch(t){r(`flux-reconcile cleanup: ${o(t)}`)}}await i();

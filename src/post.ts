@@ -1,6 +1,3 @@
-// The post step's entry: as index.ts, the compile cache first.
-import { useCompileCache } from './base/compile-cache.js';
+import { runPost } from './post-main.js';
 
-useCompileCache();
-const { runPost } = await import('./post-main.js');
 await runPost();
