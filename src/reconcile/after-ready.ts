@@ -69,7 +69,7 @@ export class AfterReady {
     });
     this.rollout = new Rollout({
       mode: options.workloads,
-      keepChecked: options.stableForMs > 0,
+      soak: options.stableForMs > 0,
       failFastGraceMs: options.failFastGraceMs,
       watches,
       later: options.later,

@@ -13,7 +13,13 @@ import {
 import type { WorkloadsMode } from '../inputs/types.js';
 import type { KubeObject } from '../kube/api.js';
 import type { FluxResult, Outcome, WorkloadResult } from './types.js';
-import { judgeWorkload, type WorkloadSight, type WorkloadVerdict, workloadNext } from './workload-verdict.js';
+import {
+  judgeWorkload,
+  podsCanTell,
+  type WorkloadSight,
+  type WorkloadVerdict,
+  workloadNext,
+} from './workload-verdict.js';
 import type { WorkloadWatches } from './workload-watches.js';
 
 export interface RolloutHooks {
@@ -24,8 +30,11 @@ export interface RolloutHooks {
 
 export interface RolloutOptions {
   mode: Exclude<WorkloadsMode, 'never'>;
-  /** Also keep workloads the controller checked itself, unjudged, for the soak to watch. */
-  keepChecked: boolean;
+  /**
+   * A soak follows: keep workloads the controller checked itself, unjudged, for the soak to watch, and
+   * watch every workload's pods from the start (their restart counts are what the soak compares).
+   */
+  soak: boolean;
   failFastGraceMs: number;
   watches: WorkloadWatches;
   /** Runs `work` after `delayMs`, unless the run ended first. */
@@ -147,7 +156,7 @@ export class Rollout {
       const key = workloadKey(ref);
       if (this.tracked.has(key)) continue;
       const checked = this.options.mode === 'auto' && !!parent.fluxKind.checksWorkload?.(parent.last!, ref);
-      if (checked && !this.options.keepChecked) continue;
+      if (checked && !this.options.soak) continue;
       (checked ? watchedOnly : judged).push(ref);
       this.tracked.set(key, {
         ref,
@@ -164,8 +173,17 @@ export class Rollout {
   }
 
   private watchFor(ref: WorkloadRef): void {
+    this.options.watches.ensure(ref.kind, ref.namespace);
+    if (this.options.soak) this.watchPodsFor(ref);
+  }
+
+  /**
+   * The pods (and a Deployment's ReplicaSets) are read only for a workload that is not rolled out when first
+   * seen: its status alone says when it is (kstatus), the pods say why not. An unchanged workload, the most
+   * of a fleet-wide run, costs its namespace one list and one watch instead of three of each.
+   */
+  private watchPodsFor(ref: WorkloadRef): void {
     const { watches } = this.options;
-    watches.ensure(ref.kind, ref.namespace);
     watches.ensure('Pod', ref.namespace);
     if (ref.kind === 'Deployment') watches.ensure('ReplicaSet', ref.namespace);
   }
@@ -215,7 +233,9 @@ export class Rollout {
       this.finishUnreadable(workload, failure);
       return;
     }
-    const verdict = judgeWorkload(this.sight(workload.ref));
+    const sight = this.sight(workload.ref);
+    if (podsCanTell(sight)) this.watchPodsFor(workload.ref);
+    const verdict = judgeWorkload(sight);
     workload.verdict = verdict;
     if (verdict.state !== 'failed') workload.failedSince = undefined;
     const now = Date.now();

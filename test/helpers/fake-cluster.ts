@@ -23,6 +23,8 @@ export class FakeCluster implements ClusterApi {
   private watchers = new Set<{ kind: string; namespace: string; handler: WatchHandler }>();
   private version = 100;
   private requests = 0;
+  /** Each list+watch of a resource outside Flux, as `deployments in <namespace>`, in the order opened. */
+  readonly resourceWatches: string[] = [];
   /** Every patch, with the cluster's resource version after it: orders it among the controllers' updates. */
   readonly patches: Array<{ key: string; patch: object; resourceVersion: number }> = [];
   /** Plays the controller: called (asynchronously) after each patch of an object of that kind. */
@@ -194,6 +196,7 @@ export class FakeCluster implements ClusterApi {
     signal: AbortSignal,
   ): Promise<void> {
     this.requests++;
+    this.resourceWatches.push(`${type.plural} in ${namespace}`);
     const failure = this.failResourceWatches.get(type.plural);
     if (failure) throw failure;
     const watcher = { prefix: this.resourceKey(type, namespace, ''), handlers };

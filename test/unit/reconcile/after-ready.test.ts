@@ -137,6 +137,25 @@ describe('the workloads a Ready object applied', () => {
     });
   });
 
+  it('read pods and ReplicaSets only for a workload not rolled out when first seen', async () => {
+    const pending = cluster({}, rollOut);
+    await runKustomizations(pending, ['apps'], options());
+    expect([...pending.resourceWatches].sort()).toEqual(
+      [`deployments in ${NS}`, `pods in ${NS}`, `replicasets in ${NS}`].sort(),
+    );
+    // Already rolled out (the commit did not change it): its status says so, nothing else is read.
+    const unchanged = cluster();
+    rollOut(unchanged);
+    const run = await runKustomizations(unchanged, ['apps'], options());
+    expect(workloads(run).map((w) => w.outcome)).toEqual(['ready']);
+    expect(unchanged.resourceWatches).toEqual([`deployments in ${NS}`]);
+    // A soak compares restart counts: the pods are watched from the start.
+    const soaked = cluster();
+    rollOut(soaked);
+    await runKustomizations(soaked, ['apps'], options({ stableForMs: 200 }));
+    expect(soaked.resourceWatches).toContain(`pods in ${NS}`);
+  });
+
   it('fail fast in the pod’s own words: a crash loop with its restarts and last exit', async () => {
     const c = cluster({}, (cl) => crashLoop(cl));
     const run = await runKustomizations(c, ['apps'], options({ timeoutMs: 60_000 }));
