@@ -738,6 +738,47 @@ describe(`${N} Kustomizations with 1 Deployment each`, () => {
     expect(perWorkload).toBeLessThanOrEqual(2);
   });
 
+  it('unchanged Deployments, each in its own namespace: the requests judging them adds per workload', async () => {
+    // A fleet-wide run after a commit that changed none of them: each is rolled out when first seen, so
+    // its status is all that is read (one list and one watch of Deployments per namespace), no pods.
+    const own = services.map((s) => `own-${s}`);
+    const spaces: string[] = [];
+    for (const _ of own) spaces.push(await lab.namespace('bench-own'));
+    await lab.apply(
+      own.map((name, i) =>
+        kustomization(name, `./svc/${services[i]}`, { namespace: rolloutNs, targetNamespace: spaces[i] }),
+      ),
+    );
+    for (const name of own) await lab.waitForReady('Kustomization', rolloutNs, name, { timeoutMs: 180_000 });
+    const wait = (workloads: string) =>
+      runStep(
+        lab,
+        {
+          command: 'wait',
+          resources: own.map((n) => `ks/${n}`).join('\n'),
+          namespace: rolloutNs,
+          workloads,
+          timeout: '2m',
+        },
+        { jobDir },
+      );
+    // The first wait sees them roll out (their pods are read); the next finds them rolled out.
+    const first = await wait('auto');
+    if (first.exitCode !== 0) throw new Error(first.log.slice(-4000));
+    const judged = await wait('auto');
+    const unjudged = await wait('false');
+    if (judged.exitCode !== 0) throw new Error(judged.log.slice(-4000));
+    expect(resultsOf(judged).filter((r) => r.role === 'workload' && r.outcome === 'ready')).toHaveLength(N);
+    const perWorkload = (requestsOf(judged.stdout) - requestsOf(unjudged.stdout)) / N;
+    rows.push({
+      scenario: `API requests judging adds per workload: ${N} unchanged Deployments, each in its own namespace (\`command: wait\`; target ≤ 2)`,
+      action: perWorkload.toFixed(2),
+      other: `${requestsOf(judged.stdout)} requests judged, ${requestsOf(unjudged.stdout)} with \`workloads: false\``,
+      ratio: '—',
+    });
+    expect(perWorkload).toBeLessThanOrEqual(2);
+  });
+
   it('requests stay the same however long the workloads are watched (`stable-for` 2 s / 20 s)', async () => {
     const counts: number[] = [];
     for (const soak of ['2s', '20s']) {
