@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ConfigError, INPUT_DEFAULTS, type InputName, readConfig } from '../../../src/inputs/read.js';
 import type { Config } from '../../../src/inputs/types.js';
+import { restoreEnvironment } from '../../helpers/environment.js';
 
 const SHA = '5394cb7f48332b2de7c17dd8b8384bbc84b7e738';
 
@@ -118,7 +119,7 @@ describe('readConfig: defaults', () => {
       process.env.INPUT_RESOURCES = '\n\nnope/apps';
       expect(() => readConfig(undefined, () => {})).toThrow(/line 3: 'nope\/apps': unknown kind/);
     } finally {
-      process.env = saved;
+      restoreEnvironment(saved);
     }
   });
 });

@@ -7,6 +7,7 @@ import type { ReportContext } from '../../../src/report/context.js';
 import { renderStoppedSummary, report } from '../../../src/report/report.js';
 import { KS_NAMESPACE as KS } from '../../fixtures/report/captured.js';
 import { SCENARIOS } from '../../fixtures/report/scenarios.js';
+import { restoreEnvironment } from '../../helpers/environment.js';
 import { b64, kubeconfigYaml } from '../kube/helpers/kubeconfigs.js';
 
 // core.summary remembers the summary file's path after its first write, so one directory serves the file.
@@ -37,7 +38,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.restoreAllMocks();
-  process.env = { ...saved };
+  restoreEnvironment(saved);
 });
 
 describe('report', () => {
