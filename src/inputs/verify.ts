@@ -3,7 +3,7 @@
 // reconcile and roll out before the soak.
 import { formatDuration, parseGoDuration } from '../base/duration.js';
 import { hideUserInfo } from '../base/url-credentials.js';
-import { isInsecureHttp } from './flags.js';
+import { FALSE_WORDS, isInsecureHttp, TRUE_WORDS } from './flags.js';
 import { quoteInput } from './resources.js';
 import { ConfigError, type VerifyUrl, type WorkloadsMode } from './types.js';
 
@@ -12,19 +12,10 @@ export const MIN_TIME_BEFORE_SOAK_MS = 30_000;
 const MAX_VERIFY_URLS = 10;
 const MAX_BODY_TEXT_CHARS = 200;
 
-const WORKLOADS_WORDS: Record<string, WorkloadsMode> = {
-  auto: 'auto',
-  true: 'always',
-  True: 'always',
-  TRUE: 'always',
-  false: 'never',
-  False: 'never',
-  FALSE: 'never',
-};
-
 export function parseWorkloadsMode(value: string): WorkloadsMode {
-  const mode = WORKLOADS_WORDS[value];
-  if (mode) return mode;
+  if (value === 'auto') return 'auto';
+  if (TRUE_WORDS.includes(value)) return 'always';
+  if (FALSE_WORDS.includes(value)) return 'never';
   throw new ConfigError(
     'workloads',
     `Input 'workloads' must be auto (judge the workloads no controller health-checked), true (all) or false (none); got ${quoteInput(value)}.`,

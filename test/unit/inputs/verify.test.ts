@@ -27,7 +27,9 @@ describe('workloads', () => {
     ['', 'auto'],
     ['auto', 'auto'],
     ['true', 'always'],
+    ['TRUE', 'always'],
     ['false', 'never'],
+    ['False', 'never'],
   ])('%j is %s', (value, mode) => {
     expect(read({ resources: 'ks/apps', workloads: value }).config.workloads).toBe(mode);
   });
@@ -36,6 +38,8 @@ describe('workloads', () => {
     expect(refusal({ workloads: 'yes' })).toBe(
       "Input 'workloads' must be auto (judge the workloads no controller health-checked), true (all) or false (none); got 'yes'.",
     );
+    // Not a key of some object: a name every object has is refused like any other word.
+    expect(refusal({ workloads: 'toString' })).toMatch(/^Input 'workloads' must be auto/);
   });
 });
 
