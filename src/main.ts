@@ -59,10 +59,9 @@ async function runCommand(config: Config, limits: Limits): Promise<string | unde
     reportInstalled(flux);
     return flux;
   });
-  // Awaited on every path below; this only keeps a failure from counting as unhandled meanwhile.
-  installing.catch(() => undefined);
-  // A tool-cache hit is over within a turn of the event loop: let it finish, and say so, before the
-  // command's code loads and holds the thread for a few hundred milliseconds.
+  // Awaited on every path below; the catch here only keeps a failure from counting as unhandled
+  // meanwhile. A tool-cache hit is over within a turn of the event loop: let it finish, and say so, before
+  // the command's code loads and holds the thread for a few hundred milliseconds.
   await Promise.race([installing.catch(() => undefined), new Promise((next) => setImmediate(next))]);
   try {
     return await commandAfter(config, installing, limits);

@@ -13,13 +13,7 @@ import {
 import type { WorkloadsMode } from '../inputs/types.js';
 import type { KubeObject } from '../kube/api.js';
 import type { FluxResult, Outcome, WorkloadResult } from './types.js';
-import {
-  judgeWorkload,
-  podsCanTell,
-  type WorkloadSight,
-  type WorkloadVerdict,
-  workloadNext,
-} from './workload-verdict.js';
+import { judgeWorkload, type WorkloadSight, type WorkloadVerdict, workloadNext } from './workload-verdict.js';
 import type { WorkloadWatches } from './workload-watches.js';
 
 export interface RolloutHooks {
@@ -234,8 +228,9 @@ export class Rollout {
       return;
     }
     const sight = this.sight(workload.ref);
-    if (podsCanTell(sight)) this.watchPodsFor(workload.ref);
     const verdict = judgeWorkload(sight);
+    // Seen and not rolled out: its pods say why (and fail it fast); a rolled-out one needs none.
+    if (sight.object && verdict.state !== 'ready') this.watchPodsFor(workload.ref);
     workload.verdict = verdict;
     if (verdict.state !== 'failed') workload.failedSince = undefined;
     const now = Date.now();

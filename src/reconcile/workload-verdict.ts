@@ -56,14 +56,6 @@ const SLOW_WAITING = new Set(['ImagePullBackOff', 'ErrImagePull', 'Unschedulable
 
 const DEPLOYMENT_REVISION = 'deployment.kubernetes.io/revision';
 
-/**
- * Whether the workload's pods could tell more than its status: it is seen and not rolled out. A rolled-out
- * workload is judged from its status alone, as kstatus does; its pods only explain a rollout that is not.
- */
-export function podsCanTell(sight: WorkloadSight): boolean {
-  return !!sight.object && !workloadState(sight.ref.kind, sight.object).ready;
-}
-
 export function judgeWorkload(sight: WorkloadSight): WorkloadVerdict {
   const { object, ref } = sight;
   if (!object) {
