@@ -134,8 +134,8 @@ const conditionOf = (obj: FluxObject, type: string): Condition | undefined =>
   obj.status?.conditions?.find((c) => c.type === type);
 
 /**
- * A Kustomization waits on workloads when its health check failed (Ready=False HealthCheckFailed), or while
- * the check runs (Ready=Unknown, Reconciling=True `Running health checks for revision …`). With `wait: true`
+ * A Kustomization waits on workloads when its health check failed (Ready=False HealthCheckFailed, or
+ * Healthy=False HealthCheckFailed while the next attempt runs), or while the check runs (Ready=Unknown, Reconciling=True `Running health checks for revision …`). With `wait: true`
  * it checks everything it applied (its inventory); otherwise `spec.healthChecks`.
  */
 export function kustomizationWorkloads(
@@ -144,7 +144,12 @@ export function kustomizationWorkloads(
 ): WorkloadScope | undefined {
   const ready = conditionOf(obj, 'Ready');
   const reconciling = conditionOf(obj, 'Reconciling');
-  const failed = ready?.status === 'False' && ready.reason === 'HealthCheckFailed';
+  const healthy = conditionOf(obj, 'Healthy');
+  // The controller may already run its next attempt when a run takes the failure of the last one: Ready
+  // then says Progressing, while Healthy keeps the failed check's verdict until a new check runs.
+  const failed =
+    (ready?.status === 'False' && ready.reason === 'HealthCheckFailed') ||
+    (ready?.status === 'Unknown' && healthy?.status === 'False' && healthy.reason === 'HealthCheckFailed');
   const checking =
     ready?.status === 'Unknown' &&
     reconciling?.status === 'True' &&

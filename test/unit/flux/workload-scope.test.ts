@@ -90,6 +90,36 @@ describe('Kustomization: what its health check waits on', () => {
     });
   });
 
+  it('after HealthCheckFailed while the next attempt already runs (Ready Progressing, Healthy still False)', () => {
+    // As the lab's kustomize-controller left it when a run took the failure of the attempt before its request.
+    const obj = withInventory(
+      withConditions(ready, [
+        condition('Reconciling', 'True', 'Progressing', 'Fetching manifests for revision main@sha1:f01905d5'),
+        condition('Ready', 'Unknown', 'Progressing', 'Reconciliation in progress'),
+        condition(
+          'Healthy',
+          'False',
+          'HealthCheckFailed',
+          TIMEOUT.replace(/^health check failed after \S+: /, ''),
+        ),
+      ]),
+      ['apps_web_apps_Deployment'],
+    );
+    obj.spec = { ...obj.spec, wait: true };
+    expect(KUSTOMIZATION.workloads?.(obj)).toEqual({
+      named: [
+        { kind: 'Deployment', namespace: 'apps', name: 'web' },
+        { kind: 'StatefulSet', namespace: 'apps', name: 'db' },
+      ],
+      candidates: [{ kind: 'Deployment', namespace: 'apps', name: 'web' }],
+    });
+    // A run in progress after a check that passed waits on nothing.
+    obj.status!.conditions = obj.status!.conditions!.map((c) =>
+      c.type === 'Healthy' ? { ...c, status: 'True', reason: 'Succeeded' } : c,
+    );
+    expect(KUSTOMIZATION.workloads?.(obj)).toBeUndefined();
+  });
+
   it('without wait: the workloads among spec.healthChecks, in its own namespace when none is given', () => {
     const obj = failed();
     obj.spec = {

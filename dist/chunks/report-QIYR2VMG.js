@@ -1,0 +1,2 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import{da as a,ea as b,fa as c,ga as d,ha as e}from"./chunk-4YBT7FED.js";import"./chunk-5CQ3HCIA.js";import"./chunk-B5FUIIIQ.js";import"./chunk-R4IS2SQS.js";import"./chunk-IM7GNSPV.js";export{b as renderStoppedSummary,a as report,d as reportInstalled,c as reportStopped,e as writeSummary};
